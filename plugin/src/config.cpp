@@ -1,0 +1,72 @@
+#include "config.hpp"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "error.hpp"
+#include "xml_input.hpp"
+
+namespace medlint {
+namespace {
+
+std::string directory_of(const std::string &path) {
+    size_t slash = path.rfind('/');
+    return slash == std::string::npos ? "." : path.substr(0, slash == 0 ? 1 : slash);
+}
+
+std::string resolve(const std::string &base, const std::string &path) {
+    return path.empty() || path[0] == '/' ? path : base + "/" + path;
+}
+
+// mkdir -p; the store's own open reports a folder that still is not there.
+void make_directories(const std::string &path) {
+    for (size_t slash = path.find('/', 1); slash != std::string::npos; slash = path.find('/', slash + 1))
+        mkdir(path.substr(0, slash).c_str(), 0700);
+    mkdir(path.c_str(), 0700);
+}
+
+}  // namespace
+
+Config default_config() {
+    Config config;
+    std::string data_home;
+    if (const char *xdg = std::getenv("XDG_DATA_HOME"); xdg && xdg[0] == '/') data_home = xdg;
+    else if (const char *home = std::getenv("HOME"); home && home[0] == '/') data_home = std::string(home) + "/.local/share";
+    else fail(MEDLINT_ECONFIG, "no user data directory for the default store: set HOME or XDG_DATA_HOME, "
+                               "or open medlint with a configuration file");
+    make_directories(data_home + "/medlint");
+    config.store_path = data_home + "/medlint/medlint.db";
+    return config;
+}
+
+Config read_config(const std::string &path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) fail(MEDLINT_ECONFIG, "configuration " + path + " cannot be read: " + std::strerror(errno));
+    std::ostringstream content;
+    content << in.rdbuf();
+    XmlSource source(content.str(), "configuration " + path, MEDLINT_ECONFIG);
+    Element root(source, source.root(), MEDLINT_ECONFIG);
+    auto config_error = [&](const std::string &problem) { fail(MEDLINT_ECONFIG, "configuration " + path + ": " + problem); };
+    if (std::string(root.name()) != "medlint") config_error("the root element is <" + std::string(root.name()) + ">, not <medlint>");
+
+    Config config;
+    std::string base = directory_of(path);
+    try {
+        auto store = root.child("store");
+        if (!store) config_error("<store path=\"...\"/> is required");
+        config.store_path = resolve(base, store->required("path"));
+        for (const auto &rules : root.children("rules")) config.rule_pack_paths.push_back(resolve(base, rules.required("path")));
+        if (auto policy = root.child("policy")) config.profile = policy->required("profile");
+        if (auto language = root.child("language")) config.language = language->one_of("default", {"zh", "en"}, "zh");
+    } catch (const Error &e) {
+        config_error(e.what());
+    }
+    return config;
+}
+
+}  // namespace medlint

@@ -1,0 +1,111 @@
+#include "dates.hpp"
+
+#include <chrono>
+#include <cstdio>
+
+namespace medlint {
+namespace {
+
+bool is_leap(int year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
+
+bool read_digits(std::string_view text, size_t pos, size_t count, int &value) {
+    if (pos + count > text.size()) return false;
+    value = 0;
+    for (size_t i = pos; i < pos + count; ++i) {
+        if (text[i] < '0' || text[i] > '9') return false;
+        value = value * 10 + (text[i] - '0');
+    }
+    return true;
+}
+
+}  // namespace
+
+bool is_valid_civil(int year, unsigned month, unsigned day) {
+    static const unsigned month_days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (year < 1800 || year > 9999 || month < 1 || month > 12 || day < 1) return false;
+    unsigned last = month_days[month - 1] + (month == 2 && is_leap(year) ? 1 : 0);
+    return day <= last;
+}
+
+// Howard Hinnant's days_from_civil.
+Date Date::from_civil(int year, unsigned month, unsigned day) {
+    year -= month <= 2;
+    const int era = (year >= 0 ? year : year - 399) / 400;
+    const unsigned yoe = static_cast<unsigned>(year - era * 400);
+    const unsigned doy = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
+    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return Date{era * 146097 + static_cast<int>(doe) - 719468};
+}
+
+std::optional<Date> Date::parse(std::string_view text) {
+    int year = 0, month = 0, day = 0;
+    if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
+    if (!read_digits(text, 0, 4, year) || !read_digits(text, 5, 2, month) || !read_digits(text, 8, 2, day))
+        return std::nullopt;
+    if (!is_valid_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day))) return std::nullopt;
+    return from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+}
+
+Date Date::today_utc() {
+    using namespace std::chrono;
+    auto now = duration_cast<hours>(system_clock::now().time_since_epoch()).count();
+    return Date{static_cast<int>(now / 24)};
+}
+
+static void civil_from_days(int z, int &year, unsigned &month, unsigned &day) {
+    z += 719468;
+    const int era = (z >= 0 ? z : z - 146096) / 146097;
+    const unsigned doe = static_cast<unsigned>(z - era * 146097);
+    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const unsigned mp = (5 * doy + 2) / 153;
+    day = doy - (153 * mp + 2) / 5 + 1;
+    month = mp < 10 ? mp + 3 : mp - 9;
+    year = static_cast<int>(yoe) + era * 400 + (month <= 2);
+}
+
+int Date::year() const {
+    int y;
+    unsigned m, d;
+    civil_from_days(days, y, m, d);
+    return y;
+}
+
+std::string Date::str() const {
+    int y;
+    unsigned m, d;
+    civil_from_days(days, y, m, d);
+    char buffer[16];
+    std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02u", y, m, d);
+    return buffer;
+}
+
+std::optional<Date> parse_timestamp_date(std::string_view text) {
+    // YYYY-MM-DDThh:mm[:ss[.fff]](Z|+hh:mm|-hh:mm)
+    if (text.size() < 17 || (text[10] != 'T' && text[10] != ' ')) return std::nullopt;
+    auto date = Date::parse(text.substr(0, 10));
+    int hour = 0, minute = 0, second = 0;
+    if (!date || !read_digits(text, 11, 2, hour) || text[13] != ':' || !read_digits(text, 14, 2, minute))
+        return std::nullopt;
+    size_t pos = 16;
+    if (pos < text.size() && text[pos] == ':') {
+        if (!read_digits(text, pos + 1, 2, second)) return std::nullopt;
+        pos += 3;
+        if (pos < text.size() && text[pos] == '.') {
+            ++pos;
+            size_t start = pos;
+            while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') ++pos;
+            if (pos == start) return std::nullopt;
+        }
+    }
+    if (hour > 23 || minute > 59 || second > 60) return std::nullopt;
+    std::string_view zone = text.substr(pos);
+    int zone_hour = 0, zone_minute = 0;
+    bool zone_ok = zone == "Z" || (zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') &&
+                                   read_digits(zone, 1, 2, zone_hour) && zone[3] == ':' &&
+                                   read_digits(zone, 4, 2, zone_minute) && zone_hour <= 14 && zone_minute <= 59);
+    if (!zone_ok) return std::nullopt;
+    return date;
+}
+
+}  // namespace medlint

@@ -1,0 +1,30 @@
+// Calendar dates as day numbers, so that intervals are plain subtraction.
+#pragma once
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace medlint {
+
+struct Date {
+    int days = 0;  // days since 1970-01-01
+
+    static std::optional<Date> parse(std::string_view text);  // strict YYYY-MM-DD
+    static Date from_civil(int year, unsigned month, unsigned day);
+    static Date today_utc();
+    int year() const;
+    std::string str() const;
+    friend bool operator<(Date a, Date b) { return a.days < b.days; }
+    friend bool operator<=(Date a, Date b) { return a.days <= b.days; }
+    friend bool operator==(Date a, Date b) { return a.days == b.days; }
+    friend bool operator!=(Date a, Date b) { return a.days != b.days; }
+    friend int operator-(Date a, Date b) { return a.days - b.days; }
+};
+
+bool is_valid_civil(int year, unsigned month, unsigned day);
+
+// ISO 8601 date-time with a UTC offset ("2026-11-23T09:30:00+08:00" or "...Z").
+// Returns the local calendar date it names.
+std::optional<Date> parse_timestamp_date(std::string_view text);
+
+}  // namespace medlint

@@ -1,0 +1,145 @@
+#include "encoding.hpp"
+
+#include <boost/locale/encoding.hpp>
+
+#include <algorithm>
+#include <cctype>
+
+#include "error.hpp"
+
+namespace medlint {
+namespace {
+
+std::string lower(std::string_view text) {
+    std::string out(text);
+    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+    return out;
+}
+
+std::string position(std::string_view bytes, size_t offset) {
+    size_t line = 1 + static_cast<size_t>(std::count(bytes.begin(), bytes.begin() + offset, '\n'));
+    size_t line_start = bytes.rfind('\n', offset == 0 ? 0 : offset - 1);
+    size_t column = offset - (line_start == std::string_view::npos ? 0 : line_start + 1) + 1;
+    if (offset > 0 && bytes[offset - 1] == '\n') column = 1;
+    return "line " + std::to_string(line) + ", column " + std::to_string(column);
+}
+
+[[noreturn]] void bad_byte(std::string_view bytes, size_t offset, const char *encoding) {
+    static const char hex[] = "0123456789ABCDEF";
+    auto byte = static_cast<unsigned char>(bytes[offset]);
+    std::string shown = {'0', 'x', hex[byte >> 4], hex[byte & 15]};
+    fail(MEDLINT_EPARSE, "request byte " + shown + " at " + position(bytes, offset) + " is not valid " + encoding);
+}
+
+// Length of the UTF-8 sequence at `i`, or 0 when it is malformed (overlong,
+// surrogate, beyond U+10FFFF or truncated).
+size_t utf8_sequence_length(std::string_view s, size_t i) {
+    auto at = [&](size_t k) { return k < s.size() ? static_cast<unsigned char>(s[k]) : 0u; };
+    auto cont = [&](size_t k) { return (at(k) & 0xC0) == 0x80; };
+    unsigned c = at(i);
+    if (c < 0x80) return 1;
+    if (c >= 0xC2 && c <= 0xDF) return cont(i + 1) ? 2 : 0;
+    if (c >= 0xE0 && c <= 0xEF) {
+        unsigned lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+        return at(i + 1) >= lo && at(i + 1) <= hi && cont(i + 2) ? 3 : 0;
+    }
+    if (c >= 0xF0 && c <= 0xF4) {
+        unsigned lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+        return at(i + 1) >= lo && at(i + 1) <= hi && cont(i + 2) && cont(i + 3) ? 4 : 0;
+    }
+    return 0;
+}
+
+// Offset of the first malformed sequence, or npos.  Sets `multibyte` when
+// any non-ASCII sequence was seen.
+size_t first_bad_utf8(std::string_view s, bool &multibyte) {
+    multibyte = false;
+    for (size_t i = 0; i < s.size();) {
+        size_t n = utf8_sequence_length(s, i);
+        if (n == 0) return i;
+        multibyte = multibyte || n > 1;
+        i += n;
+    }
+    return std::string_view::npos;
+}
+
+// GB18030 structure: ASCII, two-byte (81-FE, 40-7E|80-FE) or four-byte
+// (81-FE, 30-39, 81-FE, 30-39) sequences.
+size_t first_bad_gb18030(std::string_view s) {
+    auto at = [&](size_t k) { return k < s.size() ? static_cast<unsigned char>(s[k]) : 0u; };
+    for (size_t i = 0; i < s.size();) {
+        unsigned c = at(i);
+        if (c < 0x80) { ++i; continue; }
+        if (c == 0x80 || c == 0xFF) return i;
+        unsigned c2 = at(i + 1);
+        if ((c2 >= 0x40 && c2 <= 0x7E) || (c2 >= 0x80 && c2 <= 0xFE)) { i += 2; continue; }
+        bool four = c2 >= 0x30 && c2 <= 0x39 && at(i + 2) >= 0x81 && at(i + 2) <= 0xFE && at(i + 3) >= 0x30 &&
+                    at(i + 3) <= 0x39;
+        if (!four) return i;
+        i += 4;
+    }
+    return std::string_view::npos;
+}
+
+std::string declared_encoding(std::string_view bytes) {
+    if (bytes.substr(0, 5) != "<?xml") return "";
+    size_t end = bytes.find("?>");
+    if (end == std::string_view::npos || end > 512) return "";
+    std::string_view decl = bytes.substr(0, end);
+    size_t key = decl.find("encoding");
+    if (key == std::string_view::npos) return "";
+    size_t quote = decl.find_first_of("\"'", key);
+    if (quote == std::string_view::npos) return "";
+    size_t close = decl.find(decl[quote], quote + 1);
+    if (close == std::string_view::npos) return "";
+    return lower(decl.substr(quote + 1, close - quote - 1));
+}
+
+bool is_gb_family(const std::string &encoding) {
+    return encoding == "gbk" || encoding == "gb2312" || encoding == "gb18030" || encoding == "cp936" ||
+           encoding == "x-gbk" || encoding == "gb_2312-80";
+}
+
+std::string decode_gb(std::string_view bytes, const std::string &declared) {
+    bool multibyte = false;
+    if (first_bad_utf8(bytes, multibyte) == std::string_view::npos && multibyte)
+        fail(MEDLINT_EPARSE, "request declares encoding \"" + declared +
+                                 "\" but its bytes are UTF-8; declare UTF-8 or send " + declared + " bytes");
+    size_t bad = first_bad_gb18030(bytes);
+    if (bad != std::string_view::npos) bad_byte(bytes, bad, declared.c_str());
+    try {
+        return boost::locale::conv::to_utf<char>(bytes.data(), bytes.data() + bytes.size(), "GB18030",
+                                                 boost::locale::conv::stop);
+    } catch (const boost::locale::conv::conversion_error &) {
+        fail(MEDLINT_EPARSE, "request is not valid " + declared + ": a character has no Unicode equivalent");
+    }
+}
+
+}  // namespace
+
+std::string decode_request(std::string_view bytes) {
+    if (bytes.substr(0, 3) == "\xEF\xBB\xBF") bytes.remove_prefix(3);
+    if (bytes.substr(0, 2) == "\xFF\xFE" || bytes.substr(0, 2) == "\xFE\xFF")
+        fail(MEDLINT_EPARSE, "request is UTF-16; send UTF-8, GBK, GB2312 or GB18030");
+    std::string encoding = declared_encoding(bytes);
+    if (is_gb_family(encoding)) return decode_gb(bytes, encoding);
+    if (!encoding.empty() && encoding != "utf-8" && encoding != "utf8")
+        fail(MEDLINT_EPARSE, "request declares unsupported encoding \"" + encoding +
+                                 "\"; use UTF-8, GBK, GB2312 or GB18030");
+    bool multibyte = false;
+    size_t bad = first_bad_utf8(bytes, multibyte);
+    if (bad != std::string_view::npos) bad_byte(bytes, bad, "UTF-8");
+    return std::string(bytes);
+}
+
+bool is_supported_response_encoding(std::string_view encoding) {
+    std::string name = lower(encoding);
+    return name == "utf-8" || name == "gb18030";
+}
+
+std::string encode_response(const std::string &utf8, std::string_view encoding) {
+    if (lower(encoding) != "gb18030") return utf8;
+    return boost::locale::conv::from_utf<char>(utf8, "GB18030", boost::locale::conv::stop);
+}
+
+}  // namespace medlint

@@ -1,0 +1,20 @@
+// Request bytes to UTF-8 and UTF-8 responses to the encoding a host asked for.
+#pragma once
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace medlint {
+
+// The request as UTF-8.  Honours the XML declaration's encoding (UTF-8, or
+// GBK / GB2312 / GB18030, all decoded as GB18030, their superset).  Throws
+// MEDLINT_EPARSE naming the line and column of the first bad byte.
+std::string decode_request(std::string_view bytes);
+
+// `utf8` re-encoded as `encoding` ("UTF-8" or "GB18030").
+std::string encode_response(const std::string &utf8, std::string_view encoding);
+
+// Whether the host may ask for this response encoding.
+bool is_supported_response_encoding(std::string_view encoding);
+
+}  // namespace medlint

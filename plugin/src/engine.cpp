@@ -1,0 +1,316 @@
+#include "engine.hpp"
+
+#include <pugixml.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <sstream>
+
+#include "encoding.hpp"
+#include "error.hpp"
+#include "request.hpp"
+#include "rules/rule.hpp"
+#include "sha256.hpp"
+#include "standing.hpp"
+#include "version.hpp"
+
+namespace medlint {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// pass < info < warning < block
+int rank(const std::string &severity) {
+    if (severity == "block") return 3;
+    if (severity == "warning") return 2;
+    return severity == "info" ? 1 : 0;
+}
+
+// A finding as it goes out: the rule's finding plus what the packs and the
+// store say about it.
+struct Reported {
+    Finding finding;
+    std::string id, severity, certainty, message, evidence, suggestion, basis;
+    int points = 0;
+    std::optional<FeedbackRecord> feedback;
+    bool overridden() const { return feedback && feedback->action == "override"; }
+};
+
+// Same rule, variant, encounter and items: the same id, in every later check.
+std::string finding_id(const Finding &finding, const std::string &encounter) {
+    std::vector<std::string> items = finding.items;
+    std::sort(items.begin(), items.end());
+    std::string key = finding.rule + '\x1f' + finding.variant + '\x1f' + encounter;
+    for (const auto &item : items) key += '\x1f' + item;
+    return "f-" + sha256_hex(key).substr(0, 16);
+}
+
+std::string render(const Knowledge &knowledge, const Finding &finding, const char *part, const std::string &lang) {
+    std::string key = finding.rule + "." + finding.variant + "." + part;
+    const std::string *text = knowledge.text(key, lang);
+    std::string out = text ? *text : key;
+    for (const auto &[name, value] : finding.params) {
+        std::string placeholder = "{" + name + "}";
+        for (size_t at = out.find(placeholder); at != std::string::npos; at = out.find(placeholder, at + value.size()))
+            out.replace(at, placeholder.size(), value);
+    }
+    return out;
+}
+
+std::string join(const std::vector<std::string> &parts, const char *separator) {
+    std::string out;
+    for (const auto &part : parts) out += (out.empty() ? "" : separator) + part;
+    return out;
+}
+
+// The day the document's services count for: admission, else the first item, else the document time.
+Date service_date(const Document &document) {
+    if (document.encounter.admitted) return *document.encounter.admitted;
+    if (!document.items.empty())
+        return std::min_element(document.items.begin(), document.items.end(),
+                                [](const Item &a, const Item &b) { return a.date < b.date; })
+            ->date;
+    if (auto date = parse_timestamp_date(document.time)) return *date;
+    return Date::today_utc();
+}
+
+std::string to_text(const pugi::xml_document &document, const std::string &encoding) {
+    std::ostringstream out;
+    out << "<?xml version=\"1.0\" encoding=\"" << (encoding == "UTF-8" ? "UTF-8" : "GB18030") << "\"?>\n";
+    document.save(out, "  ", pugi::format_indent | pugi::format_no_declaration, pugi::encoding_utf8);
+    return encode_response(out.str(), encoding);
+}
+
+void set_physician_attributes(pugi::xml_node node, const PhysicianSummary &summary) {
+    node.append_attribute("code") = summary.code.c_str();
+    node.append_attribute("year") = summary.year;
+    node.append_attribute("deducted") = summary.deducted;
+    node.append_attribute("bonus") = summary.bonus;
+    node.append_attribute("remaining") = summary.remaining;
+    node.append_attribute("standing") = summary.standing.c_str();
+    node.append_attribute("until") = summary.until.c_str();
+}
+
+class Operation {
+public:
+    Operation(const Config &config, const Knowledge &knowledge, Store &store, Request &request, Clock::time_point start)
+        : config_(config), knowledge_(knowledge), store_(store), request_(request), start_(start),
+          lang_(request.lang.empty() ? config.language : request.lang) {}
+
+    std::string run() {
+        auto &operation = request_.operation;
+        if (auto *document = std::get_if<Document>(&operation)) return check(*document);
+        if (auto *retract = std::get_if<Retract>(&operation)) return run_retract(*retract);
+        if (auto *feedback = std::get_if<Feedback>(&operation)) return run_feedback(*feedback);
+        if (auto *ledger = std::get_if<Ledger>(&operation)) return run_ledger(*ledger);
+        if (auto *status = std::get_if<PhysicianStatus>(&operation)) return physician_status(*status);
+        return verify_audit_log();
+    }
+
+private:
+    std::string check(const Document &document) {
+        std::string patient_key = document.patient.id_type + ":" + document.patient.id;
+        RuleContext context{document, knowledge_, store_, patient_key, Date::today_utc()};
+        std::vector<Finding> findings;
+        for (const auto &rule : registered_rules())
+            if (rule->item_level() || document.mode != Mode::prescribing) rule->check(context, findings);
+        std::vector<Reported> reported = describe(findings, document);
+
+        std::string physician = document.physician ? document.physician->code : "";
+        PhysicianSummary summary = summarize_physician(physician, store_.ledger(physician, service_date(document).year()),
+                                                       service_date(document), knowledge_, config_.profile);
+        AuditEntry audit{document.commit ? "commit" : "check", physician, document.encounter.id, audit_findings(reported)};
+        if (document.commit) store_.commit(document, patient_key, audit);
+        else store_.record_check(audit);
+        return check_result(document, reported, summary);
+    }
+
+    std::vector<Reported> describe(const std::vector<Finding> &findings, const Document &document) {
+        std::vector<Reported> reported;
+        std::vector<std::string> ids;
+        for (const auto &finding : findings) {
+            const RuleMeta *meta = knowledge_.rule(finding.rule);
+            Reported out{finding, finding_id(finding, document.encounter.id), meta->severity,
+                         finding.certainty.empty() ? meta->certainty : finding.certainty,
+                         render(knowledge_, finding, "message", lang_), render(knowledge_, finding, "evidence", lang_),
+                         render(knowledge_, finding, "suggestion", lang_), lang_ == "en" ? meta->basis_en : meta->basis_zh,
+                         0, std::nullopt};
+            if (auto points = knowledge_.points(config_.profile, finding.rule)) out.points = points->points;
+            ids.push_back(out.id);
+            reported.push_back(std::move(out));
+        }
+        auto feedback = store_.feedback(ids);
+        for (auto &out : reported) {
+            if (auto found = feedback.find(out.id); found != feedback.end()) out.feedback = found->second;
+            // Settlement is the last self-check: an unresolved warning stops submission.
+            if (document.mode == Mode::settlement && out.severity == "warning" && !out.feedback) out.severity = "block";
+        }
+        return reported;
+    }
+
+    static std::string audit_findings(const std::vector<Reported> &reported) {
+        std::vector<std::string> parts;
+        for (const auto &out : reported) parts.push_back(out.id + " " + out.finding.rule + " " + out.severity);
+        return join(parts, "; ");
+    }
+
+    std::string check_result(const Document &document, const std::vector<Reported> &reported,
+                             const PhysicianSummary &summary) {
+        std::string status = "pass";
+        int at_risk = 0;
+        for (const auto &out : reported) {
+            if (out.overridden() && out.severity != "block") continue;
+            if (rank(out.severity) > rank(status)) status = out.severity;
+            at_risk += out.points;
+        }
+        pugi::xml_document xml;
+        auto root = xml.append_child("check-result");
+        root.append_attribute("status") = status.c_str();
+        root.append_attribute("mode") = to_string(document.mode);
+        root.append_attribute("engine") = kVersion;
+        root.append_attribute("rules") = knowledge_.describe_packs().c_str();
+        if (document.commit) root.append_attribute("committed") = static_cast<unsigned>(document.items.size());
+        auto elapsed = root.append_attribute("elapsed-us");
+
+        auto physician = root.append_child("physician");
+        set_physician_attributes(physician, summary);
+        physician.append_attribute("at-risk") = at_risk;
+        physician.append_attribute("projected") =
+            summary.until.empty() ? knowledge_.standing_for_points(config_.profile, summary.deducted + at_risk).c_str()
+                                  : summary.standing.c_str();
+
+        for (const auto &out : reported) {
+            auto node = root.append_child("finding");
+            node.append_attribute("id") = out.id.c_str();
+            node.append_attribute("rule") = out.finding.rule.c_str();
+            node.append_attribute("severity") = out.severity.c_str();
+            node.append_attribute("certainty") = out.certainty.c_str();
+            node.append_attribute("points") = out.points;
+            node.append_attribute("items") = join(out.finding.items, " ").c_str();
+            node.append_attribute("overridden") = out.overridden() ? "true" : "false";
+            if (out.feedback) node.append_attribute("feedback") = out.feedback->action.c_str();
+            if (out.overridden()) node.append_attribute("reason") = out.feedback->reason.c_str();
+            node.append_child("message").text() = out.message.c_str();
+            node.append_child("evidence").text() = out.evidence.c_str();
+            auto suggestion = node.append_child("suggestion");
+            suggestion.append_attribute("action") = out.finding.action.c_str();
+            suggestion.text() = out.suggestion.c_str();
+            node.append_child("basis").text() = out.basis.c_str();
+        }
+        elapsed = static_cast<long long>(
+            std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start_).count());
+        return to_text(xml, request_.response_encoding);
+    }
+
+    std::string run_retract(const Retract &retract) {
+        int removed = store_.retract(retract, {"retract", "", retract.encounter, join(retract.items, " ")});
+        pugi::xml_document xml;
+        auto root = xml.append_child("retract-result");
+        root.append_attribute("encounter") = retract.encounter.c_str();
+        root.append_attribute("removed") = removed;
+        return to_text(xml, request_.response_encoding);
+    }
+
+    std::string run_feedback(const Feedback &feedback) {
+        std::vector<std::string> parts;
+        for (const auto &entry : feedback.entries) parts.push_back(entry.finding_id + " " + entry.action);
+        store_.record_feedback(feedback, {"feedback", feedback.physician, "", join(parts, "; ")});
+        pugi::xml_document xml;
+        auto root = xml.append_child("feedback-result");
+        root.append_attribute("recorded") = static_cast<unsigned>(feedback.entries.size());
+        return to_text(xml, request_.response_encoding);
+    }
+
+    std::string run_ledger(const Ledger &ledger) {
+        std::vector<std::string> notices;
+        for (const auto &entry : ledger.entries) notices.push_back(entry.kind + " " + entry.notice);
+        int added = store_.import_ledger(ledger, {"ledger", "", "", join(notices, "; ")});
+        pugi::xml_document xml;
+        auto root = xml.append_child("ledger-result");
+        root.append_attribute("entries") = static_cast<unsigned>(ledger.entries.size());
+        root.append_attribute("changed") = added;
+        root.append_attribute("unchanged") = static_cast<int>(ledger.entries.size()) - added;
+        return to_text(xml, request_.response_encoding);
+    }
+
+    std::string physician_status(const PhysicianStatus &status) {
+        auto rows = store_.ledger(status.code, status.date.year());
+        PhysicianSummary summary = summarize_physician(status.code, rows, status.date, knowledge_, config_.profile);
+        pugi::xml_document xml;
+        auto root = xml.append_child("physician-status-result");
+        set_physician_attributes(root, summary);
+        for (const auto &row : rows) {
+            auto entry = root.append_child("entry");
+            entry.append_attribute("kind") = row.kind.c_str();
+            entry.append_attribute("notice") = row.notice.c_str();
+            entry.append_attribute("date") = row.date.str().c_str();
+            if (row.kind == "sanction") {
+                entry.append_attribute("sanction") = row.sanction_kind.c_str();
+                entry.append_attribute("until") = row.until ? row.until->str().c_str() : "";
+            } else {
+                entry.append_attribute("points") = row.points;
+            }
+            if (row.reversed_on) entry.append_attribute("reversed") = row.reversed_on->str().c_str();
+            entry.text() = row.text.c_str();
+        }
+        return to_text(xml, request_.response_encoding);
+    }
+
+    std::string verify_audit_log() {
+        AuditVerification verification = store_.verify_audit_log();
+        pugi::xml_document xml;
+        auto root = xml.append_child("audit-log-verify-result");
+        root.append_attribute("rows") = static_cast<long long>(verification.rows);
+        root.append_attribute("intact") = verification.intact ? "true" : "false";
+        if (!verification.intact) {
+            root.append_attribute("first-bad-row") = static_cast<long long>(verification.first_bad_row);
+            root.append_attribute("problem") = verification.problem.c_str();
+        }
+        return to_text(xml, request_.response_encoding);
+    }
+
+    const Config &config_;
+    const Knowledge &knowledge_;
+    Store &store_;
+    Request &request_;
+    Clock::time_point start_;
+    std::string lang_;
+};
+
+std::vector<std::string> registered_rule_ids() {
+    std::vector<std::string> ids;
+    for (const auto &rule : registered_rules()) ids.emplace_back(rule->id());
+    return ids;
+}
+
+}  // namespace
+
+Engine::Engine(const Config &config) : config_(config) {
+    if (config.rule_pack_paths.empty()) knowledge_.add_pack(embedded_default_pack(), "built-in pack");
+    for (const auto &path : config.rule_pack_paths) knowledge_.add_pack(read_pack_directory(path), path);
+    knowledge_.require_rules(registered_rule_ids());
+    if (!knowledge_.has_profile(config.profile))
+        fail(MEDLINT_ECONFIG, "policy profile \"" + config.profile + "\" is not defined by any loaded rule pack");
+    store_ = std::make_unique<Store>(config.store_path);
+}
+
+std::string Engine::call(std::string_view request_bytes) {
+    auto start = Clock::now();
+    constexpr size_t kMaxRequestBytes = 32u << 20;
+    if (request_bytes.size() > kMaxRequestBytes)
+        fail(MEDLINT_EPARSE, "request is " + std::to_string(request_bytes.size()) + " bytes; the limit is " +
+                                 std::to_string(kMaxRequestBytes) + " (send one encounter per request)");
+    if (request_bytes.empty()) fail(MEDLINT_EPARSE, "request is empty");
+    Request request = parse_request(decode_request(request_bytes));
+    return Operation(config_, knowledge_, *store_, request, start).run();
+}
+
+std::string error_document(int code, const std::string &message) {
+    pugi::xml_document xml;
+    auto root = xml.append_child("error");
+    root.append_attribute("code") = code;
+    root.append_attribute("message") = message.c_str();
+    return to_text(xml, "UTF-8");
+}
+
+}  // namespace medlint

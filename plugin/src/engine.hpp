@@ -1,0 +1,32 @@
+// An engine: configuration, merged rule packs and the store.  Immutable after
+// opening except for the store, which guards itself, so many host threads
+// may call one engine at once.
+#pragma once
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "config.hpp"
+#include "knowledge.hpp"
+#include "store.hpp"
+
+namespace medlint {
+
+class Engine {
+public:
+    explicit Engine(const Config &config);  // throws MEDLINT_ECONFIG or MEDLINT_ESTORE
+
+    // Performs one operation; returns the response document.  Throws Error
+    // with the code and message for the <error> document.
+    std::string call(std::string_view request_bytes);
+
+private:
+    Config config_;
+    Knowledge knowledge_;
+    std::unique_ptr<Store> store_;
+};
+
+// The <error code="..." message="..."/> document for a failure.
+std::string error_document(int code, const std::string &message);
+
+}  // namespace medlint

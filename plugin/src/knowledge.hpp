@@ -1,0 +1,71 @@
+// What the loaded rule packs say: rule severities, message texts, point
+// values per policy profile.  Packs merge in configuration order; a later
+// pack's row replaces an earlier row with the same key.
+#pragma once
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace medlint {
+
+// A pack's files by name ("pack.xml", "rules.csv", ...), read from a folder or
+// embedded in the library.
+using PackFiles = std::map<std::string, std::string>;
+
+PackFiles read_pack_directory(const std::string &directory);  // throws MEDLINT_ECONFIG
+PackFiles embedded_default_pack();
+
+struct PackInfo {
+    std::string id, version, jurisdiction, origin;
+};
+
+struct RuleMeta {
+    std::string severity;   // info, warning, block
+    std::string certainty;  // definite, suspected
+    std::string basis_zh, basis_en;
+};
+
+struct PointValue {
+    int points = 0;
+    std::string clause;
+};
+
+class Knowledge {
+public:
+    // Adds a pack on top of those loaded.  All or nothing: a pack with a bad
+    // row throws MEDLINT_ECONFIG (file, line, column, reason) and changes nothing.
+    void add_pack(const PackFiles &files, const std::string &origin);
+
+    const std::vector<PackInfo> &packs() const { return packs_; }
+    // "default 2026.11" for the result's rules attribute.
+    std::string describe_packs() const;
+
+    const RuleMeta *rule(std::string_view rule_id) const;
+    // A message template in `lang` (zh or en); nullptr when no pack has it.
+    const std::string *text(std::string_view key, std::string_view lang) const;
+    std::optional<PointValue> points(std::string_view profile, std::string_view rule_id) const;
+    bool has_profile(std::string_view profile) const;
+    // The standing the profile's thresholds give for this many points in a year.
+    std::string standing_for_points(std::string_view profile, int points) const;
+
+    // Throws MEDLINT_ECONFIG unless every rule id has a rules.csv row.
+    void require_rules(const std::vector<std::string> &rule_ids) const;
+
+private:
+    struct Texts {
+        std::string zh, en;
+    };
+    std::vector<PackInfo> packs_;
+    std::map<std::string, RuleMeta, std::less<>> rules_;
+    std::map<std::string, Texts, std::less<>> texts_;
+    std::map<std::string, PointValue, std::less<>> points_;  // key: profile + '\n' + rule
+    struct Threshold {
+        int points;
+        std::string standing;
+    };
+    std::map<std::string, std::vector<Threshold>, std::less<>> thresholds_;  // by profile, ascending points
+};
+
+}  // namespace medlint

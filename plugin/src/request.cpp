@@ -1,0 +1,217 @@
+#include "request.hpp"
+
+#include <set>
+
+#include "encoding.hpp"
+#include "error.hpp"
+#include "xml_input.hpp"
+
+namespace medlint {
+
+const char *to_string(Mode mode) {
+    switch (mode) {
+        case Mode::prescribing: return "prescribing";
+        case Mode::preaudit: return "preaudit";
+        case Mode::settlement: return "settlement";
+    }
+    return "prescribing";
+}
+
+const Item *Document::find_item(std::string_view id) const {
+    for (const auto &item : items)
+        if (item.id == id) return &item;
+    return nullptr;
+}
+
+namespace {
+
+// GB/T 2261.1 codes are accepted besides M, F and U.
+std::string read_gender(const Element &element) {
+    std::string value = element.one_of("gender", {"M", "F", "U", "1", "2", "0", "9"}, "U");
+    if (value == "1") return "M";
+    if (value == "2") return "F";
+    if (value == "0" || value == "9") return "U";
+    return value;
+}
+
+void read_identity(const Element &element, Identity &identity, bool id_required) {
+    identity.id = id_required ? element.required("id") : element.optional("id");
+    identity.name = element.optional("name");
+    identity.gender = read_gender(element);
+    identity.birth_date = element.date("birth-date", false);
+    identity.line = element.line();
+}
+
+Patient read_patient(const Element &element) {
+    Patient patient;
+    patient.id_type = element.one_of("id-type", {"resident-id", "passport", "permit", "birth-cert", "other"},
+                                     "resident-id");
+    read_identity(element, patient, true);
+    patient.insurance_no = element.optional("insurance-no");
+    if (auto card_element = element.child("card")) {
+        Card card;
+        read_identity(*card_element, card, false);
+        card.source = card_element->optional("source");
+        patient.card = card;
+    }
+    return patient;
+}
+
+Encounter read_encounter(const Element &element) {
+    Encounter encounter;
+    encounter.id = element.required("id");
+    encounter.type = element.one_of("type", {"outpatient", "emergency", "inpatient"}, nullptr);
+    encounter.admitted = element.date("admitted", encounter.is_inpatient());
+    encounter.discharged = element.date("discharged", false);
+    encounter.rescue = element.boolean("rescue", false);
+    encounter.line = element.line();
+    if (encounter.admitted && encounter.discharged && *encounter.discharged < *encounter.admitted)
+        element.attribute_error("discharged", "is " + encounter.discharged->str() +
+                                                  ", before the admission on " + encounter.admitted->str());
+    for (const auto &child : element.children("diagnosis"))
+        encounter.diagnoses.push_back({child.required("code"), child.optional("name"),
+                                       child.boolean("primary", false), child.line()});
+    return encounter;
+}
+
+Item read_item(const Element &element, const std::string &document_physician, std::optional<Date> default_date) {
+    Item item;
+    item.id = element.required("id");
+    item.kind = element.one_of("kind", {"drug", "test", "exam", "treatment", "material", "service"}, nullptr);
+    item.code = element.required("code");
+    item.name = element.optional("name");
+    item.unit = element.optional("unit");
+    item.own_physician = element.has("physician");
+    item.physician = item.own_physician ? element.optional("physician") : document_physician;
+    item.quantity = element.number("quantity", 1);
+    item.price = element.number("price", 0);
+    item.days = element.whole_number("days", 0, 0, 3650);
+    auto date = element.date("date", false);
+    if (!date) date = default_date;
+    if (!date) element.attribute_error("date", "is required when the document has no time");
+    item.date = *date;
+    item.discharge_medication = element.boolean("discharge-medication", false);
+    item.line = element.line();
+    return item;
+}
+
+Document read_document(const Element &root) {
+    Document document;
+    document.commit = std::string(root.name()) == "commit";
+    std::string mode = root.one_of("mode", {"prescribing", "preaudit", "settlement"}, "prescribing");
+    document.mode = mode == "preaudit" ? Mode::preaudit : mode == "settlement" ? Mode::settlement : Mode::prescribing;
+    document.time = root.timestamp("time", false);
+    document.line = root.line();
+    if (auto institution = root.child("institution"))
+        document.institution = {institution->optional("code"), institution->optional("level")};
+    if (auto physician = root.child("physician"))
+        document.physician = PhysicianRef{physician->optional("code"), physician->optional("name"),
+                                          physician->optional("dept"), physician->line()};
+    auto patient = root.child("patient");
+    if (!patient) root.error("element <patient> is required but missing");
+    document.patient = read_patient(*patient);
+    auto encounter = root.child("encounter");
+    if (!encounter) root.error("element <encounter> is required but missing");
+    document.encounter = read_encounter(*encounter);
+
+    std::optional<Date> default_date = document.time.empty() ? std::nullopt : parse_timestamp_date(document.time);
+    std::string document_physician = document.physician ? document.physician->code : "";
+    std::set<std::string> item_ids;
+    for (const auto &element : root.children("item")) {
+        document.items.push_back(read_item(element, document_physician, default_date));
+        if (!item_ids.insert(document.items.back().id).second)
+            element.attribute_error("id", "\"" + document.items.back().id + "\" is used by an earlier item");
+    }
+    for (const auto &element : root.children("consent")) {
+        Consent consent{element.optional("id"), element.one_of("signer", {"patient", "guardian", "relative"}, ""),
+                        element.timestamp("signed", false), element.id_list("items"), element.line()};
+        for (const auto &id : consent.items)
+            if (!item_ids.count(id))
+                element.attribute_error("items", "names item \"" + id + "\", which the document does not have");
+        document.consents.push_back(std::move(consent));
+    }
+    return document;
+}
+
+Retract read_retract(const Element &root) { return {root.required("encounter"), root.id_list("items")}; }
+
+Feedback read_feedback(const Element &root) {
+    Feedback feedback{root.required("physician"), root.timestamp("time", false), {}};
+    for (const auto &element : root.children("finding")) {
+        FeedbackEntry entry{element.required("id"), element.one_of("action", {"override", "accept"}, nullptr),
+                            element.optional("reason"), element.line()};
+        if (entry.action == "override" && entry.reason.empty())
+            element.attribute_error("reason", "is required when action is override");
+        feedback.entries.push_back(std::move(entry));
+    }
+    if (feedback.entries.empty()) root.error("names no <finding>");
+    return feedback;
+}
+
+LedgerEntry read_ledger_entry(const Element &element) {
+    LedgerEntry entry;
+    entry.kind = element.name();
+    entry.notice = element.required("notice");
+    entry.line = element.line();
+    if (entry.kind == "reversal") {
+        entry.date = *element.date("date", true);
+        return entry;
+    }
+    entry.physician = element.required("physician");
+    if (entry.kind == "sanction") {
+        entry.sanction_kind = element.one_of("kind", {"interview", "suspension", "termination"}, nullptr);
+        entry.date = *element.date("from", true);
+        entry.until = element.date("to", false);
+        if (entry.until && *entry.until < entry.date)
+            element.attribute_error("to", "is " + entry.until->str() + ", before from " + entry.date.str());
+        return entry;
+    }
+    entry.date = *element.date("date", true);
+    entry.points = element.whole_number("points", -1, 1, 12);
+    if (entry.points < 0) element.attribute_error("points", "is required but missing");
+    entry.text = element.optional(entry.kind == "deduction" ? "violation" : "reason");
+    return entry;
+}
+
+Ledger read_ledger(const Element &root, const XmlSource &source) {
+    Ledger ledger;
+    for (auto node : source.root().children()) {
+        if (node.type() != pugi::node_element) continue;
+        Element element(source, node, MEDLINT_EPARSE);
+        std::string name = node.name();
+        if (name != "deduction" && name != "bonus" && name != "repair" && name != "reversal" && name != "sanction")
+            element.error("is not a ledger entry; expected deduction, bonus, repair, reversal or sanction");
+        ledger.entries.push_back(read_ledger_entry(element));
+    }
+    if (ledger.entries.empty()) root.error("holds no entries");
+    return ledger;
+}
+
+PhysicianStatus read_physician_status(const Element &root) {
+    return {root.required("code"), *root.date("date", true)};
+}
+
+}  // namespace
+
+Request parse_request(std::string utf8) {
+    XmlSource source(std::move(utf8), "request", MEDLINT_EPARSE);
+    Element root(source, source.root(), MEDLINT_EPARSE);
+    Request request;
+    request.lang = root.one_of("lang", {"zh", "en"}, "");
+    request.response_encoding = root.optional("response-encoding", "UTF-8");
+    if (!is_supported_response_encoding(request.response_encoding))
+        root.attribute_error("response-encoding", "is \"" + request.response_encoding + "\"; expected UTF-8 or GB18030");
+    std::string name = root.name();
+    if (name == "check" || name == "commit") request.operation = read_document(root);
+    else if (name == "retract") request.operation = read_retract(root);
+    else if (name == "feedback") request.operation = read_feedback(root);
+    else if (name == "ledger") request.operation = read_ledger(root, source);
+    else if (name == "physician-status") request.operation = read_physician_status(root);
+    else if (name == "audit-log-verify") request.operation = AuditLogVerify{};
+    else
+        root.error("is not an operation; expected check, commit, retract, feedback, ledger, physician-status "
+                   "or audit-log-verify");
+    return request;
+}
+
+}  // namespace medlint

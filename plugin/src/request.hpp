@@ -1,0 +1,136 @@
+// The operations of the host contract, section 2, as validated C++ values.
+#pragma once
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "dates.hpp"
+
+namespace medlint {
+
+enum class Mode { prescribing, preaudit, settlement };
+const char *to_string(Mode mode);
+
+struct Institution {
+    std::string code, level;
+};
+
+struct PhysicianRef {
+    std::string code, name, dept;
+    int line = 0;
+};
+
+struct Identity {
+    std::string id, name, gender;  // gender normalised to M, F or U
+    std::optional<Date> birth_date;
+    int line = 0;
+};
+
+struct Card : Identity {
+    std::string source;
+};
+
+struct Patient : Identity {
+    std::string id_type, insurance_no;
+    std::optional<Card> card;
+};
+
+struct Diagnosis {
+    std::string code, name;
+    bool primary = false;
+    int line = 0;
+};
+
+struct Encounter {
+    std::string id, type;  // outpatient, emergency, inpatient
+    std::optional<Date> admitted, discharged;
+    bool rescue = false;
+    std::vector<Diagnosis> diagnoses;
+    int line = 0;
+
+    bool is_inpatient() const { return type == "inpatient"; }
+    bool exempt_as_emergency() const { return rescue || type == "emergency"; }
+};
+
+struct Item {
+    std::string id, kind, code, name, unit;
+    std::string physician;       // resolved: the item's own, else the document's
+    bool own_physician = false;  // whether the item named its physician itself
+    double quantity = 1, price = 0;
+    int days = 0;  // supply days; 0 when not given
+    Date date;
+    bool discharge_medication = false;
+    int line = 0;
+};
+
+struct Consent {
+    std::string id, signer, signed_time;
+    std::vector<std::string> items;
+    int line = 0;
+};
+
+// <check> and <commit>.
+struct Document {
+    bool commit = false;
+    Mode mode = Mode::prescribing;
+    std::string time;
+    Institution institution;
+    std::optional<PhysicianRef> physician;
+    Patient patient;
+    Encounter encounter;
+    std::vector<Item> items;
+    std::vector<Consent> consents;
+    int line = 0;
+
+    const Item *find_item(std::string_view id) const;
+};
+
+struct Retract {
+    std::string encounter;
+    std::vector<std::string> items;  // empty: the whole encounter
+};
+
+struct FeedbackEntry {
+    std::string finding_id, action, reason;
+    int line = 0;
+};
+
+struct Feedback {
+    std::string physician, time;
+    std::vector<FeedbackEntry> entries;
+};
+
+struct LedgerEntry {
+    std::string kind;  // deduction, bonus, repair, reversal, sanction
+    std::string physician, notice, text, sanction_kind;
+    Date date;  // for sanctions: `from`
+    std::optional<Date> until;
+    int points = 0;
+    int line = 0;
+};
+
+struct Ledger {
+    std::vector<LedgerEntry> entries;
+};
+
+struct PhysicianStatus {
+    std::string code;
+    Date date;
+};
+
+// <audit-log-verify/>: check the audit log's hash chain (an addition to contract v1).
+struct AuditLogVerify {};
+
+struct Request {
+    std::variant<Document, Retract, Feedback, Ledger, PhysicianStatus, AuditLogVerify> operation;
+    std::string lang;  // empty: the configured default
+    std::string response_encoding = "UTF-8";
+};
+
+// Parses and validates a UTF-8 request; throws MEDLINT_EPARSE naming the
+// element, the attribute, the problem and the line.
+Request parse_request(std::string utf8);
+
+}  // namespace medlint

@@ -1,0 +1,22 @@
+#include "rule.hpp"
+
+namespace medlint {
+
+std::unique_ptr<Rule> make_id_invalid();
+std::unique_ptr<Rule> make_id_mismatch();
+std::unique_ptr<Rule> make_id_concurrent();
+std::unique_ptr<Rule> make_physician_code();
+
+const std::vector<std::unique_ptr<Rule>> &registered_rules() {
+    static const std::vector<std::unique_ptr<Rule>> rules = [] {
+        std::vector<std::unique_ptr<Rule>> list;
+        list.push_back(make_id_invalid());
+        list.push_back(make_id_mismatch());
+        list.push_back(make_id_concurrent());
+        list.push_back(make_physician_code());
+        return list;
+    }();
+    return rules;
+}
+
+}  // namespace medlint

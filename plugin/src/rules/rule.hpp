@@ -1,0 +1,67 @@
+// What a rule sees and what it reports.  One class per rule id, registered in
+// registry.cpp; texts, severities and points live in the rule packs.
+#pragma once
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "../dates.hpp"
+#include "../knowledge.hpp"
+#include "../request.hpp"
+
+namespace medlint {
+
+struct Finding {
+    std::string rule;
+    // Picks the texts "<rule>.<variant>.message", ".evidence" and ".suggestion".
+    std::string variant;
+    std::vector<std::string> items;  // ids of the request's items it is about
+    std::string certainty;           // empty: the rule's default from rules.csv
+    std::string action;              // the suggestion's action
+    std::vector<std::pair<std::string, std::string>> params;  // {name} in the texts
+};
+
+struct SeenIdentity {
+    std::string encounter, name, gender;
+    std::optional<Date> birth_date;
+};
+
+struct Stay {
+    std::string encounter, institution;
+    Date admitted;
+    std::optional<Date> discharged;
+};
+
+// Committed records of other encounters, as the store holds them.
+class History {
+public:
+    virtual ~History() = default;
+    virtual std::vector<SeenIdentity> identities(const std::string &patient_key,
+                                                 const std::string &except_encounter) = 0;
+    virtual std::vector<Stay> inpatient_stays(const std::string &patient_key, const std::string &except_encounter) = 0;
+};
+
+struct RuleContext {
+    const Document &document;
+    const Knowledge &knowledge;
+    History &history;
+    std::string patient_key;  // id-type and id: how history knows the patient
+    Date today;
+};
+
+class Rule {
+public:
+    virtual ~Rule() = default;
+    virtual std::string_view id() const = 0;
+    // Item-level rules run in every mode, the others only in preaudit and settlement.
+    virtual bool item_level() const { return true; }
+    virtual void check(const RuleContext &context, std::vector<Finding> &findings) const = 0;
+};
+
+// Every rule, in the order their findings are reported.
+const std::vector<std::unique_ptr<Rule>> &registered_rules();
+
+}  // namespace medlint

@@ -1,0 +1,426 @@
+#include "store.hpp"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+
+#include "error.hpp"
+#include "sha256.hpp"
+
+namespace medlint {
+namespace {
+
+constexpr int kBusyTimeoutMs = 10000;
+
+// Schema migrations: entry N takes a store from version N to N + 1.
+const char *const kMigrations[] = {
+    R"sql(
+    CREATE TABLE encounters (
+        encounter_id TEXT PRIMARY KEY, institution TEXT NOT NULL, patient_key TEXT NOT NULL,
+        type TEXT NOT NULL, admitted TEXT, discharged TEXT, rescue INTEGER NOT NULL,
+        physician TEXT NOT NULL, dept TEXT NOT NULL, primary_diagnosis TEXT NOT NULL,
+        committed_at TEXT NOT NULL);
+    CREATE INDEX encounters_by_patient ON encounters (patient_key, type);
+    CREATE TABLE items (
+        encounter_id TEXT NOT NULL, item_id TEXT NOT NULL, patient_key TEXT NOT NULL,
+        kind TEXT NOT NULL, code TEXT NOT NULL, name TEXT NOT NULL, quantity REAL NOT NULL,
+        price REAL NOT NULL, days INTEGER NOT NULL, date TEXT NOT NULL, physician TEXT NOT NULL,
+        discharge_medication INTEGER NOT NULL,
+        PRIMARY KEY (encounter_id, item_id)) WITHOUT ROWID;
+    CREATE INDEX items_by_patient ON items (patient_key, code, date);
+    CREATE TABLE patient_identities (
+        patient_key TEXT NOT NULL, encounter_id TEXT NOT NULL, name TEXT NOT NULL,
+        gender TEXT NOT NULL, birth_date TEXT, seen_at TEXT NOT NULL,
+        PRIMARY KEY (patient_key, encounter_id)) WITHOUT ROWID;
+    CREATE TABLE feedback (
+        id INTEGER PRIMARY KEY, finding_id TEXT NOT NULL, action TEXT NOT NULL, reason TEXT NOT NULL,
+        physician TEXT NOT NULL, time TEXT NOT NULL, recorded_at TEXT NOT NULL);
+    CREATE INDEX feedback_by_finding ON feedback (finding_id, id);
+    CREATE TABLE ledger (
+        notice TEXT PRIMARY KEY, kind TEXT NOT NULL, physician TEXT NOT NULL, date TEXT NOT NULL,
+        until TEXT, points INTEGER NOT NULL, sanction_kind TEXT NOT NULL, text TEXT NOT NULL,
+        reversed_on TEXT, imported_at TEXT NOT NULL);
+    CREATE INDEX ledger_by_physician ON ledger (physician, date);
+    CREATE TABLE audit_log (
+        seq INTEGER PRIMARY KEY, time TEXT NOT NULL, operation TEXT NOT NULL, physician TEXT NOT NULL,
+        encounter TEXT NOT NULL, findings TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
+    CREATE TABLE audit_head (
+        id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL, hash TEXT NOT NULL);
+    INSERT INTO audit_head VALUES (1, 0, '');
+    )sql",
+};
+constexpr int kMigrationCount = sizeof kMigrations / sizeof kMigrations[0];
+static_assert(kMigrationCount == Store::kSchemaVersion, "one migration per schema version");
+
+std::string now_utc() {
+    using namespace std::chrono;
+    auto now = system_clock::now();
+    std::time_t seconds = system_clock::to_time_t(now);
+    auto micros = duration_cast<microseconds>(now.time_since_epoch()).count() % 1000000;
+    std::tm utc{};
+    gmtime_r(&seconds, &utc);
+    char buffer[64];
+    std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%06lldZ", utc.tm_year + 1900, utc.tm_mon + 1,
+                  utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<long long>(micros));
+    return buffer;
+}
+
+std::string audit_hash(const std::string &prev_hash, int64_t seq, const std::string &time, const AuditEntry &entry) {
+    return sha256_hex(prev_hash + '\x1f' + std::to_string(seq) + '\x1f' + time + '\x1f' + entry.operation + '\x1f' +
+                      entry.physician + '\x1f' + entry.encounter + '\x1f' + entry.findings);
+}
+
+std::optional<Date> column_date(const SQLite::Column &column) {
+    if (column.isNull()) return std::nullopt;
+    return Date::parse(column.getString());
+}
+
+[[noreturn]] void store_failure(const std::string &path, const char *action, const SQLite::Exception &e) {
+    std::string reason;
+    switch (e.getErrorCode()) {
+        case SQLITE_BUSY:
+        case SQLITE_LOCKED: reason = "is locked by another process or connection; try again"; break;
+        case SQLITE_READONLY: reason = "is read-only; medlint needs to write to it"; break;
+        case SQLITE_CORRUPT:
+        case SQLITE_NOTADB: reason = "is corrupt or not a medlint store"; break;
+        case SQLITE_CANTOPEN: reason = "cannot be opened (missing folder or no permission)"; break;
+        case SQLITE_FULL: reason = "cannot grow: the disk is full"; break;
+        case SQLITE_IOERR: reason = "could not be read or written (I/O error)"; break;
+        default: reason = "failed"; break;
+    }
+    fail(MEDLINT_ESTORE, "store " + path + " " + reason + " while " + action + " (SQLite: " + e.what() + ")");
+}
+
+}  // namespace
+
+template <class Work>
+auto Store::locked(const char *action, Work &&work) {
+    std::lock_guard<std::mutex> guard(mutex_);
+    try {
+        return work();
+    } catch (const SQLite::Exception &e) {
+        statements_.clear();  // a failed statement may be mid-step; prepare afresh next time
+        store_failure(path_, action, e);
+    }
+}
+
+template <class Work>
+void Store::write(const char *action, Durability durability, const AuditEntry &audit, Work &&work) {
+    locked(action, [&] {
+        db_->exec(durability == Durability::survives_power_loss ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+        SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+        work();
+        append_audit(audit);
+        transaction.commit();
+    });
+}
+
+Store::Store(const std::string &path) : path_(path) {
+    locked("opening", [&] {
+        db_ = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, kBusyTimeoutMs);
+        if (sqlite3_db_readonly(db_->getHandle(), "main") == 1)
+            fail(MEDLINT_ESTORE, "store " + path + " is read-only; medlint needs to write to it");
+        db_->exec("PRAGMA journal_mode=WAL");
+        db_->exec("PRAGMA foreign_keys=ON");
+        migrate();
+    });
+}
+
+Store::~Store() = default;
+
+void Store::migrate() {
+    int version = db_->execAndGet("PRAGMA user_version").getInt();
+    if (version > kSchemaVersion)
+        fail(MEDLINT_ESTORE, "store " + path_ + " has schema version " + std::to_string(version) +
+                                 ", newer than this medlint understands (" + std::to_string(kSchemaVersion) + ")");
+    if (version == kSchemaVersion) return;
+    SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    version = db_->execAndGet("PRAGMA user_version").getInt();  // another process may have migrated meanwhile
+    for (; version < kSchemaVersion; ++version) db_->exec(kMigrations[version]);
+    db_->exec("PRAGMA user_version=" + std::to_string(kSchemaVersion));
+    transaction.commit();
+}
+
+SQLite::Statement &Store::statement(const char *sql) {
+    auto &slot = statements_[sql];
+    if (!slot) slot = std::make_unique<SQLite::Statement>(*db_, sql);
+    slot->reset();
+    slot->clearBindings();
+    return *slot;
+}
+
+void Store::append_audit(const AuditEntry &audit) {
+    auto &head = statement("SELECT seq, hash FROM audit_head WHERE id = 1");
+    if (!head.executeStep()) fail(MEDLINT_ESTORE, "store " + path_ + " has lost its audit-log head row");
+    int64_t seq = head.getColumn(0).getInt64() + 1;
+    std::string prev = head.getColumn(1).getString();
+    std::string time = now_utc();
+    std::string hash = audit_hash(prev, seq, time, audit);
+    auto &insert = statement("INSERT INTO audit_log VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    insert.bind(1, seq);
+    insert.bind(2, time);
+    insert.bind(3, audit.operation);
+    insert.bind(4, audit.physician);
+    insert.bind(5, audit.encounter);
+    insert.bind(6, audit.findings);
+    insert.bind(7, prev);
+    insert.bind(8, hash);
+    insert.exec();
+    auto &update = statement("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1");
+    update.bind(1, seq);
+    update.bind(2, hash);
+    update.exec();
+}
+
+std::vector<SeenIdentity> Store::identities(const std::string &patient_key, const std::string &except_encounter) {
+    return locked("reading identities", [&] {
+        auto &query = statement(
+            "SELECT encounter_id, name, gender, birth_date FROM patient_identities "
+            "WHERE patient_key = ? AND encounter_id <> ? ORDER BY seen_at LIMIT 100");
+        query.bind(1, patient_key);
+        query.bind(2, except_encounter);
+        std::vector<SeenIdentity> out;
+        while (query.executeStep())
+            out.push_back({query.getColumn(0).getString(), query.getColumn(1).getString(),
+                           query.getColumn(2).getString(), column_date(query.getColumn(3))});
+        return out;
+    });
+}
+
+std::vector<Stay> Store::inpatient_stays(const std::string &patient_key, const std::string &except_encounter) {
+    return locked("reading inpatient stays", [&] {
+        auto &query = statement(
+            "SELECT encounter_id, institution, admitted, discharged FROM encounters "
+            "WHERE patient_key = ? AND type = 'inpatient' AND encounter_id <> ? AND admitted IS NOT NULL "
+            "ORDER BY admitted");
+        query.bind(1, patient_key);
+        query.bind(2, except_encounter);
+        std::vector<Stay> out;
+        while (query.executeStep())
+            out.push_back({query.getColumn(0).getString(), query.getColumn(1).getString(),
+                           *column_date(query.getColumn(2)), column_date(query.getColumn(3))});
+        return out;
+    });
+}
+
+std::map<std::string, FeedbackRecord> Store::feedback(const std::vector<std::string> &finding_ids) {
+    return locked("reading feedback", [&] {
+        std::map<std::string, FeedbackRecord> out;
+        auto &query = statement(
+            "SELECT action, reason, physician, time FROM feedback WHERE finding_id = ? ORDER BY id DESC LIMIT 1");
+        for (const auto &id : finding_ids) {
+            query.reset();
+            query.bind(1, id);
+            if (query.executeStep())
+                out[id] = {query.getColumn(0).getString(), query.getColumn(1).getString(),
+                           query.getColumn(2).getString(), query.getColumn(3).getString()};
+        }
+        return out;
+    });
+}
+
+std::vector<LedgerRow> Store::ledger(const std::string &physician, int year) {
+    return locked("reading the ledger", [&] {
+        auto &query = statement(
+            "SELECT kind, physician, notice, text, sanction_kind, date, until, reversed_on, points FROM ledger "
+            "WHERE physician = ? AND ((date >= ? AND date < ?) OR (kind = 'sanction' AND until >= ? AND date < ?)) "
+            "ORDER BY date, notice");
+        std::string first = std::to_string(year) + "-01-01", next = std::to_string(year + 1) + "-01-01";
+        query.bind(1, physician);
+        query.bind(2, first);
+        query.bind(3, next);
+        query.bind(4, first);
+        query.bind(5, next);
+        std::vector<LedgerRow> out;
+        while (query.executeStep())
+            out.push_back({query.getColumn(0).getString(), query.getColumn(1).getString(),
+                           query.getColumn(2).getString(), query.getColumn(3).getString(),
+                           query.getColumn(4).getString(), *column_date(query.getColumn(5)),
+                           column_date(query.getColumn(6)), column_date(query.getColumn(7)),
+                           query.getColumn(8).getInt()});
+        return out;
+    });
+}
+
+void Store::record_check(const AuditEntry &audit) {
+    write("recording a check in the audit log", Durability::survives_crash, audit, [] {});
+}
+
+void Store::commit(const Document &document, const std::string &patient_key, const AuditEntry &audit) {
+    write("committing an encounter", Durability::survives_power_loss, audit, [&] {
+        const Encounter &encounter = document.encounter;
+        std::string now = now_utc();
+        std::string primary;
+        for (const auto &diagnosis : encounter.diagnoses)
+            if (diagnosis.primary && primary.empty()) primary = diagnosis.code;
+        auto &upsert = statement("INSERT OR REPLACE INTO encounters VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        upsert.bind(1, encounter.id);
+        upsert.bind(2, document.institution.code);
+        upsert.bind(3, patient_key);
+        upsert.bind(4, encounter.type);
+        if (encounter.admitted) upsert.bind(5, encounter.admitted->str());
+        if (encounter.discharged) upsert.bind(6, encounter.discharged->str());
+        upsert.bind(7, encounter.rescue ? 1 : 0);
+        upsert.bind(8, document.physician ? document.physician->code : "");
+        upsert.bind(9, document.physician ? document.physician->dept : "");
+        upsert.bind(10, primary);
+        upsert.bind(11, now);
+        upsert.exec();
+
+        auto &rekey = statement("UPDATE items SET patient_key = ? WHERE encounter_id = ? AND patient_key <> ?");
+        rekey.bind(1, patient_key);
+        rekey.bind(2, encounter.id);
+        rekey.bind(3, patient_key);
+        rekey.exec();
+        auto &forget = statement("DELETE FROM patient_identities WHERE encounter_id = ?");
+        forget.bind(1, encounter.id);
+        forget.exec();
+        const Patient &patient = document.patient;
+        auto &identity = statement("INSERT INTO patient_identities VALUES (?, ?, ?, ?, ?, ?)");
+        identity.bind(1, patient_key);
+        identity.bind(2, encounter.id);
+        identity.bind(3, patient.name);
+        identity.bind(4, patient.gender);
+        if (patient.birth_date) identity.bind(5, patient.birth_date->str());
+        identity.bind(6, now);
+        identity.exec();
+
+        auto &item_upsert = statement("INSERT OR REPLACE INTO items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        for (const auto &item : document.items) {
+            item_upsert.reset();
+            item_upsert.bind(1, encounter.id);
+            item_upsert.bind(2, item.id);
+            item_upsert.bind(3, patient_key);
+            item_upsert.bind(4, item.kind);
+            item_upsert.bind(5, item.code);
+            item_upsert.bind(6, item.name);
+            item_upsert.bind(7, item.quantity);
+            item_upsert.bind(8, item.price);
+            item_upsert.bind(9, item.days);
+            item_upsert.bind(10, item.date.str());
+            item_upsert.bind(11, item.physician);
+            item_upsert.bind(12, item.discharge_medication ? 1 : 0);
+            item_upsert.exec();
+        }
+    });
+}
+
+int Store::retract(const Retract &retract, const AuditEntry &audit) {
+    int removed = 0;
+    write("retracting", Durability::survives_power_loss, audit, [&] {
+        if (retract.items.empty()) {
+            auto &items = statement("DELETE FROM items WHERE encounter_id = ?");
+            items.bind(1, retract.encounter);
+            removed = items.exec();
+            for (const char *sql : {"DELETE FROM patient_identities WHERE encounter_id = ?",
+                                    "DELETE FROM encounters WHERE encounter_id = ?"}) {
+                auto &remove = statement(sql);
+                remove.bind(1, retract.encounter);
+                remove.exec();
+            }
+            return;
+        }
+        auto &item = statement("DELETE FROM items WHERE encounter_id = ? AND item_id = ?");
+        for (const auto &id : retract.items) {
+            item.reset();
+            item.bind(1, retract.encounter);
+            item.bind(2, id);
+            removed += item.exec();
+        }
+    });
+    return removed;
+}
+
+void Store::record_feedback(const Feedback &feedback, const AuditEntry &audit) {
+    write("recording feedback", Durability::survives_power_loss, audit, [&] {
+        std::string now = now_utc();
+        auto &insert = statement("INSERT INTO feedback (finding_id, action, reason, physician, time, recorded_at) "
+                                 "VALUES (?, ?, ?, ?, ?, ?)");
+        for (const auto &entry : feedback.entries) {
+            insert.reset();
+            insert.bind(1, entry.finding_id);
+            insert.bind(2, entry.action);
+            insert.bind(3, entry.reason);
+            insert.bind(4, feedback.physician);
+            insert.bind(5, feedback.time.empty() ? now : feedback.time);
+            insert.bind(6, now);
+            insert.exec();
+        }
+    });
+}
+
+int Store::import_ledger(const Ledger &ledger, const AuditEntry &audit) {
+    int added = 0;
+    write("importing the ledger", Durability::survives_power_loss, audit, [&] {
+        std::string now = now_utc();
+        auto &insert = statement("INSERT OR IGNORE INTO ledger VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)");
+        auto &reverse = statement("UPDATE ledger SET reversed_on = ? WHERE notice = ? AND reversed_on IS NULL");
+        auto &known = statement("SELECT count(*) FROM ledger WHERE notice = ?");
+        for (const auto &entry : ledger.entries) {
+            if (entry.kind == "reversal") {
+                known.reset();
+                known.bind(1, entry.notice);
+                known.executeStep();
+                if (known.getColumn(0).getInt() == 0)
+                    fail(MEDLINT_EPARSE, "line " + std::to_string(entry.line) + ": <reversal>: notice \"" +
+                                             entry.notice + "\" is not in the ledger; import it first");
+                reverse.reset();
+                reverse.bind(1, entry.date.str());
+                reverse.bind(2, entry.notice);
+                added += reverse.exec();
+                continue;
+            }
+            insert.reset();
+            insert.bind(1, entry.notice);
+            insert.bind(2, entry.kind);
+            insert.bind(3, entry.physician);
+            insert.bind(4, entry.date.str());
+            if (entry.until) insert.bind(5, entry.until->str());
+            insert.bind(6, entry.points);
+            insert.bind(7, entry.sanction_kind);
+            insert.bind(8, entry.text);
+            insert.bind(9, now);
+            added += insert.exec();
+        }
+    });
+    return added;
+}
+
+AuditVerification Store::verify_audit_log() {
+    return locked("verifying the audit log", [&] {
+        AuditVerification result;
+        SQLite::Statement rows(*db_, "SELECT seq, time, operation, physician, encounter, findings, prev_hash, hash "
+                                     "FROM audit_log ORDER BY seq");
+        std::string prev;
+        int64_t expected_seq = 1;
+        auto broken = [&](int64_t seq, std::string problem) {
+            result.intact = false;
+            result.first_bad_row = seq;
+            result.problem = std::move(problem);
+        };
+        while (rows.executeStep() && result.intact) {
+            int64_t seq = rows.getColumn(0).getInt64();
+            AuditEntry entry{rows.getColumn(2).getString(), rows.getColumn(3).getString(),
+                             rows.getColumn(4).getString(), rows.getColumn(5).getString()};
+            std::string hash = rows.getColumn(7).getString();
+            ++result.rows;
+            if (seq != expected_seq) broken(expected_seq, "row " + std::to_string(expected_seq) + " is missing");
+            else if (rows.getColumn(6).getString() != prev)
+                broken(seq, "row " + std::to_string(seq) + " does not follow the row before it");
+            else if (audit_hash(prev, seq, rows.getColumn(1).getString(), entry) != hash)
+                broken(seq, "row " + std::to_string(seq) + " was changed after it was written");
+            prev = hash;
+            expected_seq = seq + 1;
+        }
+        SQLite::Statement head(*db_, "SELECT seq, hash FROM audit_head WHERE id = 1");
+        if (result.intact && (!head.executeStep() || head.getColumn(0).getInt64() != expected_seq - 1 ||
+                              head.getColumn(1).getString() != prev))
+            broken(expected_seq, "the last rows of the log were removed");
+        return result;
+    });
+}
+
+}  // namespace medlint

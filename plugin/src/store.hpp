@@ -1,0 +1,85 @@
+// The store: committed encounters and items (the history later checks read),
+// patient identities seen, feedback, the physician ledger and the
+// hash-chained audit log, in one SQLite file shared by threads and processes.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "request.hpp"
+#include "rules/rule.hpp"
+
+namespace SQLite {
+class Database;
+class Statement;
+}  // namespace SQLite
+
+namespace medlint {
+
+struct AuditEntry {
+    std::string operation, physician, encounter, findings;
+};
+
+struct FeedbackRecord {
+    std::string action, reason, physician, time;
+};
+
+struct LedgerRow {
+    std::string kind, physician, notice, text, sanction_kind;
+    Date date;
+    std::optional<Date> until, reversed_on;
+    int points = 0;
+};
+
+struct AuditVerification {
+    int64_t rows = 0;
+    bool intact = true;
+    int64_t first_bad_row = 0;
+    std::string problem;
+};
+
+class Store : public History {
+public:
+    static constexpr int kSchemaVersion = 1;
+
+    // Opens or creates the file and brings its schema up to date.  Throws
+    // MEDLINT_ESTORE when it is locked, read-only, corrupt or from a newer medlint.
+    explicit Store(const std::string &path);
+    ~Store() override;
+
+    std::vector<SeenIdentity> identities(const std::string &patient_key, const std::string &except_encounter) override;
+    std::vector<Stay> inpatient_stays(const std::string &patient_key, const std::string &except_encounter) override;
+    // The latest feedback on each of these finding ids that has any.
+    std::map<std::string, FeedbackRecord> feedback(const std::vector<std::string> &finding_ids);
+    std::vector<LedgerRow> ledger(const std::string &physician, int year);
+
+    void record_check(const AuditEntry &audit);
+    void commit(const Document &document, const std::string &patient_key, const AuditEntry &audit);
+    // The number of items removed.
+    int retract(const Retract &retract, const AuditEntry &audit);
+    void record_feedback(const Feedback &feedback, const AuditEntry &audit);
+    // The number of new ledger rows; notices already imported change nothing.
+    int import_ledger(const Ledger &ledger, const AuditEntry &audit);
+
+    AuditVerification verify_audit_log();
+
+private:
+    enum class Durability { survives_crash, survives_power_loss };
+    template <class Work>
+    auto locked(const char *action, Work &&work);
+    template <class Work>
+    void write(const char *action, Durability durability, const AuditEntry &audit, Work &&work);
+    SQLite::Statement &statement(const char *sql);
+    void append_audit(const AuditEntry &audit);
+    void migrate();
+
+    std::string path_;
+    std::mutex mutex_;
+    std::unique_ptr<SQLite::Database> db_;
+    std::map<const char *, std::unique_ptr<SQLite::Statement>> statements_;
+};
+
+}  // namespace medlint

@@ -1,0 +1,2 @@
+int x_main;
+int main(){}

@@ -1,0 +1,114 @@
+/*
+ * medlint: medical-insurance compliance checks for hospital information
+ * systems.  The host contract, version 1.
+ *
+ * One engine checks XML request documents (check, commit, retract, feedback,
+ * ledger, physician-status) and answers with XML response documents.  The
+ * request and response formats are described in the README and in the host
+ * contract.  Within ABI 1 these symbols and signatures never change; new
+ * operations arrive as new request elements.
+ *
+ * Error handling follows SQLite and libgit2: every function that can fail
+ * returns an int code (MEDLINT_OK or a negative MEDLINT_E* value), results
+ * come back through out-parameters, and medlint_last_error() describes the
+ * calling thread's most recent failure.  No C++ exception, abort or output on
+ * stdout/stderr ever crosses this boundary.
+ */
+#ifndef MEDLINT_H
+#define MEDLINT_H
+
+#include <stddef.h>
+
+#if defined(_WIN32)
+#  define MEDLINT_API __declspec(dllimport)
+#elif defined(MEDLINT_BUILDING_LIBRARY)
+#  define MEDLINT_API __attribute__((visibility("default")))
+#else
+#  define MEDLINT_API
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* An engine: the loaded rule packs, the policy profile and the store. */
+typedef struct medlint_engine medlint_engine;
+
+#define MEDLINT_ABI_VERSION 1
+
+#define MEDLINT_OK         0
+#define MEDLINT_EINVAL    -1   /* a NULL or otherwise unusable argument      */
+#define MEDLINT_EPARSE    -2   /* request not well-formed or not the schema   */
+#define MEDLINT_ECONFIG   -3   /* configuration or rule pack unusable         */
+#define MEDLINT_ESTORE    -4   /* the store could not be read or written      */
+#define MEDLINT_EINTERNAL -5   /* a bug: reported, never a crash              */
+
+/*
+ * Opens an engine.
+ *
+ * config_path: a configuration file (<medlint> document), or NULL for the
+ *   built-in defaults: the rule pack shipped inside the library, the
+ *   national-2024 policy profile, and a store file in the user's data
+ *   directory ($XDG_DATA_HOME/medlint/medlint.db, else
+ *   ~/.local/share/medlint/medlint.db).
+ * out: receives the engine; set to NULL on failure.  The caller owns it and
+ *   releases it with medlint_close().
+ *
+ * Returns MEDLINT_OK; MEDLINT_EINVAL when out is NULL; MEDLINT_ECONFIG when
+ * the configuration or a rule pack is unusable (the message names the file,
+ * line and reason); MEDLINT_ESTORE when the store cannot be opened (locked,
+ * read-only, corrupt).
+ *
+ * Thread safety: may be called from any thread.
+ */
+MEDLINT_API int medlint_open(const char *config_path, medlint_engine **out);
+
+/*
+ * Performs one operation.
+ *
+ * request: `length` bytes of an XML request document; need not end in NUL.
+ *   UTF-8, or GBK / GB2312 / GB18030 when its XML declaration says so.
+ * response: receives a NUL-terminated document that the caller releases with
+ *   medlint_free().  It is UTF-8 unless the request asked for
+ *   response-encoding="GB18030".  It is set also when the call fails: then
+ *   its root is <error code="..." message="..."/>.
+ *
+ * Returns MEDLINT_OK, or the negative code of the failure (the same code as
+ * the <error> document): MEDLINT_EINVAL for a NULL engine or response pointer
+ * (then *response is left NULL when response is NULL), MEDLINT_EPARSE for a
+ * request that is not well-formed or not the schema, MEDLINT_ESTORE when the
+ * store could not be read or written, MEDLINT_EINTERNAL for a bug.  A failed
+ * call is never a pass: show "check failed, review by hand".
+ *
+ * Thread safety: one engine may be used by many threads at once.
+ */
+MEDLINT_API int medlint_call(medlint_engine *engine, const char *request,
+                             size_t length, char **response);
+
+/* Releases a response from medlint_call().  NULL is allowed and ignored. */
+MEDLINT_API void medlint_free(char *response);
+
+/*
+ * Closes an engine and releases everything it holds.  NULL is allowed and
+ * ignored.  No call on the engine may be running or follow.
+ */
+MEDLINT_API void medlint_close(medlint_engine *engine);
+
+/*
+ * The message of the calling thread's most recent failure, or "" when none
+ * has failed yet.  The string is owned by medlint and stays valid until the
+ * thread's next medlint call.
+ */
+MEDLINT_API const char *medlint_last_error(void);
+
+/* The library version, "MAJOR.MINOR.PATCH".  A static string. */
+MEDLINT_API const char *medlint_version(void);
+
+/* MEDLINT_ABI_VERSION as the library was built; compare it with yours. */
+MEDLINT_API int medlint_abi_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MEDLINT_H */
