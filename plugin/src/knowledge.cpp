@@ -68,6 +68,55 @@ int whole_points(const CsvTable &csv, const CsvTable::Row &row) {
     return std::stoi(points);
 }
 
+std::optional<int> optional_whole(const CsvTable &csv, const CsvTable::Row &row, const char *column, int max) {
+    std::string value = csv.cell(row, column);
+    if (value.empty()) return std::nullopt;
+    if (value.find_first_not_of("0123456789") != std::string::npos || value.size() > 5 || std::stoi(value) > max)
+        csv.row_error(row, column, "\"" + value + "\" is not a whole number from 0 to " + std::to_string(max));
+    return std::stoi(value);
+}
+
+std::vector<std::string> words(const std::string &text) {
+    std::vector<std::string> out;
+    std::string word;
+    for (char c : text + ' ') {
+        if (c == ' ' || c == '\t' || c == ',' || c == ';') {
+            if (!word.empty()) out.push_back(std::move(word));
+            word.clear();
+        } else {
+            word += c;
+        }
+    }
+    return out;
+}
+
+CatalogEntry catalog_row(const CsvTable &csv, const CsvTable::Row &row) {
+    CatalogEntry entry;
+    entry.code = nonempty(csv, row, "code");
+    entry.name = csv.cell(row, "name");
+    entry.kind = checked(csv, row, "kind", {"", "drug", "test", "exam", "treatment", "material", "service"});
+    entry.item_class = checked(csv, row, "class", {"", "A", "B", "C", "甲", "乙", "丙"});
+    if (entry.item_class == "甲") entry.item_class = "A";
+    if (entry.item_class == "乙") entry.item_class = "B";
+    if (entry.item_class == "丙") entry.item_class = "C";
+    entry.gender = checked(csv, row, "gender", {"", "M", "F"});
+    entry.min_age = optional_whole(csv, row, "min_age", 150);
+    entry.max_age = optional_whole(csv, row, "max_age", 150);
+    if (entry.min_age && entry.max_age && *entry.max_age < *entry.min_age)
+        csv.row_error(row, "max_age", "is below min_age");
+    entry.max_days = optional_whole(csv, row, "max_days", 3650);
+    entry.indications = words(csv.cell(row, "indications"));
+    return entry;
+}
+
+RetestEntry retest_row(const CsvTable &csv, const CsvTable::Row &row) {
+    RetestEntry entry{nonempty(csv, row, "code"), csv.cell(row, "group"), 0, csv.cell(row, "basis")};
+    entry.interval_days = *optional_whole(csv, row, "interval_days", 3650);
+    if (entry.interval_days < 1) csv.row_error(row, "interval_days", "must be at least 1 day");
+    if (entry.group.empty()) entry.group = entry.code;
+    return entry;
+}
+
 }  // namespace
 
 PackFiles read_pack_directory(const std::string &directory) {
@@ -94,7 +143,29 @@ void Knowledge::add_pack(const PackFiles &files, const std::string &origin) {
     Knowledge next = *this;  // all or nothing: build beside, then swap
     next.packs_.push_back(read_pack_xml(files, origin));
 
-    std::optional<CsvTable> rules_csv, messages_csv, points_csv;
+    std::optional<CsvTable> rules_csv, messages_csv, points_csv, catalog_csv, retest_csv, reasons_csv;
+    if (auto csv = table(files, "catalog.csv", catalog_csv, origin)) {
+        csv->require_columns({"code"});
+        for (const auto &row : csv->rows()) {
+            CatalogEntry entry = catalog_row(*csv, row);
+            next.catalog_[entry.code] = std::move(entry);
+        }
+    }
+    if (auto csv = table(files, "retest.csv", retest_csv, origin)) {
+        csv->require_columns({"code", "interval_days"});
+        for (const auto &row : csv->rows()) {
+            if (csv->cell(row, "interval_days").empty()) csv->row_error(row, "interval_days", "is empty");
+            RetestEntry entry = retest_row(*csv, row);
+            next.retest_[entry.code] = std::move(entry);
+        }
+        next.retest_groups_.clear();
+        for (const auto &[code, entry] : next.retest_) next.retest_groups_[entry.group].push_back(code);
+    }
+    if (auto csv = table(files, "override_reasons.csv", reasons_csv, origin)) {
+        csv->require_columns({"code", "zh", "en"});
+        for (const auto &row : csv->rows())
+            next.override_reasons_[nonempty(*csv, row, "code")] = Texts{nonempty(*csv, row, "zh"), nonempty(*csv, row, "en")};
+    }
     if (auto csv = table(files, "rules.csv", rules_csv, origin)) {
         csv->require_columns({"rule", "severity", "certainty"});
         for (const auto &row : csv->rows())
@@ -146,6 +217,33 @@ const std::string *Knowledge::text(std::string_view key, std::string_view lang) 
     auto found = texts_.find(key);
     if (found == texts_.end()) return nullptr;
     return lang == "en" ? &found->second.en : &found->second.zh;
+}
+
+const CatalogEntry *Knowledge::catalog(std::string_view code) const {
+    auto found = catalog_.find(code);
+    return found == catalog_.end() ? nullptr : &found->second;
+}
+
+const RetestEntry *Knowledge::retest(std::string_view code) const {
+    auto found = retest_.find(code);
+    return found == retest_.end() ? nullptr : &found->second;
+}
+
+const std::vector<std::string> &Knowledge::retest_group(std::string_view group) const {
+    static const std::vector<std::string> none;
+    auto found = retest_groups_.find(group);
+    return found == retest_groups_.end() ? none : found->second;
+}
+
+bool Knowledge::is_override_reason(std::string_view code) const { return override_reasons_.count(code) > 0; }
+
+std::map<std::string, size_t> Knowledge::table_sizes() const {
+    size_t thresholds = 0;
+    for (const auto &[profile, list] : thresholds_) thresholds += list.size();
+    return {{"catalog.csv", catalog_.size()},   {"retest.csv", retest_.size()},
+            {"rules.csv", rules_.size()},       {"messages.csv", texts_.size()},
+            {"points.csv", points_.size()},     {"thresholds.csv", thresholds},
+            {"override_reasons.csv", override_reasons_.size()}};
 }
 
 std::optional<PointValue> Knowledge::points(std::string_view profile, std::string_view rule_id) const {

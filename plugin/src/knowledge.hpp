@@ -27,6 +27,20 @@ struct RuleMeta {
     std::string basis_zh, basis_en;
 };
 
+// A row of catalog.csv: the insurance catalogue.
+struct CatalogEntry {
+    std::string code, name, kind, item_class, gender;  // item_class: A, B or C ("" when not given)
+    std::optional<int> min_age, max_age, max_days;
+    std::vector<std::string> indications;  // ICD-10 code prefixes
+};
+
+// A row of retest.csv: how soon a test or exam may repeat.
+struct RetestEntry {
+    std::string code, group;
+    int interval_days = 1;
+    std::string basis;
+};
+
 struct PointValue {
     int points = 0;
     std::string clause;
@@ -45,6 +59,16 @@ public:
     const RuleMeta *rule(std::string_view rule_id) const;
     // A message template in `lang` (zh or en); nullptr when no pack has it.
     const std::string *text(std::string_view key, std::string_view lang) const;
+    const CatalogEntry *catalog(std::string_view code) const;
+    bool has_catalog() const { return !catalog_.empty(); }
+    const RetestEntry *retest(std::string_view code) const;
+    // Every code of a retest group, the group's own code included.
+    const std::vector<std::string> &retest_group(std::string_view group) const;
+    // Whether `code` names an override reason of override_reasons.csv.
+    bool is_override_reason(std::string_view code) const;
+    // The number of rows each table of the merged packs holds, by file name.
+    std::map<std::string, size_t> table_sizes() const;
+
     std::optional<PointValue> points(std::string_view profile, std::string_view rule_id) const;
     bool has_profile(std::string_view profile) const;
     // The standing the profile's thresholds give for this many points in a year.
@@ -60,6 +84,10 @@ private:
     std::vector<PackInfo> packs_;
     std::map<std::string, RuleMeta, std::less<>> rules_;
     std::map<std::string, Texts, std::less<>> texts_;
+    std::map<std::string, CatalogEntry, std::less<>> catalog_;
+    std::map<std::string, RetestEntry, std::less<>> retest_;
+    std::map<std::string, std::vector<std::string>, std::less<>> retest_groups_;
+    std::map<std::string, Texts, std::less<>> override_reasons_;
     std::map<std::string, PointValue, std::less<>> points_;  // key: profile + '\n' + rule
     struct Threshold {
         int points;

@@ -206,6 +206,28 @@ std::vector<Stay> Store::inpatient_stays(const std::string &patient_key, const s
     });
 }
 
+std::vector<PastItem> Store::items(const std::string &patient_key, const std::string &code, bool prefix, Date from,
+                                  Date to) {
+    return locked("reading item history", [&] {
+        // Codes are ASCII, so '~' sorts after every code that starts with the prefix.
+        auto &query = statement(
+            "SELECT encounter_id, item_id, kind, code, name, date, days FROM items "
+            "WHERE patient_key = ? AND code >= ? AND code <= ? AND date >= ? AND date <= ? ORDER BY date");
+        query.bind(1, patient_key);
+        query.bind(2, code);
+        query.bind(3, prefix ? code + "~" : code);
+        query.bind(4, from.str());
+        query.bind(5, to.str());
+        std::vector<PastItem> out;
+        while (query.executeStep())
+            out.push_back({query.getColumn(0).getString(), query.getColumn(1).getString(),
+                           query.getColumn(2).getString(), query.getColumn(3).getString(),
+                           query.getColumn(4).getString(), *column_date(query.getColumn(5)),
+                           query.getColumn(6).getInt()});
+        return out;
+    });
+}
+
 std::map<std::string, FeedbackRecord> Store::feedback(const std::vector<std::string> &finding_ids) {
     return locked("reading feedback", [&] {
         std::map<std::string, FeedbackRecord> out;

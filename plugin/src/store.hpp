@@ -52,6 +52,8 @@ public:
 
     std::vector<SeenIdentity> identities(const std::string &patient_key, const std::string &except_encounter) override;
     std::vector<Stay> inpatient_stays(const std::string &patient_key, const std::string &except_encounter) override;
+    std::vector<PastItem> items(const std::string &patient_key, const std::string &code, bool prefix, Date from,
+                                Date to) override;
     // The latest feedback on each of these finding ids that has any.
     std::map<std::string, FeedbackRecord> feedback(const std::vector<std::string> &finding_ids);
     std::vector<LedgerRow> ledger(const std::string &physician, int year);

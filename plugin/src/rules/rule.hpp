@@ -35,10 +35,21 @@ struct Stay {
     std::optional<Date> discharged;
 };
 
+// An item of the patient's: committed earlier, or on an earlier line of this document.
+struct PastItem {
+    std::string encounter, item_id, kind, code, name;
+    Date date;
+    int days = 0;
+};
+
 // Committed records of other encounters, as the store holds them.
 class History {
 public:
     virtual ~History() = default;
+    // The patient's committed items with this code, or whose code starts with
+    // it when `prefix`, dated within [from, to].
+    virtual std::vector<PastItem> items(const std::string &patient_key, const std::string &code, bool prefix,
+                                        Date from, Date to) = 0;
     virtual std::vector<SeenIdentity> identities(const std::string &patient_key,
                                                  const std::string &except_encounter) = 0;
     virtual std::vector<Stay> inpatient_stays(const std::string &patient_key, const std::string &except_encounter) = 0;
@@ -51,6 +62,22 @@ struct RuleContext {
     std::string patient_key;  // id-type and id: how history knows the patient
     Date today;
 };
+
+// Which codes count as the same item: a list of codes, or a code prefix.
+struct CodeMatch {
+    std::vector<std::string> codes;
+    std::string prefix;
+    bool matches(const std::string &code) const;
+};
+
+// The items `item` repeats: committed items of the patient and earlier lines of
+// this document (earlier by date, then by line) that `match` and are dated
+// within [from, to].  Committed rows that this document replaces are left out.
+std::vector<PastItem> related_items(const RuleContext &context, const Item &item, const CodeMatch &match, Date from,
+                                    Date to);
+
+// "name (code)" when the item has a name, else the code: how texts name an item.
+std::string item_label(const Item &item);
 
 class Rule {
 public:
