@@ -93,9 +93,10 @@ void set_physician_attributes(pugi::xml_node node, const PhysicianSummary &summa
 
 class Operation {
 public:
-    Operation(const Config &config, const Knowledge &knowledge, Store &store, Request &request, Clock::time_point start)
-        : config_(config), knowledge_(knowledge), store_(store), request_(request), start_(start),
-          lang_(request.lang.empty() ? config.language : request.lang) {}
+    Operation(Engine &engine, Request &request, Clock::time_point start)
+        : engine_(engine), snapshot_(engine.knowledge()), config_(engine.config()), knowledge_(*snapshot_),
+          store_(engine.store()), request_(request), start_(start),
+          lang_(request.lang.empty() ? config_.language : request.lang) {}
 
     std::string run() {
         auto &operation = request_.operation;
@@ -104,6 +105,8 @@ public:
         if (auto *feedback = std::get_if<Feedback>(&operation)) return run_feedback(*feedback);
         if (auto *ledger = std::get_if<Ledger>(&operation)) return run_ledger(*ledger);
         if (auto *status = std::get_if<PhysicianStatus>(&operation)) return physician_status(*status);
+        if (auto *validate = std::get_if<PackValidate>(&operation)) return validate_pack(*validate);
+        if (std::holds_alternative<Reload>(operation)) return reload();
         return verify_audit_log();
     }
 
@@ -189,7 +192,11 @@ private:
             node.append_attribute("items") = join(out.finding.items, " ").c_str();
             node.append_attribute("overridden") = out.overridden() ? "true" : "false";
             if (out.feedback) node.append_attribute("feedback") = out.feedback->action.c_str();
-            if (out.overridden()) node.append_attribute("reason") = out.feedback->reason.c_str();
+            if (out.overridden()) {
+                node.append_attribute("reason") = out.feedback->reason.c_str();
+                if (!out.feedback->reason_code.empty())
+                    node.append_attribute("reason-code") = out.feedback->reason_code.c_str();
+            }
             node.append_child("message").text() = out.message.c_str();
             node.append_child("evidence").text() = out.evidence.c_str();
             auto suggestion = node.append_child("suggestion");
@@ -212,6 +219,11 @@ private:
     }
 
     std::string run_feedback(const Feedback &feedback) {
+        for (const auto &entry : feedback.entries)
+            if (!entry.reason_code.empty() && !knowledge_.is_override_reason(entry.reason_code))
+                fail(MEDLINT_EPARSE, "line " + std::to_string(entry.line) + ": <finding>: attribute reason-code \"" +
+                                         entry.reason_code + "\" is not an override reason of the rule packs "
+                                                             "(override_reasons.csv)");
         std::vector<std::string> parts;
         for (const auto &entry : feedback.entries) parts.push_back(entry.finding_id + " " + entry.action);
         store_.record_feedback(feedback, {"feedback", feedback.physician, "", join(parts, "; ")});
@@ -269,6 +281,32 @@ private:
         return to_text(xml, request_.response_encoding);
     }
 
+    std::string validate_pack(const PackValidate &validate) {
+        Knowledge pack;
+        pack.add_pack(read_pack_directory(validate.path), validate.path);
+        const PackInfo &info = pack.packs().front();
+        pugi::xml_document xml;
+        auto root = xml.append_child("pack-validate-result");
+        root.append_attribute("id") = info.id.c_str();
+        root.append_attribute("version") = info.version.c_str();
+        root.append_attribute("jurisdiction") = info.jurisdiction.c_str();
+        for (const auto &[file, rows] : pack.table_sizes()) {
+            auto table = root.append_child("table");
+            table.append_attribute("file") = file.c_str();
+            table.append_attribute("rows") = static_cast<unsigned long long>(rows);
+        }
+        return to_text(xml, request_.response_encoding);
+    }
+
+    std::string reload() {
+        engine_.reload();
+        pugi::xml_document xml;
+        xml.append_child("reload-result").append_attribute("rules") = engine_.knowledge()->describe_packs().c_str();
+        return to_text(xml, request_.response_encoding);
+    }
+
+    Engine &engine_;
+    std::shared_ptr<const Knowledge> snapshot_;
     const Config &config_;
     const Knowledge &knowledge_;
     Store &store_;
@@ -285,14 +323,25 @@ std::vector<std::string> registered_rule_ids() {
 
 }  // namespace
 
-Engine::Engine(const Config &config) : config_(config) {
-    if (config.rule_pack_paths.empty()) knowledge_.add_pack(embedded_default_pack(), "built-in pack");
-    for (const auto &path : config.rule_pack_paths) knowledge_.add_pack(read_pack_directory(path), path);
-    knowledge_.require_rules(registered_rule_ids());
-    if (!knowledge_.has_profile(config.profile))
+namespace {
+
+std::shared_ptr<const Knowledge> load_knowledge(const Config &config) {
+    auto knowledge = std::make_shared<Knowledge>();
+    if (config.rule_pack_paths.empty()) knowledge->add_pack(embedded_default_pack(), "built-in pack");
+    for (const auto &path : config.rule_pack_paths) knowledge->add_pack(read_pack_directory(path), path);
+    knowledge->require_rules(registered_rule_ids());
+    if (!knowledge->has_profile(config.profile))
         fail(MEDLINT_ECONFIG, "policy profile \"" + config.profile + "\" is not defined by any loaded rule pack");
+    return knowledge;
+}
+
+}  // namespace
+
+Engine::Engine(const Config &config) : config_(config), knowledge_(load_knowledge(config)) {
     store_ = std::make_unique<Store>(config.store_path);
 }
+
+void Engine::reload() { std::atomic_store(&knowledge_, load_knowledge(config_)); }
 
 std::string Engine::call(std::string_view request_bytes) {
     auto start = Clock::now();
@@ -302,7 +351,7 @@ std::string Engine::call(std::string_view request_bytes) {
                                  std::to_string(kMaxRequestBytes) + " (send one encounter per request)");
     if (request_bytes.empty()) fail(MEDLINT_EPARSE, "request is empty");
     Request request = parse_request(decode_request(request_bytes));
-    return Operation(config_, knowledge_, *store_, request, start).run();
+    return Operation(*this, request, start).run();
 }
 
 std::string error_document(int code, const std::string &message) {

@@ -2,6 +2,7 @@
 // opening except for the store, which guards itself, so many host threads
 // may call one engine at once.
 #pragma once
+#include <atomic>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -20,9 +21,17 @@ public:
     // with the code and message for the <error> document.
     std::string call(std::string_view request_bytes);
 
+    const Config &config() const { return config_; }
+    Store &store() { return *store_; }
+    // The rule packs as loaded now; a call keeps the snapshot it started with.
+    std::shared_ptr<const Knowledge> knowledge() const { return std::atomic_load(&knowledge_); }
+    // Reads the configured packs again.  On failure throws MEDLINT_ECONFIG and
+    // keeps the packs it had.
+    void reload();
+
 private:
     Config config_;
-    Knowledge knowledge_;
+    std::shared_ptr<const Knowledge> knowledge_;
     std::unique_ptr<Store> store_;
 };
 

@@ -139,9 +139,11 @@ Feedback read_feedback(const Element &root) {
     Feedback feedback{root.required("physician"), root.timestamp("time", false), {}};
     for (const auto &element : root.children("finding")) {
         FeedbackEntry entry{element.required("id"), element.one_of("action", {"override", "accept"}, nullptr),
-                            element.optional("reason"), element.line()};
-        if (entry.action == "override" && entry.reason.empty())
-            element.attribute_error("reason", "is required when action is override");
+                            element.optional("reason"), element.optional("reason-code"), element.line()};
+        if (entry.action == "override" && entry.reason.empty() && entry.reason_code.empty())
+            element.attribute_error("reason", "is required when action is override (or give reason-code)");
+        if (entry.reason_code == "other" && entry.reason.empty())
+            element.attribute_error("reason", "must explain an override with reason-code \"other\"");
         feedback.entries.push_back(std::move(entry));
     }
     if (feedback.entries.empty()) root.error("names no <finding>");
@@ -208,9 +210,11 @@ Request parse_request(std::string utf8) {
     else if (name == "ledger") request.operation = read_ledger(root, source);
     else if (name == "physician-status") request.operation = read_physician_status(root);
     else if (name == "audit-log-verify") request.operation = AuditLogVerify{};
+    else if (name == "pack-validate") request.operation = PackValidate{root.required("path")};
+    else if (name == "reload") request.operation = Reload{};
     else
-        root.error("is not an operation; expected check, commit, retract, feedback, ledger, physician-status "
-                   "or audit-log-verify");
+        root.error("is not an operation; expected check, commit, retract, feedback, ledger, physician-status, "
+                   "audit-log-verify, pack-validate or reload");
     return request;
 }
 

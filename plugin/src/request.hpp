@@ -94,6 +94,7 @@ struct Retract {
 
 struct FeedbackEntry {
     std::string finding_id, action, reason;
+    std::string reason_code;  // a code of override_reasons.csv, or ""
     int line = 0;
 };
 
@@ -123,8 +124,16 @@ struct PhysicianStatus {
 // <audit-log-verify/>: check the audit log's hash chain (an addition to contract v1).
 struct AuditLogVerify {};
 
+// <pack-validate path="DIR"/>: load a rule pack on its own and say what it holds.
+struct PackValidate {
+    std::string path;
+};
+
+// <reload/>: read the configured rule packs again; on failure keep the loaded ones.
+struct Reload {};
+
 struct Request {
-    std::variant<Document, Retract, Feedback, Ledger, PhysicianStatus, AuditLogVerify> operation;
+    std::variant<Document, Retract, Feedback, Ledger, PhysicianStatus, AuditLogVerify, PackValidate, Reload> operation;
     std::string lang;  // empty: the configured default
     std::string response_encoding = "UTF-8";
 };

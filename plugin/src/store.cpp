@@ -51,6 +51,10 @@ const char *const kMigrations[] = {
         id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL, hash TEXT NOT NULL);
     INSERT INTO audit_head VALUES (1, 0, '');
     )sql",
+    // 2: coded override reasons beside the free text.
+    R"sql(
+    ALTER TABLE feedback ADD COLUMN reason_code TEXT NOT NULL DEFAULT '';
+    )sql",
 };
 constexpr int kMigrationCount = sizeof kMigrations / sizeof kMigrations[0];
 static_assert(kMigrationCount == Store::kSchemaVersion, "one migration per schema version");
@@ -232,13 +236,15 @@ std::map<std::string, FeedbackRecord> Store::feedback(const std::vector<std::str
     return locked("reading feedback", [&] {
         std::map<std::string, FeedbackRecord> out;
         auto &query = statement(
-            "SELECT action, reason, physician, time FROM feedback WHERE finding_id = ? ORDER BY id DESC LIMIT 1");
+            "SELECT action, reason, physician, time, reason_code FROM feedback WHERE finding_id = ? "
+            "ORDER BY id DESC LIMIT 1");
         for (const auto &id : finding_ids) {
             query.reset();
             query.bind(1, id);
             if (query.executeStep())
                 out[id] = {query.getColumn(0).getString(), query.getColumn(1).getString(),
-                           query.getColumn(2).getString(), query.getColumn(3).getString()};
+                           query.getColumn(2).getString(), query.getColumn(3).getString(),
+                           query.getColumn(4).getString()};
         }
         return out;
     });
@@ -359,8 +365,8 @@ int Store::retract(const Retract &retract, const AuditEntry &audit) {
 void Store::record_feedback(const Feedback &feedback, const AuditEntry &audit) {
     write("recording feedback", Durability::survives_power_loss, audit, [&] {
         std::string now = now_utc();
-        auto &insert = statement("INSERT INTO feedback (finding_id, action, reason, physician, time, recorded_at) "
-                                 "VALUES (?, ?, ?, ?, ?, ?)");
+        auto &insert = statement("INSERT INTO feedback (finding_id, action, reason, physician, time, recorded_at, "
+                                 "reason_code) VALUES (?, ?, ?, ?, ?, ?, ?)");
         for (const auto &entry : feedback.entries) {
             insert.reset();
             insert.bind(1, entry.finding_id);
@@ -369,6 +375,7 @@ void Store::record_feedback(const Feedback &feedback, const AuditEntry &audit) {
             insert.bind(4, feedback.physician);
             insert.bind(5, feedback.time.empty() ? now : feedback.time);
             insert.bind(6, now);
+            insert.bind(7, entry.reason_code);
             insert.exec();
         }
     });

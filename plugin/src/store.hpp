@@ -24,7 +24,7 @@ struct AuditEntry {
 };
 
 struct FeedbackRecord {
-    std::string action, reason, physician, time;
+    std::string action, reason, physician, time, reason_code;
 };
 
 struct LedgerRow {
@@ -43,7 +43,7 @@ struct AuditVerification {
 
 class Store : public History {
 public:
-    static constexpr int kSchemaVersion = 1;
+    static constexpr int kSchemaVersion = 2;
 
     // Opens or creates the file and brings its schema up to date.  Throws
     // MEDLINT_ESTORE when it is locked, read-only, corrupt or from a newer medlint.

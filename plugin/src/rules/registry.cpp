@@ -2,6 +2,9 @@
 
 namespace medlint {
 
+std::unique_ptr<Rule> make_dup_test();
+std::unique_ptr<Rule> make_dup_drug();
+std::unique_ptr<Rule> make_consent_missing();
 std::unique_ptr<Rule> make_id_invalid();
 std::unique_ptr<Rule> make_id_mismatch();
 std::unique_ptr<Rule> make_id_concurrent();
@@ -10,6 +13,9 @@ std::unique_ptr<Rule> make_physician_code();
 const std::vector<std::unique_ptr<Rule>> &registered_rules() {
     static const std::vector<std::unique_ptr<Rule>> rules = [] {
         std::vector<std::unique_ptr<Rule>> list;
+        list.push_back(make_dup_test());
+        list.push_back(make_dup_drug());
+        list.push_back(make_consent_missing());
         list.push_back(make_id_invalid());
         list.push_back(make_id_mismatch());
         list.push_back(make_id_concurrent());
