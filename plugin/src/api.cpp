@@ -54,7 +54,12 @@ MEDLINT_API int medlint_open(const char *config_path, medlint_engine **out) {
         *out = new medlint_engine{medlint::Engine(config)};
         return MEDLINT_OK;
     } catch (const medlint::Error &e) {
-        return remember(e.code(), e.what());
+        // Contract section 3: the message names the configuration file, also
+        // when the problem lies in what it names (a profile, a rule pack).
+        std::string message = e.what();
+        if (config_path && e.code() == MEDLINT_ECONFIG && message.find(config_path) == std::string::npos)
+            message = "configuration " + std::string(config_path) + ": " + message;
+        return remember(e.code(), message);
     } catch (const std::bad_alloc &) {
         return remember(MEDLINT_EINTERNAL, "medlint_open: out of memory");
     } catch (const std::exception &e) {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <sstream>
 
 #include "encoding.hpp"
@@ -45,16 +46,19 @@ std::string finding_id(const Finding &finding, const std::string &encounter) {
     return "f-" + sha256_hex(key).substr(0, 16);
 }
 
-std::string render(const Knowledge &knowledge, const Finding &finding, const char *part, const std::string &lang) {
-    std::string key = finding.rule + "." + finding.variant + "." + part;
-    const std::string *text = knowledge.text(key, lang);
-    std::string out = text ? *text : key;
+std::string fill(std::string out, const Finding &finding) {
     for (const auto &[name, value] : finding.params) {
         std::string placeholder = "{" + name + "}";
         for (size_t at = out.find(placeholder); at != std::string::npos; at = out.find(placeholder, at + value.size()))
             out.replace(at, placeholder.size(), value);
     }
     return out;
+}
+
+std::string render(const Knowledge &knowledge, const Finding &finding, const char *part, const std::string &lang) {
+    std::string key = finding.rule + "." + finding.variant + "." + part;
+    const std::string *text = knowledge.text(key, lang);
+    return fill(text ? *text : key, finding);
 }
 
 std::string join(const std::vector<std::string> &parts, const char *separator) {
@@ -81,6 +85,12 @@ std::string to_text(const pugi::xml_document &document, const std::string &encod
     return encode_response(out.str(), encoding);
 }
 
+PhysicianStanding standing_of(Store &store, const Knowledge &knowledge, const Profile &profile,
+                              const std::string &code, Date as_of) {
+    return PhysicianStanding(code, store.ledger(code, as_of.year() - kLedgerYearsBack, as_of.year()), knowledge,
+                             profile);
+}
+
 void set_physician_attributes(pugi::xml_node node, const PhysicianSummary &summary) {
     node.append_attribute("code") = summary.code.c_str();
     node.append_attribute("year") = summary.year;
@@ -95,7 +105,7 @@ class Operation {
 public:
     Operation(Engine &engine, Request &request, Clock::time_point start)
         : engine_(engine), snapshot_(engine.knowledge()), config_(engine.config()), knowledge_(*snapshot_),
-          store_(engine.store()), request_(request), start_(start),
+          profile_(*knowledge_.profile(config_.profile)), store_(engine.store()), request_(request), start_(start),
           lang_(request.lang.empty() ? config_.language : request.lang) {}
 
     std::string run() {
@@ -113,22 +123,32 @@ public:
 private:
     std::string check(const Document &document) {
         std::string patient_key = document.patient.id_type + ":" + document.patient.id;
-        RuleContext context{document, knowledge_, store_, patient_key, Date::today_utc()};
+        std::map<std::string, std::optional<PhysicianStanding>> standings;  // each physician's ledger read once
+        auto standing = [&](const std::string &code) -> const PhysicianStanding & {
+            auto &slot = standings[code];
+            if (!slot) slot.emplace(standing_of(store_, knowledge_, profile_, code, service_date(document)));
+            return *slot;
+        };
+        auto standing_on = [&](const std::string &code, Date date) {
+            PhysicianSummary summary = standing(code).as_of(date);
+            return Standing{summary.standing, summary.until};
+        };
+        RuleContext context{document, knowledge_, store_, patient_key, Date::today_utc(), standing_on};
         std::vector<Finding> findings;
         for (const auto &rule : registered_rules())
             if (rule->item_level() || document.mode != Mode::prescribing) rule->check(context, findings);
-        std::vector<Reported> reported = describe(findings, document);
 
         std::string physician = document.physician ? document.physician->code : "";
-        PhysicianSummary summary = summarize_physician(physician, store_.ledger(physician, service_date(document).year()),
-                                                       service_date(document), knowledge_, config_.profile);
+        const PhysicianStanding &responsible = standing(physician);
+        std::vector<Reported> reported = describe(findings, document, responsible);
         AuditEntry audit{document.commit ? "commit" : "check", physician, document.encounter.id, audit_findings(reported)};
         if (document.commit) store_.commit(document, patient_key, audit);
         else store_.record_check(audit);
-        return check_result(document, reported, summary);
+        return check_result(document, reported, responsible);
     }
 
-    std::vector<Reported> describe(const std::vector<Finding> &findings, const Document &document) {
+    std::vector<Reported> describe(const std::vector<Finding> &findings, const Document &document,
+                                   const PhysicianStanding &responsible) {
         std::vector<Reported> reported;
         std::vector<std::string> ids;
         for (const auto &finding : findings) {
@@ -147,8 +167,20 @@ private:
             if (auto found = feedback.find(out.id); found != feedback.end()) out.feedback = found->second;
             // Settlement is the last self-check: an unresolved warning stops submission.
             if (document.mode == Mode::settlement && out.severity == "warning" && !out.feedback) out.severity = "block";
+            if (!out.overridden()) out.message += threshold_warning(responsible, service_date(document), out.points);
         }
         return reported;
+    }
+
+    // "; this would bring you to 9 points: suspension" when the finding's points would reach a threshold.
+    std::string threshold_warning(const PhysicianStanding &responsible, Date date, int points) {
+        const Threshold *threshold = responsible.threshold_reached_by(date, points);
+        const std::string *text = knowledge_.text("threshold.suffix", lang_);
+        if (!threshold || !text) return "";
+        Finding values{"", "", {}, "", "", {{"total", std::to_string(responsible.as_of(date).net + points)},
+                                            {"consequence", lang_ == "en" ? threshold->consequence_en
+                                                                          : threshold->consequence_zh}}};
+        return fill(*text, values);
     }
 
     static std::string audit_findings(const std::vector<Reported> &reported) {
@@ -158,14 +190,18 @@ private:
     }
 
     std::string check_result(const Document &document, const std::vector<Reported> &reported,
-                             const PhysicianSummary &summary) {
+                             const PhysicianStanding &responsible) {
         std::string status = "pass";
         int at_risk = 0;
+        std::vector<int> risked;
         for (const auto &out : reported) {
             if (out.overridden() && out.severity != "block") continue;
             if (rank(out.severity) > rank(status)) status = out.severity;
             at_risk += out.points;
+            risked.push_back(out.points);
         }
+        Date date = service_date(document);
+        PhysicianSummary summary = responsible.as_of(date);
         pugi::xml_document xml;
         auto root = xml.append_child("check-result");
         root.append_attribute("status") = status.c_str();
@@ -178,9 +214,7 @@ private:
         auto physician = root.append_child("physician");
         set_physician_attributes(physician, summary);
         physician.append_attribute("at-risk") = at_risk;
-        physician.append_attribute("projected") =
-            summary.until.empty() ? knowledge_.standing_for_points(config_.profile, summary.deducted + at_risk).c_str()
-                                  : summary.standing.c_str();
+        physician.append_attribute("projected") = responsible.projected(date, risked).c_str();
 
         for (const auto &out : reported) {
             auto node = root.append_child("finding");
@@ -246,12 +280,12 @@ private:
     }
 
     std::string physician_status(const PhysicianStatus &status) {
-        auto rows = store_.ledger(status.code, status.date.year());
-        PhysicianSummary summary = summarize_physician(status.code, rows, status.date, knowledge_, config_.profile);
+        PhysicianStanding standing = standing_of(store_, knowledge_, profile_, status.code, status.date);
         pugi::xml_document xml;
         auto root = xml.append_child("physician-status-result");
-        set_physician_attributes(root, summary);
-        for (const auto &row : rows) {
+        set_physician_attributes(root, standing.as_of(status.date));
+        for (const auto &row : store_.ledger(status.code, status.date.year(), status.date.year())) {
+            if (row.date.year() != status.date.year()) continue;  // a sanction of an earlier year lasting into this one
             auto entry = root.append_child("entry");
             entry.append_attribute("kind") = row.kind.c_str();
             entry.append_attribute("notice") = row.notice.c_str();
@@ -262,6 +296,8 @@ private:
             } else {
                 entry.append_attribute("points") = row.points;
             }
+            if (auto deadline = standing.appeal_deadline(row.date); deadline && row.kind == "deduction")
+                entry.append_attribute("appeal-by") = deadline->str().c_str();
             if (row.reversed_on) entry.append_attribute("reversed") = row.reversed_on->str().c_str();
             entry.text() = row.text.c_str();
         }
@@ -309,6 +345,7 @@ private:
     std::shared_ptr<const Knowledge> snapshot_;
     const Config &config_;
     const Knowledge &knowledge_;
+    const Profile &profile_;
     Store &store_;
     Request &request_;
     Clock::time_point start_;
@@ -330,7 +367,7 @@ std::shared_ptr<const Knowledge> load_knowledge(const Config &config) {
     if (config.rule_pack_paths.empty()) knowledge->add_pack(embedded_default_pack(), "built-in pack");
     for (const auto &path : config.rule_pack_paths) knowledge->add_pack(read_pack_directory(path), path);
     knowledge->require_rules(registered_rule_ids());
-    if (!knowledge->has_profile(config.profile))
+    if (!knowledge->profile(config.profile))
         fail(MEDLINT_ECONFIG, "policy profile \"" + config.profile + "\" is not defined by any loaded rule pack");
     return knowledge;
 }

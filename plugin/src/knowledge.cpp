@@ -117,6 +117,21 @@ RetestEntry retest_row(const CsvTable &csv, const CsvTable::Row &row) {
     return entry;
 }
 
+Threshold threshold_row(const CsvTable &csv, const CsvTable::Row &row) {
+    Threshold threshold;
+    threshold.scope = checked(csv, row, "scope", {"year", "single", "consecutive"});
+    threshold.years = optional_whole(csv, row, "years", 10).value_or(1);
+    if (threshold.years < 1) csv.row_error(row, "years", "must be at least 1");
+    threshold.points = whole_points(csv, row);
+    threshold.standing = checked(csv, row, "standing", {"warned", "suspended", "terminated"});
+    threshold.months = optional_whole(csv, row, "months", 120).value_or(0);
+    threshold.bar_years = optional_whole(csv, row, "bar_years", 20).value_or(0);
+    threshold.consequence_zh = csv.cell(row, "consequence_zh");
+    threshold.consequence_en = csv.cell(row, "consequence_en");
+    threshold.clause = csv.cell(row, "clause");
+    return threshold;
+}
+
 }  // namespace
 
 PackFiles read_pack_directory(const std::string &directory) {
@@ -186,17 +201,33 @@ void Knowledge::add_pack(const PackFiles &files, const std::string &origin) {
                 PointValue{whole_points(*csv, row), csv->cell(row, "clause")};
         }
     }
-    std::optional<CsvTable> thresholds_csv;
+    std::optional<CsvTable> profiles_csv, thresholds_csv, calendar_csv;
+    if (auto csv = table(files, "profiles.csv", profiles_csv, origin)) {
+        csv->require_columns({"profile", "setting", "value"});
+        for (const auto &row : csv->rows())
+            next.profiles_[nonempty(*csv, row, "profile")].settings[nonempty(*csv, row, "setting")] =
+                *optional_whole(*csv, row, "value", 100);
+    }
     if (auto csv = table(files, "thresholds.csv", thresholds_csv, origin)) {
-        csv->require_columns({"profile", "points", "standing"});
+        csv->require_columns({"profile", "scope", "points", "standing"});
         for (const auto &row : csv->rows()) {
-            auto &list = next.thresholds_[nonempty(*csv, row, "profile")];
-            int points = whole_points(*csv, row);
-            std::string standing = checked(*csv, row, "standing", {"warned", "suspended", "terminated"});
-            list.erase(std::remove_if(list.begin(), list.end(), [&](const Threshold &t) { return t.points == points; }),
-                       list.end());
-            list.push_back({points, standing});
-            std::sort(list.begin(), list.end(), [](const Threshold &a, const Threshold &b) { return a.points < b.points; });
+            Threshold threshold = threshold_row(*csv, row);
+            auto &list = next.profiles_[nonempty(*csv, row, "profile")].thresholds;
+            auto same = [&](const Threshold &t) {
+                return t.scope == threshold.scope && t.years == threshold.years && t.points == threshold.points;
+            };
+            list.erase(std::remove_if(list.begin(), list.end(), same), list.end());
+            list.push_back(std::move(threshold));
+            std::stable_sort(list.begin(), list.end(),
+                             [](const Threshold &a, const Threshold &b) { return a.points < b.points; });
+        }
+    }
+    if (auto csv = table(files, "calendar.csv", calendar_csv, origin)) {
+        csv->require_columns({"date", "kind"});
+        for (const auto &row : csv->rows()) {
+            auto date = Date::parse(csv->cell(row, "date"));
+            if (!date) csv->row_error(row, "date", "\"" + csv->cell(row, "date") + "\" is not a date YYYY-MM-DD");
+            next.calendar_[date->days] = checked(*csv, row, "kind", {"holiday", "workday"}) == "workday";
         }
     }
     *this = std::move(next);
@@ -238,11 +269,15 @@ const std::vector<std::string> &Knowledge::retest_group(std::string_view group) 
 bool Knowledge::is_override_reason(std::string_view code) const { return override_reasons_.count(code) > 0; }
 
 std::map<std::string, size_t> Knowledge::table_sizes() const {
-    size_t thresholds = 0;
-    for (const auto &[profile, list] : thresholds_) thresholds += list.size();
+    size_t thresholds = 0, settings = 0;
+    for (const auto &[name, profile] : profiles_) {
+        thresholds += profile.thresholds.size();
+        settings += profile.settings.size();
+    }
     return {{"catalog.csv", catalog_.size()},   {"retest.csv", retest_.size()},
             {"rules.csv", rules_.size()},       {"messages.csv", texts_.size()},
             {"points.csv", points_.size()},     {"thresholds.csv", thresholds},
+            {"profiles.csv", settings},         {"calendar.csv", calendar_.size()},
             {"override_reasons.csv", override_reasons_.size()}};
 }
 
@@ -252,15 +287,25 @@ std::optional<PointValue> Knowledge::points(std::string_view profile, std::strin
     return found->second;
 }
 
-bool Knowledge::has_profile(std::string_view profile) const { return thresholds_.find(profile) != thresholds_.end(); }
+const Profile *Knowledge::profile(std::string_view name) const {
+    auto found = profiles_.find(name);
+    return found == profiles_.end() ? nullptr : &found->second;
+}
 
-std::string Knowledge::standing_for_points(std::string_view profile, int points) const {
-    std::string standing = "active";
-    auto found = thresholds_.find(profile);
-    if (found == thresholds_.end()) return standing;
-    for (const auto &threshold : found->second)
-        if (points >= threshold.points) standing = threshold.standing;
-    return standing;
+bool Knowledge::is_working_day(Date date) const {
+    auto found = calendar_.find(date.days);
+    if (found != calendar_.end()) return found->second;
+    int weekday = ((date.days % 7) + 11) % 7;  // 1970-01-01 was a Thursday; 0 is Sunday
+    return weekday != 0 && weekday != 6;
+}
+
+Date Knowledge::add_working_days(Date from, int count) const {
+    Date day = from;
+    while (count > 0) {
+        day = day + 1;
+        if (is_working_day(day)) --count;
+    }
+    return day;
 }
 
 void Knowledge::require_rules(const std::vector<std::string> &rule_ids) const {

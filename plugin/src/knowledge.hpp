@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "dates.hpp"
+
 namespace medlint {
 
 // A pack's files by name ("pack.xml", "rules.csv", ...), read from a folder or
@@ -41,6 +43,26 @@ struct RetestEntry {
     std::string basis;
 };
 
+// A row of thresholds.csv: what points bring under a policy profile.
+struct Threshold {
+    std::string scope;  // year: the year's total; single: one deduction; consecutive: each of `years` years
+    int years = 1, points = 0;
+    std::string standing;      // warned, suspended, terminated
+    int months = 0;            // the suspension or penalty period
+    int bar_years = 0;         // then no re-registration for this long
+    std::string consequence_zh, consequence_en, clause;
+};
+
+// A policy profile: its settings (profiles.csv) and thresholds, ascending by points.
+struct Profile {
+    std::map<std::string, int, std::less<>> settings;
+    std::vector<Threshold> thresholds;
+    int setting(std::string_view name) const {
+        auto found = settings.find(name);
+        return found == settings.end() ? 0 : found->second;
+    }
+};
+
 struct PointValue {
     int points = 0;
     std::string clause;
@@ -70,9 +92,12 @@ public:
     std::map<std::string, size_t> table_sizes() const;
 
     std::optional<PointValue> points(std::string_view profile, std::string_view rule_id) const;
-    bool has_profile(std::string_view profile) const;
-    // The standing the profile's thresholds give for this many points in a year.
-    std::string standing_for_points(std::string_view profile, int points) const;
+    const Profile *profile(std::string_view name) const;
+    // Weekdays are working days unless calendar.csv makes them holidays;
+    // weekends are not, unless it makes them (adjusted) working days.
+    bool is_working_day(Date date) const;
+    // The `count`-th working day after `from`.
+    Date add_working_days(Date from, int count) const;
 
     // Throws MEDLINT_ECONFIG unless every rule id has a rules.csv row.
     void require_rules(const std::vector<std::string> &rule_ids) const;
@@ -89,11 +114,8 @@ private:
     std::map<std::string, std::vector<std::string>, std::less<>> retest_groups_;
     std::map<std::string, Texts, std::less<>> override_reasons_;
     std::map<std::string, PointValue, std::less<>> points_;  // key: profile + '\n' + rule
-    struct Threshold {
-        int points;
-        std::string standing;
-    };
-    std::map<std::string, std::vector<Threshold>, std::less<>> thresholds_;  // by profile, ascending points
+    std::map<std::string, Profile, std::less<>> profiles_;
+    std::map<int, bool> calendar_;  // day number -> is a working day
 };
 
 }  // namespace medlint

@@ -1,9 +1,16 @@
 #include "standing.hpp"
 
 #include <algorithm>
+#include <set>
 
 namespace medlint {
 namespace {
+
+int severity(const std::string &standing) {
+    if (standing == "terminated") return 3;
+    if (standing == "suspended") return 2;
+    return standing == "warned" ? 1 : 0;
+}
 
 const char *standing_of_sanction(const std::string &kind) {
     if (kind == "termination") return "terminated";
@@ -11,31 +18,146 @@ const char *standing_of_sanction(const std::string &kind) {
     return "warned";
 }
 
+// Calendar arithmetic on months, clamping the day (31 January + 1 month = 28 or 29 February).
+Date add_months(Date date, int months) {
+    int year = date.year();
+    int month = std::stoi(date.str().substr(5, 2)) - 1 + months;
+    int day = std::stoi(date.str().substr(8, 2));
+    year += month / 12;
+    month %= 12;
+    while (!is_valid_civil(year, static_cast<unsigned>(month + 1), static_cast<unsigned>(day))) --day;
+    return Date::from_civil(year, static_cast<unsigned>(month + 1), static_cast<unsigned>(day));
+}
+
+Date year_end(int year) { return Date::from_civil(year, 12, 31); }
+
+bool counts(const LedgerRow &row, Date as_of) {
+    return !(as_of < row.date) && !(row.reversed_on && *row.reversed_on <= as_of);
+}
+
 }  // namespace
 
-PhysicianSummary summarize_physician(const std::string &code, const std::vector<LedgerRow> &rows, Date as_of,
-                                     const Knowledge &knowledge, const std::string &profile) {
-    PhysicianSummary summary;
-    summary.code = code;
-    summary.year = as_of.year();
-    const LedgerRow *sanction = nullptr;
+PhysicianStanding::PhysicianStanding(std::string code, std::vector<LedgerRow> rows, const Knowledge &knowledge,
+                                     const Profile &profile)
+    : code_(std::move(code)), rows_(std::move(rows)), knowledge_(knowledge), profile_(profile) {}
+
+PhysicianStanding::Totals PhysicianStanding::year_totals(const std::vector<LedgerRow> &rows, int year,
+                                                         Date as_of) const {
+    int gross = 0, repairs = 0, bonus = 0, offsettable = 0;
     for (const auto &row : rows) {
-        if (as_of < row.date) continue;
-        bool reversed = row.reversed_on && *row.reversed_on <= as_of;
-        if (row.kind == "deduction" && !reversed && row.date.year() == summary.year) summary.deducted += row.points;
-        if (row.kind == "repair" && row.date.year() == summary.year) summary.deducted -= row.points;
-        if (row.kind == "bonus" && row.date.year() == summary.year) summary.bonus += row.points;
-        if (row.kind == "sanction" && (!row.until || as_of <= *row.until)) sanction = &row;
+        if (row.date.year() != year || !counts(row, as_of)) continue;
+        if (row.kind == "deduction") {
+            gross += row.points;
+            if (row.points <= profile_.setting("bonus_offsets_max")) offsettable += row.points;
+        }
+        if (row.kind == "repair") repairs += row.points;
+        if (row.kind == "bonus") bonus += row.points;
     }
-    summary.deducted = std::max(summary.deducted, 0);
-    summary.remaining = std::max(12 - summary.deducted, 0);
-    if (sanction) {
-        summary.standing = standing_of_sanction(sanction->sanction_kind);
-        summary.until = sanction->until ? sanction->until->str() : "";
-    } else {
-        summary.standing = knowledge.standing_for_points(profile, summary.deducted);
+    Totals totals;
+    totals.deducted = std::max(gross - std::min(repairs, profile_.setting("repair_cap")), 0);
+    totals.bonus = std::min(bonus, profile_.setting("bonus_cap"));
+    totals.net = std::max(totals.deducted - std::min({totals.bonus, offsettable, totals.deducted}), 0);
+    return totals;
+}
+
+std::optional<Date> PhysicianStanding::reached_on(const std::vector<LedgerRow> &rows, int year, Date as_of,
+                                                  int points) const {
+    std::set<int> days;
+    for (const auto &row : rows)
+        if (row.date.year() == year && counts(row, as_of)) days.insert(row.date.days);
+    for (int day : days)
+        if (year_totals(rows, year, Date{day}).net >= points) return Date{day};
+    return std::nullopt;
+}
+
+std::vector<PhysicianStanding::Sanction> PhysicianStanding::sanctions(const std::vector<LedgerRow> &rows,
+                                                                      Date as_of) const {
+    std::vector<Sanction> recorded, computed;
+    for (const auto &row : rows)
+        if (row.kind == "sanction" && !(as_of < row.date))
+            recorded.push_back({standing_of_sanction(row.sanction_kind), row.date, row.until});
+
+    auto add = [&](const Threshold &threshold, Date from) {
+        Sanction sanction{threshold.standing, from, std::nullopt};
+        if (threshold.standing == "warned") sanction.until = year_end(from.year());
+        else if (threshold.standing == "suspended") sanction.until = add_months(from, threshold.months) - 1;
+        else sanction.until = add_months(from, threshold.months + 12 * threshold.bar_years);
+        bool decided = std::any_of(recorded.begin(), recorded.end(), [&](const Sanction &r) {
+            return r.standing == sanction.standing && r.from.year() == from.year();
+        });
+        if (!decided) computed.push_back(sanction);
+    };
+    for (int year = as_of.year() - kLedgerYearsBack; year <= as_of.year(); ++year) {
+        Date cutoff = std::min(as_of, year_end(year));
+        for (const auto &threshold : profile_.thresholds) {
+            if (threshold.scope == "single") {
+                for (const auto &row : rows)
+                    if (row.kind == "deduction" && row.date.year() == year && counts(row, cutoff) &&
+                        row.points >= threshold.points)
+                        add(threshold, row.date);
+                continue;
+            }
+            bool earlier_years = true;  // scope consecutive: every earlier year of the run reached it too
+            for (int back = 1; back < threshold.years; ++back)
+                earlier_years = earlier_years && year_totals(rows, year - back, year_end(year - back)).net >= threshold.points;
+            if (!earlier_years) continue;
+            if (auto day = reached_on(rows, year, cutoff, threshold.points)) add(threshold, *day);
+        }
+    }
+    recorded.insert(recorded.end(), computed.begin(), computed.end());
+    return recorded;
+}
+
+PhysicianSummary PhysicianStanding::summarize(const std::vector<LedgerRow> &rows, Date as_of) const {
+    PhysicianSummary summary;
+    summary.code = code_;
+    summary.year = as_of.year();
+    Totals totals = year_totals(rows, summary.year, as_of);
+    summary.deducted = totals.deducted;
+    summary.bonus = totals.bonus;
+    summary.net = totals.net;
+    summary.remaining = std::max(profile_.setting("year_points") - totals.net, 0);
+    const Sanction *current = nullptr;
+    std::vector<Sanction> all = sanctions(rows, as_of);
+    for (const auto &sanction : all) {
+        bool covers = !(as_of < sanction.from) && (!sanction.until || !(*sanction.until < as_of));
+        if (!covers) continue;
+        if (!current || severity(sanction.standing) > severity(current->standing) ||
+            (severity(sanction.standing) == severity(current->standing) && current->until &&
+             (!sanction.until || *current->until < *sanction.until)))
+            current = &sanction;
+    }
+    if (current) {
+        summary.standing = current->standing;
+        summary.until = current->until ? current->until->str() : "";
     }
     return summary;
+}
+
+PhysicianSummary PhysicianStanding::as_of(Date date) const { return summarize(rows_, date); }
+
+std::string PhysicianStanding::projected(Date date, const std::vector<int> &extra) const {
+    std::vector<LedgerRow> rows = rows_;
+    for (size_t i = 0; i < extra.size(); ++i)
+        if (extra[i] > 0) rows.push_back({"deduction", code_, "projected-" + std::to_string(i), "", "", date,
+                                          std::nullopt, std::nullopt, extra[i]});
+    return summarize(rows, date).standing;
+}
+
+const Threshold *PhysicianStanding::threshold_reached_by(Date date, int points) const {
+    if (points <= 0) return nullptr;
+    int now = year_totals(rows_, date.year(), date).net;
+    const Threshold *reached = nullptr;
+    for (const auto &threshold : profile_.thresholds)
+        if (threshold.scope == "year" && now < threshold.points && threshold.points <= now + points)
+            reached = &threshold;
+    return reached;
+}
+
+std::optional<Date> PhysicianStanding::appeal_deadline(Date date) const {
+    int days = profile_.setting("appeal_working_days");
+    if (days <= 0) return std::nullopt;
+    return knowledge_.add_working_days(date, days);
 }
 
 }  // namespace medlint

@@ -250,13 +250,14 @@ std::map<std::string, FeedbackRecord> Store::feedback(const std::vector<std::str
     });
 }
 
-std::vector<LedgerRow> Store::ledger(const std::string &physician, int year) {
+std::vector<LedgerRow> Store::ledger(const std::string &physician, int first_year, int last_year) {
     return locked("reading the ledger", [&] {
         auto &query = statement(
             "SELECT kind, physician, notice, text, sanction_kind, date, until, reversed_on, points FROM ledger "
-            "WHERE physician = ? AND ((date >= ? AND date < ?) OR (kind = 'sanction' AND until >= ? AND date < ?)) "
+            "WHERE physician = ? AND ((date >= ? AND date < ?) OR (kind = 'sanction' AND (until IS NULL OR until >= ?) "
+            "AND date < ?)) "
             "ORDER BY date, notice");
-        std::string first = std::to_string(year) + "-01-01", next = std::to_string(year + 1) + "-01-01";
+        std::string first = std::to_string(first_year) + "-01-01", next = std::to_string(last_year + 1) + "-01-01";
         query.bind(1, physician);
         query.bind(2, first);
         query.bind(3, next);

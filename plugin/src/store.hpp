@@ -56,7 +56,9 @@ public:
                                 Date to) override;
     // The latest feedback on each of these finding ids that has any.
     std::map<std::string, FeedbackRecord> feedback(const std::vector<std::string> &finding_ids);
-    std::vector<LedgerRow> ledger(const std::string &physician, int year);
+    // The physician's ledger rows dated from first_year to last_year, and the
+    // sanctions that last into first_year.
+    std::vector<LedgerRow> ledger(const std::string &physician, int first_year, int last_year);
 
     void record_check(const AuditEntry &audit);
     void commit(const Document &document, const std::string &patient_key, const AuditEntry &audit);

@@ -9,6 +9,7 @@ std::unique_ptr<Rule> make_id_invalid();
 std::unique_ptr<Rule> make_id_mismatch();
 std::unique_ptr<Rule> make_id_concurrent();
 std::unique_ptr<Rule> make_physician_code();
+std::unique_ptr<Rule> make_physician_suspended();
 
 const std::vector<std::unique_ptr<Rule>> &registered_rules() {
     static const std::vector<std::unique_ptr<Rule>> rules = [] {
@@ -20,6 +21,7 @@ const std::vector<std::unique_ptr<Rule>> &registered_rules() {
         list.push_back(make_id_mismatch());
         list.push_back(make_id_concurrent());
         list.push_back(make_physician_code());
+        list.push_back(make_physician_suspended());
         return list;
     }();
     return rules;

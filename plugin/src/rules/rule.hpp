@@ -1,6 +1,7 @@
 // What a rule sees and what it reports.  One class per rule id, registered in
 // registry.cpp; texts, severities and points live in the rule packs.
 #pragma once
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -55,12 +56,19 @@ public:
     virtual std::vector<Stay> inpatient_stays(const std::string &patient_key, const std::string &except_encounter) = 0;
 };
 
+struct Standing {
+    std::string standing;  // active, warned, suspended, terminated
+    std::string until;
+};
+
 struct RuleContext {
     const Document &document;
     const Knowledge &knowledge;
     History &history;
     std::string patient_key;  // id-type and id: how history knows the patient
     Date today;
+    // A physician's standing on a date under the active profile.
+    std::function<Standing(const std::string &code, Date date)> standing_on;
 };
 
 // Which codes count as the same item: a list of codes, or a code prefix.
