@@ -46,10 +46,10 @@ std::optional<Date> Date::parse(std::string_view text) {
     return from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
 }
 
-Date Date::today_utc() {
+Date Date::today_china() {
     using namespace std::chrono;
-    auto now = duration_cast<hours>(system_clock::now().time_since_epoch()).count();
-    return Date{static_cast<int>(now / 24)};
+    auto hours_since_epoch = duration_cast<hours>(system_clock::now().time_since_epoch()).count() + 8;  // UTC+8
+    return Date{static_cast<int>(hours_since_epoch / 24)};
 }
 
 static void civil_from_days(int z, int &year, unsigned &month, unsigned &day) {
@@ -75,7 +75,7 @@ std::string Date::str() const {
     int y;
     unsigned m, d;
     civil_from_days(days, y, m, d);
-    char buffer[16];
+    char buffer[32];
     std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02u", y, m, d);
     return buffer;
 }

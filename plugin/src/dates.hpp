@@ -11,7 +11,7 @@ struct Date {
 
     static std::optional<Date> parse(std::string_view text);  // strict YYYY-MM-DD
     static Date from_civil(int year, unsigned month, unsigned day);
-    static Date today_utc();
+    static Date today_china();  // the calendar date in China Standard Time (UTC+8)
     int year() const;
     std::string str() const;
     friend bool operator<(Date a, Date b) { return a.days < b.days; }
