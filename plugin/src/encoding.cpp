@@ -121,6 +121,8 @@ std::string decode_request(std::string_view bytes) {
     if (bytes.substr(0, 3) == "\xEF\xBB\xBF") bytes.remove_prefix(3);
     if (bytes.substr(0, 2) == "\xFF\xFE" || bytes.substr(0, 2) == "\xFE\xFF")
         fail(MEDLINT_EPARSE, "request is UTF-16; send UTF-8, GBK, GB2312 or GB18030");
+    // XML has no NUL character, and the parser would silently stop at one.
+    if (size_t nul = bytes.find('\0'); nul != std::string_view::npos) bad_byte(bytes, nul, "XML");
     std::string encoding = declared_encoding(bytes);
     if (is_gb_family(encoding)) return decode_gb(bytes, encoding);
     if (!encoding.empty() && encoding != "utf-8" && encoding != "utf8")

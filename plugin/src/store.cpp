@@ -103,6 +103,16 @@ std::optional<Date> column_date(const SQLite::Column &column) {
 template <class Work>
 auto Store::locked(const char *action, Work &&work) {
     std::lock_guard<std::mutex> guard(mutex_);
+    // A cached statement left on a row keeps its read transaction open: later
+    // reads would see an old snapshot of the file (missing other processes'
+    // commits and edits) and a later write would fail with SQLITE_BUSY at once.
+    struct ResetStatements {
+        Store &store;
+        ~ResetStatements() {
+            for (auto &entry : store.statements_)
+                if (entry.second) entry.second->tryReset();
+        }
+    } reset_statements{*this};
     try {
         return work();
     } catch (const SQLite::Exception &e) {
@@ -183,7 +193,7 @@ std::vector<SeenIdentity> Store::identities(const std::string &patient_key, cons
     return locked("reading identities", [&] {
         auto &query = statement(
             "SELECT encounter_id, name, gender, birth_date FROM patient_identities "
-            "WHERE patient_key = ? AND encounter_id <> ? ORDER BY seen_at LIMIT 100");
+            "WHERE patient_key = ? AND encounter_id <> ? ORDER BY seen_at DESC LIMIT 100");
         query.bind(1, patient_key);
         query.bind(2, except_encounter);
         std::vector<SeenIdentity> out;

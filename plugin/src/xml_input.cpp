@@ -22,6 +22,14 @@ XmlSource::XmlSource(std::string utf8, const std::string &what, int error_code) 
                              std::to_string(offset - line_starts_[static_cast<size_t>(line - 1)] + 1));
     }
     if (!root()) fail(error_code, what + " has no root element");
+    // pugixml accepts more than one top-level element; a second document would be silently lost.
+    for (auto node = root().next_sibling(); node; node = node.next_sibling()) {
+        if (node.type() != pugi::node_element && node.type() != pugi::node_cdata) continue;
+        std::string found = node.type() == pugi::node_element ? "a second root element <" + std::string(node.name()) + ">"
+                                                              : "character data after the root element";
+        fail(error_code, what + " is not well-formed XML: " + found + " at line " + std::to_string(line_of(node)) +
+                             " (a document has exactly one root)");
+    }
 }
 
 int XmlSource::line_of(pugi::xml_node node) const {
