@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "encoding.hpp"
@@ -19,6 +20,16 @@ namespace medlint {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// Points fall on the physician who ordered: the document's physician answers
+// for findings about the whole document and for items without their own.
+bool charged_to_responsible(const Document &document, const Finding &finding) {
+    if (finding.items.empty()) return true;
+    std::string responsible = document.physician ? document.physician->code : "";
+    for (const auto &id : finding.items)
+        if (const Item *item = document.find_item(id); item && item->physician == responsible) return true;
+    return false;
+}
 
 // pass < info < warning < block
 int rank(const std::string &severity) {
@@ -43,11 +54,14 @@ std::string finding_id(const Finding &finding, const std::string &encounter) {
     std::sort(items.begin(), items.end());
     std::string key = finding.rule + '\x1f' + finding.variant + '\x1f' + encounter;
     for (const auto &item : items) key += '\x1f' + item;
+    if (!finding.subject.empty()) key += "\x1f\x1f" + finding.subject;
     return "f-" + sha256_hex(key).substr(0, 16);
 }
 
-std::string fill(std::string out, const Finding &finding) {
-    for (const auto &[name, value] : finding.params) {
+using Params = std::vector<std::pair<std::string, std::string>>;
+
+std::string fill(std::string out, const Params &params) {
+    for (const auto &[name, value] : params) {
         std::string placeholder = "{" + name + "}";
         for (size_t at = out.find(placeholder); at != std::string::npos; at = out.find(placeholder, at + value.size()))
             out.replace(at, placeholder.size(), value);
@@ -58,7 +72,7 @@ std::string fill(std::string out, const Finding &finding) {
 std::string render(const Knowledge &knowledge, const Finding &finding, const char *part, const std::string &lang) {
     std::string key = finding.rule + "." + finding.variant + "." + part;
     const std::string *text = knowledge.text(key, lang);
-    return fill(text ? *text : key, finding);
+    return fill(text ? *text : key, finding.params);
 }
 
 std::string join(const std::vector<std::string> &parts, const char *separator) {
@@ -75,7 +89,7 @@ Date service_date(const Document &document) {
                                 [](const Item &a, const Item &b) { return a.date < b.date; })
             ->date;
     if (auto date = parse_timestamp_date(document.time)) return *date;
-    return Date::today_utc();
+    return Date::today_china();
 }
 
 std::string to_text(const pugi::xml_document &document, const std::string &encoding) {
@@ -133,7 +147,7 @@ private:
             PhysicianSummary summary = standing(code).as_of(date);
             return Standing{summary.standing, summary.until};
         };
-        RuleContext context{document, knowledge_, store_, patient_key, Date::today_utc(), standing_on};
+        RuleContext context{document, knowledge_, store_, patient_key, Date::today_china(), standing_on};
         std::vector<Finding> findings;
         for (const auto &rule : registered_rules())
             if (rule->item_level() || document.mode != Mode::prescribing) rule->check(context, findings);
@@ -177,10 +191,8 @@ private:
         const Threshold *threshold = responsible.threshold_reached_by(date, points);
         const std::string *text = knowledge_.text("threshold.suffix", lang_);
         if (!threshold || !text) return "";
-        Finding values{"", "", {}, "", "", {{"total", std::to_string(responsible.as_of(date).net + points)},
-                                            {"consequence", lang_ == "en" ? threshold->consequence_en
-                                                                          : threshold->consequence_zh}}};
-        return fill(*text, values);
+        return fill(*text, {{"total", std::to_string(responsible.as_of(date).net + points)},
+                            {"consequence", lang_ == "en" ? threshold->consequence_en : threshold->consequence_zh}});
     }
 
     static std::string audit_findings(const std::vector<Reported> &reported) {
@@ -194,9 +206,13 @@ private:
         std::string status = "pass";
         int at_risk = 0;
         std::vector<int> risked;
+        std::set<std::string> counted_cases;
         for (const auto &out : reported) {
             if (out.overridden() && out.severity != "block") continue;
             if (rank(out.severity) > rank(status)) status = out.severity;
+            if (!charged_to_responsible(document, out.finding)) continue;
+            // Deductions are per case: the findings of one rule about the whole document are one case.
+            if (out.finding.items.empty() && !counted_cases.insert(out.finding.rule).second) continue;
             at_risk += out.points;
             risked.push_back(out.points);
         }

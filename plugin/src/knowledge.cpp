@@ -76,6 +76,12 @@ std::optional<int> optional_whole(const CsvTable &csv, const CsvTable::Row &row,
     return std::stoi(value);
 }
 
+int whole(const CsvTable &csv, const CsvTable::Row &row, const char *column, int max) {
+    auto value = optional_whole(csv, row, column, max);
+    if (!value) csv.row_error(row, column, "is empty");
+    return *value;
+}
+
 std::vector<std::string> words(const std::string &text) {
     std::vector<std::string> out;
     std::string word;
@@ -111,7 +117,7 @@ CatalogEntry catalog_row(const CsvTable &csv, const CsvTable::Row &row) {
 
 RetestEntry retest_row(const CsvTable &csv, const CsvTable::Row &row) {
     RetestEntry entry{nonempty(csv, row, "code"), csv.cell(row, "group"), 0, csv.cell(row, "basis")};
-    entry.interval_days = *optional_whole(csv, row, "interval_days", 3650);
+    entry.interval_days = whole(csv, row, "interval_days", 3650);
     if (entry.interval_days < 1) csv.row_error(row, "interval_days", "must be at least 1 day");
     if (entry.group.empty()) entry.group = entry.code;
     return entry;
@@ -169,7 +175,6 @@ void Knowledge::add_pack(const PackFiles &files, const std::string &origin) {
     if (auto csv = table(files, "retest.csv", retest_csv, origin)) {
         csv->require_columns({"code", "interval_days"});
         for (const auto &row : csv->rows()) {
-            if (csv->cell(row, "interval_days").empty()) csv->row_error(row, "interval_days", "is empty");
             RetestEntry entry = retest_row(*csv, row);
             next.retest_[entry.code] = std::move(entry);
         }
@@ -206,7 +211,7 @@ void Knowledge::add_pack(const PackFiles &files, const std::string &origin) {
         csv->require_columns({"profile", "setting", "value"});
         for (const auto &row : csv->rows())
             next.profiles_[nonempty(*csv, row, "profile")].settings[nonempty(*csv, row, "setting")] =
-                *optional_whole(*csv, row, "value", 100);
+                whole(*csv, row, "value", 100);
     }
     if (auto csv = table(files, "thresholds.csv", thresholds_csv, origin)) {
         csv->require_columns({"profile", "scope", "points", "standing"});

@@ -47,11 +47,14 @@ Patient read_patient(const Element &element) {
     patient.id_type = element.one_of("id-type", {"resident-id", "passport", "permit", "birth-cert", "other"},
                                      "resident-id");
     read_identity(element, patient, true);
+    // GB 11643 check characters are "X"; hosts send "x" too.  One spelling, so history finds the patient.
+    if (patient.id_type == "resident-id" && !patient.id.empty() && patient.id.back() == 'x') patient.id.back() = 'X';
     patient.insurance_no = element.optional("insurance-no");
     if (auto card_element = element.child("card")) {
         Card card;
         read_identity(*card_element, card, false);
         card.source = card_element->optional("source");
+        if (card.id.size() == 18 && card.id.back() == 'x') card.id.back() = 'X';
         patient.card = card;
     }
     return patient;

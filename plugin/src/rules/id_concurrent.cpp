@@ -31,7 +31,8 @@ public:
             findings.push_back({"ID-CONCURRENT", "overlap", {}, "", "verify-identity",
                                 {{"encounter", stay.encounter}, {"institution", stay.institution},
                                  {"admitted", stay.admitted.str()},
-                                 {"discharged", stay.discharged ? stay.discharged->str() : "-"}}});
+                                 {"discharged", stay.discharged ? stay.discharged->str() : "-"}},
+                                stay.encounter});
         }
     }
 };

@@ -23,6 +23,8 @@ struct Finding {
     std::string certainty;           // empty: the rule's default from rules.csv
     std::string action;              // the suggestion's action
     std::vector<std::pair<std::string, std::string>> params;  // {name} in the texts
+    // What else tells two findings of one rule and variant apart (e.g. the other stay); part of the id.
+    std::string subject = "";
 };
 
 struct SeenIdentity {
