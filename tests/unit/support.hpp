@@ -1,0 +1,291 @@
+// What every medlint test needs and none repeats: a scratch folder with its
+// own configuration and store, request documents, calls through the C ABI,
+// the response read back with pugixml, and direct looks into a store file.
+#pragma once
+
+#include <catch2/catch.hpp>
+#include <medlint/medlint.h>
+#include <pugixml.hpp>
+#include <sqlite3.h>
+
+#include <stdlib.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace test {
+
+// A fresh folder under $TMPDIR (else /tmp), removed with its contents.
+class TempDir {
+public:
+    TempDir() {
+        const char *base = std::getenv("TMPDIR");
+        std::string pattern = std::string(base && *base ? base : "/tmp") + "/medlint-test-XXXXXX";
+        std::vector<char> buffer(pattern.begin(), pattern.end());
+        buffer.push_back('\0');
+        if (!mkdtemp(buffer.data())) throw std::runtime_error("mkdtemp failed for " + pattern);
+        path_ = buffer.data();
+    }
+    ~TempDir() {
+        std::error_code ignored;
+        std::filesystem::remove_all(path_, ignored);
+    }
+    TempDir(const TempDir &) = delete;
+    TempDir &operator=(const TempDir &) = delete;
+
+    const std::string &path() const { return path_; }
+    std::string file(const std::string &name) const { return path_ + "/" + name; }
+
+private:
+    std::string path_;
+};
+
+inline void write_file(const std::string &path, std::string_view content) {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out.write(content.data(), static_cast<std::streamsize>(content.size()));
+    if (!out) throw std::runtime_error("cannot write " + path);
+}
+
+inline std::string read_file(const std::string &path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream content;
+    content << in.rdbuf();
+    return content.str();
+}
+
+inline bool contains(std::string_view text, std::string_view part) { return text.find(part) != std::string_view::npos; }
+
+// The 1-based line of `text` on which `needle` first occurs (0 when absent).
+inline int line_of(std::string_view text, std::string_view needle) {
+    size_t at = text.find(needle);
+    if (at == std::string_view::npos) return 0;
+    int line = 1;
+    for (size_t i = 0; i < at; ++i) line += text[i] == '\n';
+    return line;
+}
+
+// A configuration file of contract section 3; no <rules> means the built-in pack.
+inline std::string config_xml(const std::string &store_path, const std::string &profile = "national-2024",
+                              const std::string &extra = "") {
+    return "<medlint>\n  <store path=\"" + store_path + "\"/>\n  <policy profile=\"" + profile + "\"/>\n" + extra +
+           "</medlint>\n";
+}
+
+// A scratch folder holding config.xml, whose store is store.db beside it.
+struct Scratch {
+    TempDir dir;
+    std::string config = dir.file("config.xml");
+    std::string store = dir.file("store.db");
+
+    explicit Scratch(const std::string &profile = "national-2024", const std::string &extra = "") {
+        write_file(config, config_xml(store, profile, extra));
+    }
+};
+
+// A response as the C ABI gave it, and as pugixml reads it (UTF-8 responses).
+struct Reply {
+    int code = MEDLINT_EINTERNAL;
+    bool null_response = true;
+    std::string text;
+    pugi::xml_document xml;
+    bool well_formed = false;
+
+    pugi::xml_node root() const { return xml.document_element(); }
+    std::string root_name() const { return root().name(); }
+    std::string attr(const char *name) const { return root().attribute(name).value(); }
+    // The <error> document's message.
+    std::string error() const { return attr("message"); }
+    // Findings, all or of one rule.
+    std::vector<pugi::xml_node> findings(std::string_view rule = {}) const {
+        std::vector<pugi::xml_node> out;
+        for (auto node : root().children("finding"))
+            if (rule.empty() || rule == node.attribute("rule").value()) out.push_back(node);
+        return out;
+    }
+    bool fired(std::string_view rule) const { return !findings(rule).empty(); }
+    // The one finding of `rule`; fails the test unless there is exactly one.
+    pugi::xml_node finding(std::string_view rule) const {
+        auto found = findings(rule);
+        INFO(text);
+        REQUIRE(found.size() == 1);
+        return found.front();
+    }
+    std::vector<std::string> rules() const {
+        std::vector<std::string> out;
+        for (auto node : findings()) out.emplace_back(node.attribute("rule").value());
+        return out;
+    }
+    // The messages of a rule's findings, joined.
+    std::string messages(std::string_view rule = {}) const {
+        std::string out;
+        for (auto node : findings(rule)) out += std::string(node.child_value("message")) + "\n";
+        return out;
+    }
+};
+
+// One medlint_call; the response is copied and released.
+inline Reply call_raw(medlint_engine *engine, const char *request, size_t length) {
+    Reply reply;
+    char *response = nullptr;
+    reply.code = medlint_call(engine, request, length, &response);
+    reply.null_response = response == nullptr;
+    if (response) reply.text = response;
+    medlint_free(response);
+    reply.well_formed = static_cast<bool>(reply.xml.load_string(reply.text.c_str()));
+    return reply;
+}
+
+// An open engine, closed when it goes out of scope.
+class Engine {
+public:
+    explicit Engine(const std::string &config) {
+        int code = medlint_open(config.c_str(), &engine_);
+        if (code != MEDLINT_OK)
+            throw std::runtime_error("medlint_open(" + config + ") = " + std::to_string(code) + ": " +
+                                     medlint_last_error());
+    }
+    ~Engine() { medlint_close(engine_); }
+    Engine(const Engine &) = delete;
+    Engine &operator=(const Engine &) = delete;
+
+    medlint_engine *get() const { return engine_; }
+    Reply call(std::string_view request) const { return call_raw(engine_, request.data(), request.size()); }
+    // A call that must succeed.
+    Reply ok(std::string_view request) const {
+        Reply reply = call(request);
+        INFO(request);
+        INFO(reply.text);
+        REQUIRE(reply.code == MEDLINT_OK);
+        REQUIRE(reply.well_formed);
+        return reply;
+    }
+
+private:
+    medlint_engine *engine_ = nullptr;
+};
+
+// The result of medlint_open with `config`: code and last error; closes any engine.
+struct OpenResult {
+    int code;
+    std::string message;
+};
+inline OpenResult try_open(const std::string &config) {
+    medlint_engine *engine = nullptr;
+    int code = medlint_open(config.c_str(), &engine);
+    OpenResult result{code, medlint_last_error()};
+    medlint_close(engine);
+    return result;
+}
+
+// A <check> or <commit> document, clean by default: a valid resident id whose
+// card agrees, a valid physician code and one catalog drug.
+struct Doc {
+    std::string op = "check";
+    std::string mode = "prescribing";
+    std::string lang = "en";
+    std::string time = "2026-11-23T09:30:00+08:00";
+    std::string root_extra;  // more attributes of the root
+    std::string institution = "H52270100001";
+    std::optional<std::string> physician = std::string("D522701000123");
+    std::string id_type = "resident-id";
+    std::string id = "522701198001010011";
+    std::string name = "李四";
+    std::string gender = "M";
+    std::string birth = "1980-01-01";
+    std::optional<std::string> card;  // attributes of <card>, e.g. "name=\"李四\""
+    std::string encounter = "MZ20261123001";
+    std::string type = "outpatient";
+    std::string admitted = "2026-11-23";
+    std::string discharged;
+    std::vector<std::string> items{
+        "<item id=\"1\" kind=\"drug\" code=\"XA10BAA002A001010101445\" name=\"二甲双胍片\" quantity=\"2\" "
+        "unit=\"盒\" price=\"12.50\" days=\"7\" date=\"2026-11-23\"/>"};
+    std::string extra;  // more child elements, e.g. <consent>
+
+    Doc &commit() {
+        op = "commit";
+        return *this;
+    }
+
+    std::string str() const {
+        std::string out = "<" + op + " mode=\"" + mode + "\" time=\"" + time + "\"";
+        if (!lang.empty()) out += " lang=\"" + lang + "\"";
+        out += root_extra + ">\n";
+        out += "  <institution code=\"" + institution + "\" level=\"3\"/>\n";
+        if (physician) out += "  <physician code=\"" + *physician + "\" name=\"王敏\" dept=\"内科\"/>\n";
+        out += "  <patient id-type=\"" + id_type + "\" id=\"" + id + "\" name=\"" + name + "\" gender=\"" + gender +
+               "\"";
+        if (!birth.empty()) out += " birth-date=\"" + birth + "\"";
+        out += " insurance-no=\"52000000000000000001\">\n";
+        if (card) out += "    <card source=\"insurance-card\" " + *card + "/>\n";
+        out += "  </patient>\n";
+        out += "  <encounter id=\"" + encounter + "\" type=\"" + type + "\"";
+        if (!admitted.empty()) out += " admitted=\"" + admitted + "\"";
+        out += " discharged=\"" + discharged + "\" rescue=\"false\">\n";
+        out += "    <diagnosis code=\"E11.900\" name=\"2型糖尿病\" primary=\"true\"/>\n  </encounter>\n";
+        for (const auto &item : items) out += "  " + item + "\n";
+        out += extra;
+        out += "</" + op + ">\n";
+        return out;
+    }
+};
+
+// GB 11643: the ISO 7064 MOD 11-2 check character of 17 digits, computed here
+// independently of the engine.
+inline char check_character(std::string_view first17) {
+    static const int weights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+    int sum = 0;
+    for (size_t i = 0; i < 17; ++i) sum += (first17[i] - '0') * weights[i];
+    return "10X98765432"[sum % 11];
+}
+inline std::string resident_id(std::string_view first17) { return std::string(first17) + check_character(first17); }
+
+// The first column of the first row of `sql` on the store file, as text,
+// through a read-only SQLite connection of the test's own.
+inline std::string store_text(const std::string &store, const std::string &sql) {
+    sqlite3 *db = nullptr;
+    std::optional<std::string> value;
+    if (sqlite3_open_v2(store.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+        sqlite3_busy_timeout(db, 10000);
+        sqlite3_stmt *statement = nullptr;
+        if (sqlite3_prepare_v2(db, sql.c_str(), -1, &statement, nullptr) == SQLITE_OK &&
+            sqlite3_step(statement) == SQLITE_ROW) {
+            const unsigned char *text = sqlite3_column_text(statement, 0);
+            value = text ? reinterpret_cast<const char *>(text) : "";
+        }
+        sqlite3_finalize(statement);
+    }
+    std::string problem = db ? sqlite3_errmsg(db) : "no connection";
+    sqlite3_close(db);
+    if (!value) throw std::runtime_error("store query failed: " + sql + ": " + problem);
+    return *value;
+}
+
+inline long long store_int(const std::string &store, const std::string &sql) {
+    return std::stoll(store_text(store, sql));
+}
+
+// Runs `sql` on the store file through a read-write connection of the test's own.
+inline void store_exec(const std::string &store, const std::string &sql) {
+    sqlite3 *db = nullptr;
+    int code = sqlite3_open_v2(store.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+    char *error = nullptr;
+    if (code == SQLITE_OK) {
+        sqlite3_busy_timeout(db, 10000);
+        code = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
+    }
+    std::string problem = error ? error : db ? sqlite3_errmsg(db) : "no connection";
+    sqlite3_free(error);
+    sqlite3_close(db);
+    if (code != SQLITE_OK) throw std::runtime_error("store statement failed: " + sql + ": " + problem);
+}
+
+}  // namespace test

@@ -1,0 +1,160 @@
+// Configuration files (contract section 3) and rule packs (section 4): an
+// unusable one is MEDLINT_ECONFIG naming the file and what is wrong.
+#include <sys/stat.h>
+
+#include "support.hpp"
+
+using test::contains;
+using test::Doc;
+using test::Engine;
+using test::Reply;
+using test::Scratch;
+using test::TempDir;
+using test::try_open;
+using test::write_file;
+
+namespace {
+
+void expect_config_error(const std::string &config, std::initializer_list<const char *> parts) {
+    test::OpenResult result = try_open(config);
+    INFO("message: " << result.message);
+    CHECK(result.code == MEDLINT_ECONFIG);
+    CHECK(contains(result.message, config));
+    for (const char *part : parts) CHECK(contains(result.message, part));
+}
+
+// A rule pack folder `name` in `dir` with these files.
+std::string make_pack(const TempDir &dir, const std::string &name,
+                      std::initializer_list<std::pair<const char *, const char *>> files) {
+    std::string path = dir.file(name);
+    REQUIRE(mkdir(path.c_str(), 0700) == 0);
+    for (const auto &[file, content] : files) write_file(path + "/" + file, content);
+    return path;
+}
+
+}  // namespace
+
+TEST_CASE("an unusable configuration file is MEDLINT_ECONFIG naming the file", "[config]") {
+    TempDir dir;
+    std::string config = dir.file("medlint.xml");
+    std::string store = dir.file("store.db");
+
+    SECTION("missing") { expect_config_error(config, {"cannot be read"}); }
+    SECTION("a folder") { expect_config_error(dir.path(), {}); }
+    SECTION("not XML") {
+        write_file(config, "store = /var/lib/medlint.db\n");
+        expect_config_error(config, {"not well-formed"});
+    }
+    SECTION("empty") {
+        write_file(config, "");
+        expect_config_error(config, {});
+    }
+    SECTION("the wrong root") {
+        write_file(config, "<configuration><store path=\"s.db\"/></configuration>");
+        expect_config_error(config, {"<configuration>", "<medlint>"});
+    }
+    SECTION("no store") {
+        write_file(config, "<medlint><policy profile=\"national-2024\"/></medlint>");
+        expect_config_error(config, {"store"});
+    }
+    SECTION("a store without path") {
+        write_file(config, "<medlint>\n<store/>\n</medlint>");
+        expect_config_error(config, {"<store>", "path", "line 2"});
+    }
+    SECTION("an unknown policy profile") {
+        write_file(config, test::config_xml(store, "national-1999"));
+        expect_config_error(config, {"national-1999"});
+    }
+    SECTION("a rules path that is no folder") {
+        write_file(config, test::config_xml(store, "national-2024", "<rules path=\"no-such-pack\"/>"));
+        expect_config_error(config, {"no-such-pack"});
+    }
+    SECTION("an unknown default language") {
+        write_file(config, test::config_xml(store, "national-2024", "<language default=\"fr\"/>"));
+        expect_config_error(config, {"fr"});
+    }
+    SECTION("nothing is created for a refused configuration") {
+        write_file(config, test::config_xml(store, "national-1999"));
+        CHECK(try_open(config).code == MEDLINT_ECONFIG);
+        CHECK_FALSE(std::filesystem::exists(store));
+    }
+}
+
+TEST_CASE("a usable configuration opens", "[config]") {
+    SECTION("every shipped policy profile") {
+        for (const char *profile : {"national-2024", "qiannan-2023", "fengtai"}) {
+            Scratch scratch(profile);
+            Engine engine(scratch.config);
+            Reply reply = engine.ok(Doc{}.str());
+            CHECK(reply.attr("status") == "pass");
+        }
+    }
+    SECTION("a relative store path is relative to the configuration file") {
+        TempDir dir;
+        REQUIRE(mkdir(dir.file("etc").c_str(), 0700) == 0);
+        write_file(dir.file("etc/medlint.xml"), "<medlint><store path=\"data.db\"/><language default=\"en\"/></medlint>");
+        Engine engine(dir.file("etc/medlint.xml"));
+        CHECK(std::filesystem::exists(dir.file("etc/data.db")));
+        Doc doc;
+        doc.lang = "";  // the configured default: en
+        doc.card = R"(name="李五")";
+        CHECK(contains(engine.ok(doc.str()).messages(), "differs from"));
+    }
+    SECTION("a NULL out pointer is MEDLINT_EINVAL; a failed open leaves NULL") {
+        Scratch scratch;
+        CHECK(medlint_open(scratch.config.c_str(), nullptr) == MEDLINT_EINVAL);
+        medlint_engine *engine = reinterpret_cast<medlint_engine *>(&scratch);
+        CHECK(medlint_open(scratch.dir.file("missing.xml").c_str(), &engine) == MEDLINT_ECONFIG);
+        CHECK(engine == nullptr);
+    }
+}
+
+TEST_CASE("rule packs: a bad row is refused with file and line; later packs override", "[config][packs]") {
+    TempDir dir;
+    std::string config = dir.file("medlint.xml");
+    std::string store = dir.file("store.db");
+    const char *pack_xml = "<pack id=\"local\" version=\"7\"/>";
+
+    SECTION("a severity that is none") {
+        make_pack(dir, "bad", {{"pack.xml", pack_xml},
+                               {"rules.csv", "rule,severity,certainty\nID-INVALID,warning,definite\n"
+                                             "ID-MISMATCH,severe,definite\n"}});
+        write_file(config, test::config_xml(store, "national-2024", "<rules path=\"bad\"/>"));
+        expect_config_error(config, {"rules.csv:3", "severity", "severe"});
+    }
+    SECTION("on top of the default pack") {
+        make_pack(dir, "bad", {{"pack.xml", pack_xml}, {"points.csv", "profile,rule,points\nnational-2024,ID-INVALID,x\n"}});
+        write_file(config, test::config_xml(store, "national-2024",
+                                            "<rules path=\"" MEDLINT_DEFAULT_PACK "\"/><rules path=\"bad\"/>"));
+        expect_config_error(config, {"points.csv:2", "points"});
+    }
+    SECTION("an unclosed quote") {
+        make_pack(dir, "bad", {{"pack.xml", pack_xml}, {"messages.csv", "key,zh,en\nA.b.message,\"甲,b\n"}});
+        write_file(config, test::config_xml(store, "national-2024", "<rules path=\"bad\"/>"));
+        expect_config_error(config, {"messages.csv:", "quoted"});
+    }
+    SECTION("no pack.xml") {
+        make_pack(dir, "bad", {{"rules.csv", "rule,severity,certainty\n"}});
+        write_file(config, test::config_xml(store, "national-2024", "<rules path=\"bad\"/>"));
+        expect_config_error(config, {"pack.xml"});
+    }
+    SECTION("a later pack overrides a row of an earlier one") {
+        make_pack(dir, "local", {{"pack.xml", pack_xml},
+                                 {"rules.csv", "rule,severity,certainty,basis_en\n"
+                                               "ID-MISMATCH,block,definite,local rule 12\n"}});
+        write_file(config, test::config_xml(store, "national-2024",
+                                            "<rules path=\"" MEDLINT_DEFAULT_PACK "\"/><rules path=\"local\"/>"));
+        Engine engine(config);
+        Doc doc;
+        doc.card = R"(name="李五")";
+        Reply reply = engine.ok(doc.str());
+        CHECK(reply.attr("rules") == "default 2026.11; local 7");
+        CHECK(reply.attr("status") == "block");
+        auto finding = reply.finding("ID-MISMATCH");
+        CHECK(std::string(finding.attribute("severity").value()) == "block");
+        CHECK(std::string(finding.child_value("basis")) == "local rule 12");
+        // The rest of the default pack still applies.
+        CHECK(contains(finding.child_value("message"), "differs from"));
+        CHECK(std::string(finding.attribute("points").value()) == "6");
+    }
+}

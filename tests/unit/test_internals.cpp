@@ -1,0 +1,197 @@
+// Engine internals that the ABI tests reach only indirectly: dates, GB 11643
+// numbers, CSV tables, rule-pack loading, request decoding and XML sources.
+#include "csv.hpp"
+#include "dates.hpp"
+#include "encoding.hpp"
+#include "error.hpp"
+#include "knowledge.hpp"
+#include "resident_id.hpp"
+#include "xml_input.hpp"
+
+#include <cstdio>
+#include <set>
+
+#include "support.hpp"
+
+using namespace medlint;
+using test::contains;
+
+namespace {
+
+// The code and message of the medlint::Error that `work` throws.
+template <class Work>
+std::pair<int, std::string> error_of(Work &&work) {
+    try {
+        work();
+    } catch (const Error &e) {
+        return {e.code(), e.what()};
+    }
+    return {MEDLINT_OK, ""};
+}
+
+const Date kToday = *Date::parse("2026-11-23");
+
+}  // namespace
+
+TEST_CASE("dates are strict YYYY-MM-DD and count days", "[internals][dates]") {
+    CHECK(Date::parse("2026-11-23"));
+    CHECK(Date::parse("2024-02-29"));
+    CHECK(Date::parse("2000-02-29"));
+    for (const char *bad : {"2026-02-30", "2026-02-29", "1900-02-29", "2026-13-01", "2026-00-10", "2026-11-00",
+                            "2026-11-31", "2026-1-23", "26-11-23", "2026/11/23", "2026-11-23 ", "", "２０２６-11-23"})
+        CHECK_FALSE(Date::parse(bad));
+    CHECK(*Date::parse("2026-03-01") - *Date::parse("2026-02-28") == 1);
+    CHECK(*Date::parse("2024-03-01") - *Date::parse("2024-02-28") == 2);
+    CHECK(Date::parse("1970-01-01")->days == 0);
+    CHECK(Date::parse("2026-11-23")->str() == "2026-11-23");
+    CHECK((*Date::parse("2026-12-31") + 1).str() == "2027-01-01");
+    CHECK(Date::parse("2026-12-31")->year() == 2026);
+
+    CHECK(parse_timestamp_date("2026-11-23T09:30:00+08:00") == Date::parse("2026-11-23"));
+    CHECK(parse_timestamp_date("2026-11-23T23:59:59.123Z"));
+    CHECK(parse_timestamp_date("2026-11-23T09:30-05:00"));
+    for (const char *bad : {"2026-11-23", "2026-11-23T09:30:00", "2026-11-23T24:00:00Z", "2026-11-23T09:60:00Z",
+                            "2026-11-23T09:30:00+8:00", "2026-02-30T09:30:00Z", "2026-11-23T09:30:00.Z"})
+        CHECK_FALSE(parse_timestamp_date(bad));
+}
+
+TEST_CASE("GB 11643 numbers are inspected field by field", "[internals][id]") {
+    using Problem = ResidentIdFacts::Problem;
+    auto facts = inspect_resident_id("522701198001010011", kToday);
+    CHECK(facts.problem == Problem::none);
+    CHECK(facts.gender == "M");
+    CHECK(facts.birth_date == Date::parse("1980-01-01"));
+    CHECK(inspect_resident_id("11010519491231002X", kToday).problem == Problem::none);
+    CHECK(inspect_resident_id("11010519491231002x", kToday).problem == Problem::none);
+    CHECK(inspect_resident_id("11010519491231002X", kToday).gender == "F");
+
+    auto wrong = inspect_resident_id("522701198001010012", kToday);
+    CHECK(wrong.problem == Problem::check_digit);
+    CHECK(wrong.expected_check == '1');
+    CHECK(inspect_resident_id("", kToday).problem == Problem::malformed);
+    CHECK(inspect_resident_id("52270119800101001", kToday).problem == Problem::malformed);
+    CHECK(inspect_resident_id(test::resident_id("99270119800101001"), kToday).problem == Problem::region);
+    CHECK(inspect_resident_id(test::resident_id("52270119800230001"), kToday).problem == Problem::birth_date);
+    // Born tomorrow is not possible yet; born today is.
+    CHECK(inspect_resident_id(test::resident_id("52270120261124001"), kToday).problem == Problem::birth_date);
+    CHECK(inspect_resident_id(test::resident_id("52270120261123001"), kToday).problem == Problem::none);
+
+    // Every check character the algorithm can give, from the test's own computation.
+    std::set<char> seen;
+    for (int sequence = 0; sequence < 200; ++sequence) {
+        char digits[8];
+        std::snprintf(digits, sizeof digits, "%03d", sequence);
+        std::string id = test::resident_id(std::string("52270119800101") + digits);
+        INFO(id);
+        CHECK(inspect_resident_id(id, kToday).problem == Problem::none);
+        seen.insert(id.back());
+    }
+    CHECK(seen.size() == 11);
+    CHECK(is_province_code("52"));
+    CHECK_FALSE(is_province_code("00"));
+}
+
+TEST_CASE("CSV tables as spreadsheets export them", "[internals][csv]") {
+    CsvTable table("\xEF\xBB\xBF" "code, name ,note\r\n"
+                   "A1,\"Aspirin, 100 mg\",\"say \"\"hi\"\"\"\r\n"
+                   "\r\n"
+                   "B2,\"two\nlines\",\n"
+                   "C3\n",
+                   "t.csv");
+    REQUIRE(table.rows().size() == 3);
+    CHECK(table.cell(table.rows()[0], "name") == "Aspirin, 100 mg");
+    CHECK(table.cell(table.rows()[0], "note") == "say \"hi\"");
+    CHECK(table.cell(table.rows()[1], "name") == "two\nlines");
+    CHECK(table.rows()[1].line == 4);
+    CHECK(table.rows()[2].line == 6);
+    CHECK(table.cell(table.rows()[2], "name").empty());  // a short row
+    CHECK(table.cell(table.rows()[0], "absent").empty());
+    CHECK(table.column("code") == 0u);
+
+    auto [code, message] = error_of([] { CsvTable("a,b,a\n1,2,3\n", "dup.csv"); });
+    CHECK(code == MEDLINT_ECONFIG);
+    CHECK(contains(message, "dup.csv:1"));
+    std::tie(code, message) = error_of([] { CsvTable("a\n\"open\n", "q.csv"); });
+    CHECK(code == MEDLINT_ECONFIG);
+    CHECK(contains(message, "q.csv:"));
+    std::tie(code, message) = error_of([] { CsvTable("a,b\n\"x\"y,1\n", "after.csv"); });
+    CHECK(contains(message, "after.csv:2"));
+    std::tie(code, message) = error_of([] { CsvTable("", "empty.csv"); });
+    CHECK(contains(message, "empty.csv"));
+}
+
+TEST_CASE("a rule pack is added all or nothing", "[internals][packs]") {
+    Knowledge knowledge;
+    knowledge.add_pack(embedded_default_pack(), "built-in pack");
+    REQUIRE(knowledge.rule("ID-MISMATCH"));
+    CHECK(knowledge.rule("ID-MISMATCH")->severity == "warning");
+    CHECK(knowledge.describe_packs() == "default 2026.11");
+
+    PackFiles bad{{"pack.xml", "<pack id=\"bad\" version=\"1\"/>"},
+                  {"rules.csv", "rule,severity,certainty\nID-MISMATCH,block,definite\nID-INVALID,severe,definite\n"}};
+    auto [code, message] = error_of([&] { knowledge.add_pack(bad, "bad-pack"); });
+    CHECK(code == MEDLINT_ECONFIG);
+    CHECK(contains(message, "bad-pack/rules.csv:3"));
+    CHECK(contains(message, "severity"));
+    // The good row before the bad one did not stick.
+    CHECK(knowledge.rule("ID-MISMATCH")->severity == "warning");
+    CHECK(knowledge.describe_packs() == "default 2026.11");
+
+    PackFiles good{{"pack.xml", "<pack id=\"good\" version=\"2\"/>"},
+                   {"rules.csv", "rule,severity,certainty\nID-MISMATCH,block,definite\n"}};
+    knowledge.add_pack(good, "good-pack");
+    CHECK(knowledge.rule("ID-MISMATCH")->severity == "block");
+    CHECK(knowledge.rule("ID-INVALID")->severity == "warning");
+    CHECK(knowledge.describe_packs() == "default 2026.11; good 2");
+
+    std::tie(code, message) = error_of([&] { knowledge.add_pack({{"rules.csv", ""}}, "no-manifest"); });
+    CHECK(code == MEDLINT_ECONFIG);
+    CHECK(contains(message, "no-manifest"));
+    std::tie(code, message) = error_of([&] { knowledge.add_pack({{"pack.xml", "<pack id=\"x\"/>"}}, "no-version"); });
+    CHECK(contains(message, "version"));
+}
+
+TEST_CASE("request bytes are decoded to UTF-8", "[internals][encoding]") {
+    CHECK(decode_request("<a/>") == "<a/>");
+    CHECK(decode_request("\xEF\xBB\xBF<a/>") == "<a/>");
+    CHECK(decode_request("<?xml version=\"1.0\" encoding=\"GBK\"?><a n=\"\xC0\xEE\xCB\xC4\"/>") ==
+          "<?xml version=\"1.0\" encoding=\"GBK\"?><a n=\"李四\"/>");
+    CHECK(decode_request("<?xml version='1.0' encoding='gb2312'?><a n='\xE9\x46'/>") ==
+          "<?xml version='1.0' encoding='gb2312'?><a n='镕'/>");
+    CHECK(encode_response("<a n=\"喆\"/>", "GB18030") == "<a n=\"\x86\xB4\"/>");
+    CHECK(encode_response("<a/>", "UTF-8") == "<a/>");
+    CHECK(is_supported_response_encoding("gb18030"));
+    CHECK_FALSE(is_supported_response_encoding("GBK"));
+
+    auto [code, message] = error_of([] { decode_request("<a>\n<b n=\"\xFF\"/></a>"); });
+    CHECK(code == MEDLINT_EPARSE);
+    CHECK(contains(message, "0xFF"));
+    CHECK(contains(message, "line 2, column 7"));
+    std::tie(code, message) = error_of([] { decode_request(std::string_view("<a/>\n\n\0", 7)); });
+    CHECK(contains(message, "0x00"));
+    CHECK(contains(message, "line 3"));
+}
+
+TEST_CASE("XML sources name lines and refuse a second root", "[internals][xml]") {
+    XmlSource source("<a>\n  <b x=\"1\"/>\n  <b x=\"2\"/>\n</a>", "request", MEDLINT_EPARSE);
+    Element root(source, source.root(), MEDLINT_EPARSE);
+    auto children = root.children("b");
+    REQUIRE(children.size() == 2);
+    CHECK(children[1].line() == 3);
+    auto [code, message] = error_of([&] { root.child("b"); });
+    CHECK(code == MEDLINT_EPARSE);
+    CHECK(contains(message, "line 3"));
+    CHECK(contains(message, "more than once"));
+    std::tie(code, message) = error_of([&] { children[0].whole_number("x", 0, 2, 5); });
+    CHECK(contains(message, "line 2: <b>: attribute x is \"1\""));
+
+    std::tie(code, message) = error_of([] { XmlSource("<a/>\n<b/>", "request", MEDLINT_EPARSE); });
+    CHECK(code == MEDLINT_EPARSE);
+    CHECK(contains(message, "second root element <b> at line 2"));
+    std::tie(code, message) = error_of([] { XmlSource("<a/><![CDATA[x]]>", "config.xml", MEDLINT_ECONFIG); });
+    CHECK(code == MEDLINT_ECONFIG);
+    CHECK(contains(message, "config.xml"));
+    // Comments and processing instructions after the root are fine.
+    std::tie(code, message) = error_of([] { XmlSource("<a/>\n<!-- end -->\n<?pi x?>\n", "request", MEDLINT_EPARSE); });
+    CHECK(code == MEDLINT_OK);
+}

@@ -1,0 +1,341 @@
+// Every operation of contract section 2 is parsed, validated and answered;
+// schema errors are MEDLINT_EPARSE naming the element, attribute, problem and line.
+#include "support.hpp"
+
+using test::contains;
+using test::Doc;
+using test::Engine;
+using test::line_of;
+using test::Reply;
+using test::Scratch;
+
+namespace {
+
+// A request that must fail as not the schema: the exact code, an <error>
+// document agreeing with medlint_last_error(), and a message naming the line
+// of `marker` and each of `parts`.
+void expect_schema_error(const Engine &engine, const std::string &request, const std::string &marker,
+                         std::initializer_list<const char *> parts) {
+    Reply reply = engine.call(request);
+    INFO("request:\n" << request);
+    INFO("response: " << reply.text);
+    CHECK(reply.code == MEDLINT_EPARSE);
+    REQUIRE(reply.well_formed);
+    CHECK(reply.root_name() == "error");
+    CHECK(reply.attr("code") == "-2");
+    CHECK(reply.error() == medlint_last_error());
+    int line = line_of(request, marker);
+    REQUIRE(line > 0);
+    CHECK(contains(reply.error(), "line " + std::to_string(line)));
+    for (const char *part : parts) CHECK(contains(reply.error(), part));
+}
+
+std::string replace(std::string text, const std::string &from, const std::string &to) {
+    size_t at = text.find(from);
+    REQUIRE(at != std::string::npos);
+    return text.replace(at, from.size(), to);
+}
+
+const char *const kLedger = R"(<ledger>
+  <deduction physician="D522701000123" date="2026-03-02" points="3" notice="QN-2026-015" violation="重复检查"/>
+  <bonus physician="D522701000123" date="2026-05-10" points="2" notice="QN-2026-031" reason="表彰"/>
+  <repair physician="D522701000123" date="2026-06-01" points="1" notice="TJ-2026-100" reason="培训"/>
+  <reversal notice="QN-2026-015" date="2026-03-20"/>
+  <sanction physician="D522701000123" kind="suspension" from="2026-09-01" to="2026-11-30" notice="QN-2026-077"/>
+</ledger>)";
+
+}  // namespace
+
+TEST_CASE("every operation is answered with its result document", "[requests]") {
+    Scratch scratch;
+    Engine engine(scratch.config);
+
+    SECTION("check") {
+        Reply reply = engine.ok(Doc{}.str());
+        CHECK(reply.root_name() == "check-result");
+        CHECK(reply.attr("status") == "pass");
+        CHECK(reply.attr("mode") == "prescribing");
+        CHECK(reply.attr("engine") == medlint_version());
+        CHECK(reply.attr("rules") == "default 2026.11");
+        CHECK_FALSE(reply.attr("elapsed-us").empty());
+        CHECK(reply.root().attribute("committed").empty());
+        CHECK(reply.findings().empty());
+        auto physician = reply.root().child("physician");
+        CHECK(std::string(physician.attribute("code").value()) == "D522701000123");
+        CHECK(std::string(physician.attribute("year").value()) == "2026");
+        CHECK(std::string(physician.attribute("remaining").value()) == "12");
+        CHECK(std::string(physician.attribute("standing").value()) == "active");
+        CHECK(std::string(physician.attribute("at-risk").value()) == "0");
+        CHECK(std::string(physician.attribute("projected").value()) == "active");
+    }
+    SECTION("check in every mode") {
+        for (const char *mode : {"prescribing", "preaudit", "settlement"}) {
+            Doc doc;
+            doc.mode = mode;
+            CHECK(engine.ok(doc.str()).attr("mode") == mode);
+        }
+    }
+    SECTION("commit") {
+        Doc doc;
+        doc.items.push_back(
+            R"(<item id="2" kind="test" code="002501010150000" name="血常规" quantity="1" price="20" date="2026-11-23"/>)");
+        Reply reply = engine.ok(doc.commit().str());
+        CHECK(reply.root_name() == "check-result");
+        CHECK(reply.attr("committed") == "2");
+        CHECK(test::store_int(scratch.store, "SELECT count(*) FROM items") == 2);
+    }
+    SECTION("retract") {
+        engine.ok(Doc{}.commit().str());
+        Reply reply = engine.ok(R"(<retract encounter="MZ20261123001"/>)");
+        CHECK(reply.root_name() == "retract-result");
+        CHECK(reply.attr("encounter") == "MZ20261123001");
+        CHECK(reply.attr("removed") == "1");
+    }
+    SECTION("feedback") {
+        Reply reply = engine.ok(R"(<feedback physician="D522701000123" time="2026-11-23T09:31:00+08:00">
+  <finding id="f-0123456789abcdef" action="override" reason="病情变化，需复查"/>
+  <finding id="f-fedcba9876543210" action="accept"/>
+  <finding id="f-0000000000000000" action="override" reason-code="condition-changed"/>
+</feedback>)");
+        CHECK(reply.root_name() == "feedback-result");
+        CHECK(reply.attr("recorded") == "3");
+    }
+    SECTION("ledger") {
+        Reply reply = engine.ok(kLedger);
+        CHECK(reply.root_name() == "ledger-result");
+        CHECK(reply.attr("entries") == "5");
+        CHECK(reply.attr("changed") == "5");
+        CHECK(reply.attr("unchanged") == "0");
+    }
+    SECTION("physician-status") {
+        engine.ok(kLedger);
+        Reply reply = engine.ok(R"(<physician-status code="D522701000123" date="2026-11-23"/>)");
+        CHECK(reply.root_name() == "physician-status-result");
+        CHECK(reply.attr("code") == "D522701000123");
+        CHECK(reply.attr("year") == "2026");
+        CHECK(reply.attr("standing") == "suspended");
+        CHECK(reply.attr("until") == "2026-11-30");
+        CHECK(std::distance(reply.root().children("entry").begin(), reply.root().children("entry").end()) == 4);
+        CHECK(reply.root().attribute("at-risk").empty());
+    }
+    SECTION("audit-log-verify") {
+        engine.ok(Doc{}.str());
+        Reply reply = engine.ok("<audit-log-verify/>");
+        CHECK(reply.root_name() == "audit-log-verify-result");
+        CHECK(reply.attr("intact") == "true");
+        CHECK(reply.attr("rows") == "1");
+    }
+    SECTION("lang chooses the message language") {
+        Doc doc;
+        doc.card = R"(id="522701198001010011" name="李五")";
+        CHECK(contains(engine.ok(doc.str()).messages("ID-MISMATCH"), "differs from"));
+        doc.lang = "zh";
+        CHECK(contains(engine.ok(doc.str()).messages("ID-MISMATCH"), "不一致"));
+        doc.lang = "";  // the configured default, zh
+        CHECK(contains(engine.ok(doc.str()).messages("ID-MISMATCH"), "不一致"));
+    }
+}
+
+TEST_CASE("schema errors name the element, the attribute, the problem and the line", "[requests][errors]") {
+    Scratch scratch;
+    Engine engine(scratch.config);
+    const std::string doc = Doc{}.str();
+
+    SECTION("an impossible date") {
+        std::string request = replace(doc, "date=\"2026-11-23\"/>", "date=\"2026-02-30\"/>");
+        expect_schema_error(engine, request, "2026-02-30", {"<item>", "attribute date", "2026-02-30", "not a real date"});
+    }
+    SECTION("a date in the wrong form") {
+        std::string request = replace(doc, "admitted=\"2026-11-23\"", "admitted=\"2026/11/23\"");
+        expect_schema_error(engine, request, "2026/11/23", {"<encounter>", "attribute admitted", "YYYY-MM-DD"});
+    }
+    SECTION("a time without offset") {
+        std::string request = replace(doc, "time=\"2026-11-23T09:30:00+08:00\"", "time=\"2026-11-23T09:30:00\"");
+        expect_schema_error(engine, request, "<check", {"<check>", "attribute time", "offset"});
+    }
+    SECTION("a missing required attribute") {
+        std::string request = replace(doc, "code=\"XA10BAA002A001010101445\" ", "");
+        expect_schema_error(engine, request, "<item", {"<item>", "attribute code", "required but missing"});
+    }
+    SECTION("an empty required attribute") {
+        std::string request = replace(doc, "id=\"522701198001010011\" name", "id=\"\" name");
+        expect_schema_error(engine, request, "<patient", {"<patient>", "attribute id", "empty"});
+    }
+    SECTION("a value outside its list") {
+        std::string request = replace(doc, "type=\"outpatient\"", "type=\"clinic\"");
+        expect_schema_error(engine, request, "<encounter", {"<encounter>", "attribute type", "clinic", "inpatient"});
+    }
+    SECTION("an unknown mode") {
+        std::string request = replace(doc, "mode=\"prescribing\"", "mode=\"audit\"");
+        expect_schema_error(engine, request, "<check", {"<check>", "attribute mode", "audit", "settlement"});
+    }
+    SECTION("an unknown gender") {
+        std::string request = replace(doc, "gender=\"M\"", "gender=\"X\"");
+        expect_schema_error(engine, request, "<patient", {"<patient>", "attribute gender", "\"X\""});
+    }
+    SECTION("a negative or non-numeric quantity, too many days") {
+        expect_schema_error(engine, replace(doc, "quantity=\"2\"", "quantity=\"-2\""), "<item",
+                            {"<item>", "attribute quantity", "non-negative number"});
+        expect_schema_error(engine, replace(doc, "quantity=\"2\"", "quantity=\"two\""), "<item",
+                            {"<item>", "attribute quantity", "two"});
+        expect_schema_error(engine, replace(doc, "days=\"7\"", "days=\"99999\""), "<item",
+                            {"<item>", "attribute days", "99999"});
+    }
+    SECTION("a boolean that is not one") {
+        expect_schema_error(engine, replace(doc, "rescue=\"false\"", "rescue=\"maybe\""), "<encounter",
+                            {"<encounter>", "attribute rescue", "maybe"});
+    }
+    SECTION("a discharge before the admission") {
+        Doc stay;
+        stay.type = "inpatient";
+        stay.admitted = "2026-11-20";
+        stay.discharged = "2026-11-10";
+        std::string request = stay.str();
+        expect_schema_error(engine, request, "<encounter", {"<encounter>", "attribute discharged", "before"});
+    }
+    SECTION("an inpatient stay without admission") {
+        Doc stay;
+        stay.type = "inpatient";
+        stay.admitted = "";
+        expect_schema_error(engine, stay.str(), "<encounter", {"<encounter>", "attribute admitted", "required"});
+    }
+    SECTION("an unknown root") {
+        expect_schema_error(engine, "<query code=\"x\"/>", "<query", {"<query>", "is not an operation"});
+    }
+    SECTION("a missing or repeated element") {
+        std::string request = replace(doc, "<patient ", "<person ");
+        request = replace(request, "</patient>", "</person>");
+        expect_schema_error(engine, request, "<check", {"<check>", "<patient>", "required"});
+        std::string twice = replace(doc, "<encounter ", "<encounter id=\"X\" type=\"outpatient\"/>\n  <encounter ");
+        expect_schema_error(engine, twice, "<encounter id=\"MZ", {"<encounter>", "more than once"});
+    }
+    SECTION("a duplicate item id") {
+        Doc two;
+        two.items.push_back(R"(<item id="1" kind="test" code="002501010150000" date="2026-11-23"/>)");
+        std::string request = two.str();
+        expect_schema_error(engine, request, "kind=\"test\"", {"<item>", "attribute id", "\"1\"", "earlier item"});
+    }
+    SECTION("a consent naming an unknown item") {
+        Doc consent;
+        consent.extra = "  <consent id=\"C1\" signer=\"patient\" signed=\"2026-11-23T09:10:00+08:00\" items=\"1 9\"/>\n";
+        expect_schema_error(engine, consent.str(), "<consent", {"<consent>", "attribute items", "\"9\""});
+    }
+    SECTION("a consent with an unknown signer") {
+        Doc consent;
+        consent.extra = "  <consent id=\"C1\" signer=\"neighbour\" signed=\"2026-11-23T09:10:00+08:00\" items=\"1\"/>\n";
+        expect_schema_error(engine, consent.str(), "<consent", {"<consent>", "attribute signer", "neighbour"});
+    }
+    SECTION("an item without a date in a document without time") {
+        Doc undated;
+        undated.time = "";
+        undated.items = {R"(<item id="1" kind="drug" code="XA10BAA002A001010101445"/>)"};
+        std::string request = replace(undated.str(), " time=\"\"", "");
+        expect_schema_error(engine, request, "<item", {"<item>", "attribute date", "required"});
+    }
+    SECTION("override feedback without reason") {
+        std::string request = "<feedback physician=\"D522701000123\">\n"
+                               "  <finding id=\"f-1\" action=\"accept\"/>\n"
+                               "  <finding id=\"f-2\" action=\"override\"/>\n</feedback>";
+        expect_schema_error(engine, request, "f-2", {"<finding>", "attribute reason", "override"});
+    }
+    SECTION("feedback: other needs a reason, codes must be known, actions are two") {
+        expect_schema_error(engine,
+                            "<feedback physician=\"D1\">\n<finding id=\"f\" action=\"override\" reason-code=\"other\"/>"
+                            "</feedback>",
+                            "<finding", {"<finding>", "attribute reason", "other"});
+        expect_schema_error(engine,
+                            "<feedback physician=\"D1\">\n<finding id=\"f\" action=\"override\" "
+                            "reason-code=\"bored\"/></feedback>",
+                            "<finding", {"<finding>", "reason-code", "bored"});
+        expect_schema_error(engine, "<feedback physician=\"D1\">\n<finding id=\"f\" action=\"ignore\"/></feedback>",
+                            "<finding", {"<finding>", "attribute action", "ignore"});
+        expect_schema_error(engine, "<feedback physician=\"D1\"/>", "<feedback", {"<feedback>", "<finding>"});
+        expect_schema_error(engine, "<feedback>\n<finding id=\"f\" action=\"accept\"/></feedback>", "<feedback",
+                            {"<feedback>", "attribute physician"});
+    }
+    SECTION("a reversal of an unknown notice, and nothing of that ledger is kept") {
+        std::string request = "<ledger>\n"
+                              "  <deduction physician=\"D522701000123\" date=\"2026-03-02\" points=\"3\" "
+                              "notice=\"QN-1\"/>\n"
+                              "  <reversal notice=\"QN-404\" date=\"2026-03-20\"/>\n</ledger>";
+        expect_schema_error(engine, request, "QN-404", {"<reversal>", "notice", "QN-404", "not in the ledger"});
+        Reply status = engine.ok(R"(<physician-status code="D522701000123" date="2026-11-23"/>)");
+        CHECK(status.root().child("entry").empty());
+        CHECK(status.attr("deducted") == "0");
+    }
+    SECTION("ledger entries: points, kinds and dates") {
+        expect_schema_error(engine,
+                            "<ledger>\n<deduction physician=\"D1\" date=\"2026-03-02\" points=\"13\" notice=\"N\"/>"
+                            "</ledger>",
+                            "<deduction", {"<deduction>", "attribute points", "13"});
+        expect_schema_error(engine,
+                            "<ledger>\n<deduction physician=\"D1\" date=\"2026-03-02\" notice=\"N\"/></ledger>",
+                            "<deduction", {"<deduction>", "attribute points", "missing"});
+        expect_schema_error(engine, "<ledger>\n<fine physician=\"D1\" notice=\"N\"/></ledger>", "<fine",
+                            {"<fine>", "not a ledger entry"});
+        expect_schema_error(engine,
+                            "<ledger>\n<sanction physician=\"D1\" kind=\"suspension\" from=\"2026-09-01\" "
+                            "to=\"2026-08-01\" notice=\"N\"/></ledger>",
+                            "<sanction", {"<sanction>", "attribute to", "before"});
+        expect_schema_error(engine,
+                            "<ledger>\n<sanction physician=\"D1\" kind=\"fine\" from=\"2026-09-01\" notice=\"N\"/>"
+                            "</ledger>",
+                            "<sanction", {"<sanction>", "attribute kind", "fine"});
+        expect_schema_error(engine, "<ledger/>", "<ledger", {"<ledger>", "no entries"});
+    }
+    SECTION("physician-status and retract") {
+        expect_schema_error(engine, "<physician-status code=\"D522701000123\" date=\"2026-02-29\"/>",
+                            "<physician-status", {"<physician-status>", "attribute date", "2026-02-29"});
+        expect_schema_error(engine, "<physician-status date=\"2026-02-28\"/>", "<physician-status",
+                            {"<physician-status>", "attribute code"});
+        expect_schema_error(engine, "<retract items=\"1\"/>", "<retract", {"<retract>", "attribute encounter"});
+    }
+    SECTION("root attributes: language and response encoding") {
+        expect_schema_error(engine, replace(doc, "lang=\"en\"", "lang=\"fr\""), "<check",
+                            {"<check>", "attribute lang", "fr"});
+        expect_schema_error(engine, replace(doc, "lang=\"en\"", "lang=\"en\" response-encoding=\"Big5\""), "<check",
+                            {"<check>", "attribute response-encoding", "Big5"});
+    }
+    SECTION("a request that is not well-formed names line and column") {
+        std::string request = "<check>\n  <patient id=\"1\">\n  </patent>\n</check>";
+        expect_schema_error(engine, request, "</patent>", {"not well-formed", "column"});
+    }
+    SECTION("nothing is recorded for a refused request") {
+        std::string request = replace(Doc{}.commit().str(), "date=\"2026-11-23\"/>", "date=\"2026-11-31\"/>");
+        CHECK(engine.call(request).code == MEDLINT_EPARSE);
+        Reply verify = engine.ok("<audit-log-verify/>");
+        CHECK(verify.attr("rows") == "0");
+        CHECK(test::store_int(scratch.store, "SELECT count(*) FROM encounters") == 0);
+    }
+}
+
+TEST_CASE("optional parts of a document take their documented defaults", "[requests]") {
+    Scratch scratch;
+    Engine engine(scratch.config);
+
+    SECTION("GB/T 2261.1 gender codes are accepted") {
+        Doc doc;
+        doc.gender = "1";
+        doc.card = R"(id="522701198001010011" gender="M")";
+        Reply reply = engine.ok(doc.str());
+        CHECK_FALSE(reply.fired("ID-INVALID"));
+        CHECK_FALSE(reply.fired("ID-MISMATCH"));
+        doc.gender = "2";  // female: contradicts the id and the card
+        reply = engine.ok(doc.str());
+        CHECK(reply.fired("ID-INVALID"));
+        CHECK(reply.fired("ID-MISMATCH"));
+    }
+    SECTION("items take the document's date and physician") {
+        Doc doc;
+        doc.items = {R"(<item id="1" kind="drug" code="XA10BAA002A001010101445" days="7"/>)"};
+        engine.ok(doc.commit().str());
+        CHECK(test::store_int(scratch.store,
+                              "SELECT count(*) FROM items WHERE date = '2026-11-23' AND physician = 'D522701000123'") ==
+              1);
+    }
+    SECTION("a minimal check") {
+        Reply reply = engine.ok(R"(<check><patient id-type="other" id="X1"/><encounter id="E1" type="emergency"/></check>)");
+        CHECK(reply.attr("mode") == "prescribing");
+        CHECK(reply.fired("PHYSICIAN-CODE"));  // no physician at all
+    }
+}

@@ -1,0 +1,534 @@
+// The store: failures to open or write it, commits that replace, retraction,
+// feedback, stable finding ids, the audit log's hash chain and the ledger.
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <grp.h>
+#include <unistd.h>
+
+#include <random>
+#include <thread>
+
+#include "support.hpp"
+
+using test::contains;
+using test::Doc;
+using test::Engine;
+using test::Reply;
+using test::Scratch;
+using test::store_exec;
+using test::store_int;
+using test::store_text;
+using test::try_open;
+
+namespace {
+
+std::string random_bytes(size_t size, unsigned seed) {
+    std::mt19937 generator(seed);
+    std::string bytes(size, '\0');
+    for (auto &byte : bytes) byte = static_cast<char>(generator() & 0xFF);
+    return bytes;
+}
+
+// A test connection to the store that holds its write lock until destroyed.
+class Locker {
+public:
+    Locker(const std::string &path, const char *sql) {
+        REQUIRE(sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) == SQLITE_OK);
+        char *error = nullptr;
+        int code = sqlite3_exec(db_, sql, nullptr, nullptr, &error);
+        INFO((error ? error : ""));
+        sqlite3_free(error);
+        REQUIRE(code == SQLITE_OK);
+    }
+    ~Locker() {
+        sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+        sqlite3_close(db_);
+    }
+    Locker(const Locker &) = delete;
+    Locker &operator=(const Locker &) = delete;
+
+private:
+    sqlite3 *db_ = nullptr;
+};
+
+Doc encounter_with_items(const std::string &encounter, std::initializer_list<const char *> item_ids) {
+    Doc doc;
+    doc.encounter = encounter;
+    doc.items.clear();
+    for (const char *id : item_ids)
+        doc.items.push_back(std::string("<item id=\"") + id +
+                            "\" kind=\"treatment\" code=\"001204000010000\" quantity=\"1\" date=\"2026-11-23\"/>");
+    return doc;
+}
+
+}  // namespace
+
+TEST_CASE("a locked store is MEDLINT_ESTORE and the engine goes on afterwards", "[store][locked]") {
+    // Both cases wait out the engine's busy timeout; they do it side by side.
+    Scratch busy_writer;
+    Engine engine(busy_writer.config);
+    engine.ok(Doc{}.commit().str());
+
+    Scratch busy_open;
+    {
+        Engine creator(busy_open.config);
+    }
+
+    Reply commit;
+    test::OpenResult opened{};
+    {
+        Locker writer(busy_writer.store, "BEGIN EXCLUSIVE; DELETE FROM audit_log WHERE seq < 0;");
+        Locker exclusive(busy_open.store, "PRAGMA locking_mode=EXCLUSIVE; BEGIN EXCLUSIVE; "
+                                          "DELETE FROM audit_log WHERE seq < 0;");
+        Doc second;
+        second.encounter = "MZ-LOCKED";
+        std::thread other([&] { opened = try_open(busy_open.config); });
+        commit = engine.call(second.commit().str());
+        other.join();
+    }
+    INFO(commit.text);
+    CHECK(commit.code == MEDLINT_ESTORE);
+    CHECK(commit.root_name() == "error");
+    CHECK(contains(commit.error(), busy_writer.store));
+    CHECK(contains(commit.error(), "locked"));
+    INFO(opened.message);
+    CHECK(opened.code == MEDLINT_ESTORE);
+    CHECK(contains(opened.message, busy_open.store));
+    CHECK(contains(opened.message, "locked"));
+
+    // The lock is gone: the same engine commits, the refused commit left nothing.
+    Doc third;
+    third.encounter = "MZ-AFTER";
+    engine.ok(third.commit().str());
+    CHECK(store_int(busy_writer.store, "SELECT count(*) FROM encounters") == 2);
+    CHECK(store_int(busy_writer.store, "SELECT count(*) FROM encounters WHERE encounter_id = 'MZ-LOCKED'") == 0);
+    CHECK(engine.ok("<audit-log-verify/>").attr("intact") == "true");
+    Engine reopened(busy_open.config);
+    reopened.ok(Doc{}.str());
+}
+
+TEST_CASE("a read-only store is MEDLINT_ESTORE", "[store]") {
+    Scratch scratch;
+    {
+        Engine engine(scratch.config);
+        engine.ok(Doc{}.commit().str());
+    }
+    REQUIRE(chmod(scratch.store.c_str(), 0444) == 0);
+
+    if (geteuid() != 0) {
+        test::OpenResult result = try_open(scratch.config);
+        INFO(result.message);
+        CHECK(result.code == MEDLINT_ESTORE);
+        CHECK(contains(result.message, "read-only"));
+        CHECK(contains(result.message, scratch.store));
+        return;
+    }
+    // Root writes whatever the mode says: open from a child that gave up root.
+    REQUIRE(chmod(scratch.dir.path().c_str(), 0755) == 0);
+    int pipe_ends[2];
+    REQUIRE(pipe(pipe_ends) == 0);
+    pid_t child = fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+        close(pipe_ends[0]);
+        const gid_t nobody_group = 65534;
+        const uid_t nobody = 65534;
+        if (setgroups(0, nullptr) != 0 || setgid(nobody_group) != 0 || setuid(nobody) != 0 ||
+            access(scratch.config.c_str(), R_OK) != 0)
+            _exit(77);
+        medlint_engine *engine = nullptr;
+        int code = medlint_open(scratch.config.c_str(), &engine);
+        std::string report = std::to_string(code) + " " + medlint_last_error();
+        medlint_close(engine);
+        ssize_t written = write(pipe_ends[1], report.data(), report.size());
+        _exit(written == static_cast<ssize_t>(report.size()) ? 0 : 1);
+    }
+    close(pipe_ends[1]);
+    std::string report;
+    char buffer[512];
+    for (ssize_t n; (n = read(pipe_ends[0], buffer, sizeof buffer)) > 0;) report.append(buffer, static_cast<size_t>(n));
+    close(pipe_ends[0]);
+    int status = 0;
+    REQUIRE(waitpid(child, &status, 0) == child);
+    REQUIRE(WIFEXITED(status));
+    if (WEXITSTATUS(status) == 77) {
+        WARN("running as root and cannot drop privileges: the read-only store is not tested");
+        return;
+    }
+    INFO(report);
+    CHECK(WEXITSTATUS(status) == 0);
+    CHECK(report.rfind(std::to_string(MEDLINT_ESTORE) + " ", 0) == 0);
+    CHECK(contains(report, "read-only"));
+    CHECK(contains(report, scratch.store));
+}
+
+TEST_CASE("a corrupt or foreign store is MEDLINT_ESTORE with a clear message", "[store]") {
+    Scratch scratch;
+
+    SECTION("random bytes") {
+        test::write_file(scratch.store, random_bytes(64 * 1024, 7));
+        test::OpenResult result = try_open(scratch.config);
+        INFO(result.message);
+        CHECK(result.code == MEDLINT_ESTORE);
+        CHECK(contains(result.message, scratch.store));
+        CHECK(contains(result.message, "corrupt"));
+    }
+    SECTION("a store whose pages were overwritten") {
+        {
+            Engine engine(scratch.config);
+            for (int i = 0; i < 20; ++i) {
+                Doc doc;
+                doc.encounter = "MZ-" + std::to_string(i);
+                engine.ok(doc.commit().str());
+            }
+        }
+        std::string bytes = test::read_file(scratch.store);
+        REQUIRE(bytes.size() > 4096);
+        std::string junk = random_bytes(bytes.size() - 100, 11);
+        bytes.replace(100, junk.size(), junk);  // keep only the 100-byte file header
+        test::write_file(scratch.store, bytes);
+        medlint_engine *engine = nullptr;
+        int code = medlint_open(scratch.config.c_str(), &engine);
+        std::string message = medlint_last_error();
+        if (code == MEDLINT_OK) {  // the header alone may pass; the first read may not
+            Reply reply = test::call_raw(engine, Doc{}.str().data(), Doc{}.str().size());
+            code = reply.code;
+            message = reply.error();
+            CHECK(message == medlint_last_error());
+        }
+        medlint_close(engine);
+        INFO(message);
+        CHECK(code == MEDLINT_ESTORE);
+        CHECK(contains(message, scratch.store));
+        CHECK(contains(message, "corrupt"));
+    }
+    SECTION("a store of a newer medlint") {
+        store_exec(scratch.store, "PRAGMA user_version = 99");
+        test::OpenResult result = try_open(scratch.config);
+        INFO(result.message);
+        CHECK(result.code == MEDLINT_ESTORE);
+        CHECK(contains(result.message, "99"));
+        CHECK(contains(result.message, "newer"));
+    }
+    SECTION("a store in a folder that cannot be made") {
+        test::write_file(scratch.dir.file("file"), "");
+        test::write_file(scratch.config, test::config_xml(scratch.dir.file("file/store.db")));
+        test::OpenResult result = try_open(scratch.config);
+        INFO(result.message);
+        CHECK(result.code == MEDLINT_ESTORE);
+        CHECK(contains(result.message, "file/store.db"));
+    }
+    // Whatever failed, the process goes on and a good store works.
+    Scratch fresh;
+    Engine engine(fresh.config);
+    CHECK(engine.ok(Doc{}.str()).attr("status") == "pass");
+}
+
+TEST_CASE("committing the same encounter and item ids again replaces the rows", "[store][commit]") {
+    Scratch scratch;
+    Engine engine(scratch.config);
+    Doc doc = encounter_with_items("MZ-1", {"1", "2"});
+    engine.ok(doc.commit().str());
+    doc.items[1] = R"(<item id="2" kind="treatment" code="001204000010000" quantity="3" date="2026-11-23"/>)";
+    engine.ok(doc.str());
+    engine.ok(doc.str());
+
+    CHECK(store_int(scratch.store, "SELECT count(*) FROM items") == 2);
+    CHECK(store_int(scratch.store, "SELECT count(*) FROM encounters") == 1);
+    CHECK(store_int(scratch.store, "SELECT count(*) FROM patient_identities") == 1);
+    CHECK(store_int(scratch.store, "SELECT quantity FROM items WHERE item_id = '2'") == 3);
+
+    SECTION("an item id added later is added") {
+        Doc more = encounter_with_items("MZ-1", {"1", "2", "3"});
+        engine.ok(more.commit().str());
+        CHECK(store_int(scratch.store, "SELECT count(*) FROM items") == 3);
+    }
+    SECTION("a re-check of the encounter does not see its own committed items as history") {
+        Doc tests;
+        tests.encounter = "MZ-2";
+        tests.items = {R"(<item id="1" kind="test" code="002501010150000" date="2026-11-23"/>)"};
+        engine.ok(Doc(tests).commit().str());
+        engine.ok(Doc(tests).commit().str());
+        CHECK_FALSE(engine.ok(tests.str()).fired("DUP-TEST"));
+        // Another encounter the same day repeats it, once.
+        tests.encounter = "MZ-3";
+        CHECK(engine.ok(tests.str()).findings("DUP-TEST").size() == 1);
+    }
+    SECTION("a check stores nothing but its audit record") {
+        Doc other = encounter_with_items("MZ-9", {"1"});
+        engine.ok(other.str());
+        CHECK(store_int(scratch.store, "SELECT count(*) FROM encounters") == 1);
+        CHECK(store_int(scratch.store, "SELECT count(*) FROM audit_log WHERE operation = 'check'") == 1);
+    }
+}
+
+TEST_CASE("retract removes items, or the whole encounter", "[store][retract]") {
+    Scratch scratch;
+    Engine engine(scratch.config);
+    Doc doc = encounter_with_items("MZ-1", {"1", "2", "3"});
+    engine.ok(doc.commit().str());
+    engine.ok(encounter_with_items("MZ-OTHER", {"1"}).commit().str());
+
+    SECTION("some items") {
+        Reply reply = engine.ok(R"(<retract encounter="MZ-1" items="2 3"/>)");
+        CHECK(reply.attr("removed") == "2");
+        CHECK(store_int(scratch.store, "SELECT count(*) FROM items WHERE encounter_id = 'MZ-1'") == 1);
+        CHECK(store_int(scratch.store, "SELECT count(*) FROM items WHERE item_id = '1'") == 2);
+        CHECK(store_int(scratch.store, "SELECT count(*) FROM encounters") == 2);
+        // Again: nothing left to remove.
+        CHECK(engine.ok(R"(<retract encounter="MZ-1" items="2,3"/>)").attr("removed") == "0");
+    }
+    SECTION("the whole encounter, and with it its identity") {
+        Reply reply = engine.ok(R"(<retract encounter="MZ-1"/>)");
+        CHECK(reply.attr("removed") == "3");
+        CHECK(store_int(scratch.store, "SELECT count(*) FROM items WHERE encounter_id = 'MZ-1'") == 0);
+        CHECK(store_int(scratch.store, "SELECT count(*) FROM encounters WHERE encounter_id = 'MZ-1'") == 0);
+        CHECK(store_int(scratch.store, "SELECT count(*) FROM patient_identities WHERE encounter_id = 'MZ-1'") == 0);
+        CHECK(store_int(scratch.store, "SELECT count(*) FROM items") == 1);
+        engine.ok(R"(<retract encounter="MZ-OTHER"/>)");
+        Doc renamed;
+        renamed.name = "王五";
+        renamed.encounter = "MZ-NEW";
+        CHECK_FALSE(engine.ok(renamed.str()).fired("ID-MISMATCH"));
+    }
+    SECTION("an encounter never committed") {
+        CHECK(engine.ok(R"(<retract encounter="MZ-NONE"/>)").attr("removed") == "0");
+        CHECK(store_int(scratch.store, "SELECT count(*) FROM items") == 4);
+    }
+}
+
+TEST_CASE("feedback sticks to its finding", "[store][feedback]") {
+    Scratch scratch;
+    Doc doc;
+    doc.card = R"(name="李五")";
+    std::string id;
+    {
+        Engine engine(scratch.config);
+        Reply reply = engine.ok(doc.str());
+        auto finding = reply.finding("ID-MISMATCH");
+        id = finding.attribute("id").value();
+        CHECK(std::string(finding.attribute("overridden").value()) == "false");
+        CHECK(finding.attribute("feedback").empty());
+        CHECK(finding.attribute("reason").empty());
+    }
+    Engine engine(scratch.config);
+
+    SECTION("override with a reason") {
+        engine.ok("<feedback physician=\"D522701000123\" time=\"2026-11-23T09:31:00+08:00\"><finding id=\"" + id +
+                  "\" action=\"override\" reason=\"已当面核验&amp;更名\"/></feedback>");
+        Reply reply = engine.ok(doc.str());
+        auto finding = reply.finding("ID-MISMATCH");
+        CHECK(std::string(finding.attribute("id").value()) == id);
+        CHECK(std::string(finding.attribute("overridden").value()) == "true");
+        CHECK(std::string(finding.attribute("feedback").value()) == "override");
+        CHECK(std::string(finding.attribute("reason").value()) == "已当面核验&更名");
+        CHECK(reply.attr("status") == "pass");
+        CHECK(store_int(scratch.store, "SELECT count(*) FROM feedback WHERE finding_id = '" + id + "'") == 1);
+    }
+    SECTION("override with a coded reason") {
+        engine.ok("<feedback physician=\"D522701000123\"><finding id=\"" + id +
+                  "\" action=\"override\" reason-code=\"patient-request\"/></feedback>");
+        auto finding = engine.ok(doc.str()).finding("ID-MISMATCH");
+        CHECK(std::string(finding.attribute("overridden").value()) == "true");
+        CHECK(std::string(finding.attribute("reason-code").value()) == "patient-request");
+    }
+    SECTION("accept is stored too") {
+        engine.ok("<feedback physician=\"D522701000123\"><finding id=\"" + id + "\" action=\"accept\"/></feedback>");
+        Reply reply = engine.ok(doc.str());
+        auto finding = reply.finding("ID-MISMATCH");
+        CHECK(std::string(finding.attribute("feedback").value()) == "accept");
+        CHECK(std::string(finding.attribute("overridden").value()) == "false");
+        CHECK(finding.attribute("reason").empty());
+        CHECK(reply.attr("status") == "warning");
+        CHECK(store_text(scratch.store, "SELECT action FROM feedback WHERE finding_id = '" + id + "'") == "accept");
+    }
+    SECTION("the latest feedback counts") {
+        engine.ok("<feedback physician=\"D522701000123\"><finding id=\"" + id +
+                  "\" action=\"override\" reason=\"x\"/></feedback>");
+        engine.ok("<feedback physician=\"D522701000123\"><finding id=\"" + id + "\" action=\"accept\"/></feedback>");
+        auto finding = engine.ok(doc.str()).finding("ID-MISMATCH");
+        CHECK(std::string(finding.attribute("feedback").value()) == "accept");
+        CHECK(std::string(finding.attribute("overridden").value()) == "false");
+    }
+    SECTION("feedback on another finding id changes nothing") {
+        engine.ok("<feedback physician=\"D522701000123\"><finding id=\"f-0000000000000000\" action=\"override\" "
+                  "reason=\"x\"/></feedback>");
+        auto finding = engine.ok(doc.str()).finding("ID-MISMATCH");
+        CHECK(std::string(finding.attribute("overridden").value()) == "false");
+    }
+}
+
+TEST_CASE("finding ids are stable", "[store][ids]") {
+    Scratch scratch;
+    Doc doc;
+    doc.physician.reset();  // PHYSICIAN-CODE about items 1 and 2
+    doc.card = R"(name="李五" gender="F")";
+    doc.items.push_back(R"(<item id="2" kind="treatment" code="001204000010000" date="2026-11-23"/>)");
+    std::vector<std::string> first;
+    {
+        Engine engine(scratch.config);
+        for (auto finding : engine.ok(doc.str()).findings()) first.emplace_back(finding.attribute("id").value());
+        REQUIRE(first.size() == 3);
+        std::vector<std::string> again;
+        for (auto finding : engine.ok(doc.str()).findings()) again.emplace_back(finding.attribute("id").value());
+        CHECK(again == first);
+    }
+    SECTION("across engines, commits and item order") {
+        Engine engine(scratch.config);
+        Doc reordered = doc;
+        std::swap(reordered.items[0], reordered.items[1]);
+        std::vector<std::string> later;
+        for (auto finding : engine.ok(reordered.commit().str()).findings())
+            later.emplace_back(finding.attribute("id").value());
+        CHECK(later == first);
+    }
+    SECTION("another encounter gives other ids") {
+        Engine engine(scratch.config);
+        Doc other = doc;
+        other.encounter = "MZ-OTHER";
+        for (auto finding : engine.ok(other.str()).findings())
+            CHECK(std::find(first.begin(), first.end(), finding.attribute("id").value()) == first.end());
+    }
+    SECTION("ids look like f- and 16 hex digits") {
+        for (const auto &id : first) {
+            CHECK(id.size() == 18);
+            CHECK(id.rfind("f-", 0) == 0);
+            CHECK(id.find_first_not_of("0123456789abcdef", 2) == std::string::npos);
+        }
+    }
+}
+
+TEST_CASE("the audit log records every operation and shows tampering", "[store][audit]") {
+    Scratch scratch;
+    Engine engine(scratch.config);
+    Doc doc;
+    doc.card = R"(name="李五")";
+    Reply checked = engine.ok(doc.str());
+    engine.ok(Doc{}.commit().str());
+    engine.ok(R"(<retract encounter="MZ20261123001" items="1"/>)");
+    engine.ok("<feedback physician=\"D522701000123\"><finding id=\"f-1\" action=\"accept\"/></feedback>");
+    engine.ok(R"(<ledger><deduction physician="D522701000123" date="2026-03-02" points="1" notice="N1"/></ledger>)");
+    // Reads and refused requests leave no row.
+    engine.ok(R"(<physician-status code="D522701000123" date="2026-11-23"/>)");
+    engine.ok("<audit-log-verify/>");
+    CHECK(engine.call("<check/>").code == MEDLINT_EPARSE);
+
+    Reply verify = engine.ok("<audit-log-verify/>");
+    CHECK(verify.attr("intact") == "true");
+    CHECK(verify.attr("rows") == "5");
+    CHECK(verify.root().attribute("first-bad-row").empty());
+    CHECK(store_text(scratch.store, "SELECT group_concat(operation, ' ') FROM (SELECT operation FROM audit_log "
+                                    "ORDER BY seq)") == "check commit retract feedback ledger");
+    std::string finding_id = checked.finding("ID-MISMATCH").attribute("id").value();
+    CHECK(contains(store_text(scratch.store, "SELECT findings FROM audit_log WHERE seq = 1"), finding_id));
+    CHECK(store_text(scratch.store, "SELECT encounter FROM audit_log WHERE seq = 2") == "MZ20261123001");
+
+    SECTION("an edited row") {
+        store_exec(scratch.store, "UPDATE audit_log SET findings = '' WHERE seq = 1");
+        Reply after = engine.ok("<audit-log-verify/>");
+        CHECK(after.attr("intact") == "false");
+        CHECK(after.attr("first-bad-row") == "1");
+        CHECK(contains(after.attr("problem"), "row 1"));
+    }
+    SECTION("an edited row with its hash recomputed by someone without the chain") {
+        store_exec(scratch.store, "UPDATE audit_log SET operation = 'check', hash = prev_hash WHERE seq = 3");
+        Reply after = engine.ok("<audit-log-verify/>");
+        CHECK(after.attr("intact") == "false");
+        CHECK(after.attr("first-bad-row") == "3");
+    }
+    SECTION("a deleted row") {
+        store_exec(scratch.store, "DELETE FROM audit_log WHERE seq = 3");
+        Reply after = engine.ok("<audit-log-verify/>");
+        CHECK(after.attr("intact") == "false");
+        CHECK(after.attr("first-bad-row") == "3");
+        CHECK(contains(after.attr("problem"), "row 3"));
+        CHECK(contains(after.attr("problem"), "missing"));
+    }
+    SECTION("the last row deleted") {
+        store_exec(scratch.store, "DELETE FROM audit_log WHERE seq = 5");
+        Reply after = engine.ok("<audit-log-verify/>");
+        CHECK(after.attr("intact") == "false");
+        CHECK(after.attr("first-bad-row") == "5");
+    }
+    SECTION("the first row deleted") {
+        store_exec(scratch.store, "DELETE FROM audit_log WHERE seq = 1");
+        Reply after = engine.ok("<audit-log-verify/>");
+        CHECK(after.attr("intact") == "false");
+        CHECK(after.attr("first-bad-row") == "1");
+    }
+    SECTION("later rows go on chaining after a verification") {
+        engine.ok(doc.str());
+        Reply after = engine.ok("<audit-log-verify/>");
+        CHECK(after.attr("intact") == "true");
+        CHECK(after.attr("rows") == "6");
+    }
+}
+
+TEST_CASE("the ledger: importing twice changes nothing; physician-status sums it", "[store][ledger]") {
+    Scratch scratch;
+    Engine engine(scratch.config);
+    const std::string ledger = R"(<ledger>
+  <deduction physician="D522701000123" date="2026-03-02" points="3" notice="QN-1" violation="重复检查"/>
+  <deduction physician="D522701000123" date="2026-04-01" points="4" notice="QN-2" violation="串换项目"/>
+  <repair physician="D522701000123" date="2026-06-01" points="1" notice="TJ-1" reason="培训"/>
+  <reversal notice="QN-1" date="2026-03-20"/>
+  <deduction physician="D999999000001" date="2026-04-01" points="2" notice="QN-OTHER"/>
+  <deduction physician="D522701000123" date="2025-12-30" points="5" notice="QN-OLD"/>
+</ledger>)";
+    Reply first = engine.ok(ledger);
+    CHECK(first.attr("entries") == "6");
+    CHECK(first.attr("changed") == "6");
+    Reply second = engine.ok(ledger);
+    CHECK(second.attr("changed") == "0");
+    CHECK(second.attr("unchanged") == "6");
+    CHECK(store_int(scratch.store, "SELECT count(*) FROM ledger") == 5);
+
+    Reply status = engine.ok(R"(<physician-status code="D522701000123" date="2026-11-23"/>)");
+    CHECK(status.attr("year") == "2026");
+    CHECK(status.attr("deducted") == "3");  // 3 reversed, 4, less 1 repaired; last year's 5 do not count
+    CHECK(status.attr("remaining") == "9");
+    CHECK(status.attr("standing") == "active");
+    std::vector<std::string> notices;
+    for (auto entry : status.root().children("entry")) notices.emplace_back(entry.attribute("notice").value());
+    CHECK(notices == std::vector<std::string>{"QN-1", "QN-2", "TJ-1"});
+    auto reversed = status.root().find_child_by_attribute("entry", "notice", "QN-1");
+    CHECK(std::string(reversed.attribute("reversed").value()) == "2026-03-20");
+    CHECK(std::string(reversed.attribute("kind").value()) == "deduction");
+    CHECK(std::string(reversed.attribute("points").value()) == "3");
+    CHECK(std::string(reversed.child_value()) == "重复检查");
+
+    SECTION("before the reversal the deduction counts") {
+        Reply earlier = engine.ok(R"(<physician-status code="D522701000123" date="2026-03-10"/>)");
+        CHECK(earlier.attr("deducted") == "3");
+        CHECK(earlier.attr("remaining") == "9");
+    }
+    SECTION("another physician and another year") {
+        CHECK(engine.ok(R"(<physician-status code="D999999000001" date="2026-11-23"/>)").attr("deducted") == "2");
+        Reply old = engine.ok(R"(<physician-status code="D522701000123" date="2025-12-31"/>)");
+        CHECK(old.attr("deducted") == "5");
+        CHECK(old.attr("year") == "2025");
+        Reply unknown = engine.ok(R"(<physician-status code="D110105000001" date="2026-11-23"/>)");
+        CHECK(unknown.attr("deducted") == "0");
+        CHECK(unknown.attr("remaining") == "12");
+        CHECK(unknown.root().child("entry").empty());
+    }
+    SECTION("a sanction is authoritative for its dates") {
+        engine.ok(R"(<ledger><sanction physician="D522701000123" kind="suspension" from="2026-09-01" to="2026-11-30" notice="QN-S"/></ledger>)");
+        Reply during = engine.ok(R"(<physician-status code="D522701000123" date="2026-11-23"/>)");
+        CHECK(during.attr("standing") == "suspended");
+        CHECK(during.attr("until") == "2026-11-30");
+        auto entry = during.root().find_child_by_attribute("entry", "notice", "QN-S");
+        CHECK(std::string(entry.attribute("sanction").value()) == "suspension");
+        CHECK(engine.ok(R"(<physician-status code="D522701000123" date="2026-12-01"/>)").attr("standing") == "active");
+        // The check result carries the same standing.
+        Reply check = engine.ok(Doc{}.str());
+        CHECK(std::string(check.root().child("physician").attribute("standing").value()) == "suspended");
+    }
+    SECTION("a reversal imported twice changes nothing the second time") {
+        Reply again = engine.ok(R"(<ledger><reversal notice="QN-2" date="2026-05-01"/></ledger>)");
+        CHECK(again.attr("changed") == "1");
+        again = engine.ok(R"(<ledger><reversal notice="QN-2" date="2026-05-02"/></ledger>)");
+        CHECK(again.attr("changed") == "0");
+        CHECK(engine.ok(R"(<physician-status code="D522701000123" date="2026-11-23"/>)").attr("deducted") == "0");
+    }
+}
