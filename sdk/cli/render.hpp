@@ -1,0 +1,45 @@
+// Readable output of response documents: findings as file:line diagnostics,
+// one summary line per document.  Labels are English; messages, evidence
+// and suggestions are the engine's, in the request's language.
+#pragma once
+#include <pugixml.hpp>
+
+#include <ostream>
+#include <string>
+#include <string_view>
+
+#include "request_text.hpp"
+
+namespace medlint::cli {
+
+// ANSI colours, or plain text.
+class Palette {
+public:
+    explicit Palette(bool colour) : colour_(colour) {}
+    // Colours only for a terminal, and only when NO_COLOR is unset.
+    static Palette for_stdout();
+
+    // A severity or a status: pass, info, warning, block.
+    std::string severity(std::string_view level) const;
+    std::string strong(std::string_view text) const;
+    std::string faint(std::string_view text) const;
+    std::string good(std::string_view text) const;
+    std::string alarm(std::string_view text) const;
+
+private:
+    std::string paint(const char *sgr, std::string_view text) const;
+    bool colour_;
+};
+
+// The findings of a <check-result> and its summary line.
+void print_check_result(std::ostream &out, const std::string &file, pugi::xml_node result,
+                        const RequestOutline &outline, const Palette &palette);
+
+// A document that could not be checked.  It is never a pass.
+void print_check_failure(std::ostream &out, const std::string &file, const std::string &reason,
+                         const Palette &palette);
+
+// An <audit-log-verify-result>.
+void print_audit_verification(std::ostream &out, pugi::xml_node result, const Palette &palette);
+
+}  // namespace medlint::cli

@@ -1,0 +1,40 @@
+// A request document's raw bytes, read and edited without decoding them.  The
+// markup of a request (element and attribute names, quotes, angle brackets)
+// is ASCII, and no byte of a GBK or GB18030 character is one of the ASCII
+// delimiters looked for here, so this works alike for UTF-8 and GB documents
+// and leaves their text exactly as it was.
+#pragma once
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace medlint::cli {
+
+// Where the request's elements are, to point at findings by line.
+struct RequestOutline {
+    std::string root_name;  // "" when no root start tag could be read
+    size_t root_line = 1;
+    std::optional<size_t> patient_line;
+    std::map<std::string, size_t> item_lines;  // by the raw id attribute
+
+    // The line of the first of `item_ids` found, else of <patient>, else of the root.
+    size_t line_of(const std::vector<std::string> &item_ids) const;
+};
+
+// Reads as far as the markup is readable; the engine reports what is not.
+RequestOutline outline_request(std::string_view bytes);
+
+bool has_root_attribute(std::string_view bytes, std::string_view name);
+
+// The request with the root attribute `name` set to `value`, an ASCII token:
+// replaced where present, added otherwise.  Unchanged when the root start tag
+// cannot be read.
+std::string with_root_attribute(std::string_view bytes, std::string_view name, std::string_view value);
+
+// The request with its root element renamed, in its start and end tags.
+std::string with_root_name(std::string_view bytes, std::string_view name);
+
+}  // namespace medlint::cli
