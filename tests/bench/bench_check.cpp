@@ -1,0 +1,519 @@
+// medlint_bench: how long a <check> of a 20-item outpatient prescription takes
+// through the public C ABI, next to a pugixml-only parse of the same bytes.
+//
+// It is a host like any other: it includes only <medlint/medlint.h>, opens an
+// engine on a fresh store in a temporary folder, and times medlint_call()
+// one call at a time on one thread.  See README.md beside this file.
+//
+//   medlint_bench [N] [--warmup W] [--history H] [--dir PARENT] [--expect STATUS] [--keep]
+//
+// Exit status: 0 when every call returned MEDLINT_OK and every check result
+// had the expected status, 1 when one did not, 2 on a usage or setup error.
+// It never judges the times: that is for the person reading the table.
+
+#include <medlint/medlint.h>
+
+#include <pugixml.hpp>
+
+#include <sched.h>
+#include <stdlib.h>
+#include <sys/vfs.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <numeric>
+#include <string>
+#include <system_error>
+#include <thread>
+#include <vector>
+
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+// ---------------------------------------------------------------- options
+
+struct Options {
+    long iterations = 20000;
+    long warmup = -1;  // -1: derived from iterations
+    long history = 0;
+    std::string parent;  // where the temporary folder goes; "" = $TMPDIR or /tmp
+    std::string expect = "pass";
+    bool keep = false;
+};
+
+void usage(std::FILE *out) {
+    std::fputs(
+        "usage: medlint_bench [N] [options]\n"
+        "  N, --iterations N  timed check calls and timed parses (default 20000)\n"
+        "  --warmup W         untimed calls of each kind first (default N/10, 10 to 1000)\n"
+        "  --history H        first commit H history encounters of distinct patients\n"
+        "  --dir PARENT       make the temporary store folder in PARENT (default $TMPDIR or /tmp)\n"
+        "  --expect STATUS    the check-result status every call must give (default pass)\n"
+        "  --keep             keep the temporary folder (config and store) afterwards\n",
+        out);
+}
+
+bool parse_count(const char *text, long &out) {
+    char *end = nullptr;
+    long value = std::strtol(text, &end, 10);
+    if (!*text || *end || value < 0) return false;
+    out = value;
+    return true;
+}
+
+bool parse_options(int argc, char **argv, Options &options) {
+    for (int i = 1; i < argc; ++i) {
+        std::string arg = argv[i];
+        auto value = [&]() -> const char * { return i + 1 < argc ? argv[++i] : nullptr; };
+        const char *v = nullptr;
+        if (arg == "-h" || arg == "--help") {
+            usage(stdout);
+            std::exit(0);
+        } else if (arg == "--keep") {
+            options.keep = true;
+        } else if (arg == "--iterations" || arg == "-n") {
+            if (!(v = value()) || !parse_count(v, options.iterations)) return false;
+        } else if (arg == "--warmup") {
+            if (!(v = value()) || !parse_count(v, options.warmup)) return false;
+        } else if (arg == "--history") {
+            if (!(v = value()) || !parse_count(v, options.history)) return false;
+        } else if (arg == "--dir") {
+            if (!(v = value())) return false;
+            options.parent = v;
+        } else if (arg == "--expect") {
+            if (!(v = value())) return false;
+            options.expect = v;
+        } else if (!arg.empty() && arg[0] != '-') {
+            if (!parse_count(arg.c_str(), options.iterations)) return false;
+        } else {
+            return false;
+        }
+    }
+    if (options.iterations < 1) return false;
+    if (options.warmup < 0) options.warmup = std::clamp(options.iterations / 10, 10L, 1000L);
+    return true;
+}
+
+// ---------------------------------------------------------------- requests
+
+// Days since 1970-01-01 to a civil date (H. Hinnant's algorithm).
+void civil_from_days(long z, int &year, unsigned &month, unsigned &day) {
+    z += 719468;
+    const long era = (z >= 0 ? z : z - 146096) / 146097;
+    const long doe = z - era * 146097;
+    const long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const long mp = (5 * doy + 2) / 153;
+    day = static_cast<unsigned>(doy - (153 * mp + 2) / 5 + 1);
+    month = static_cast<unsigned>(mp < 10 ? mp + 3 : mp - 9);
+    year = static_cast<int>(yoe + era * 400 + (month <= 2 ? 1 : 0));
+}
+
+std::string iso_date(long days) {
+    int year = 0;
+    unsigned month = 0, day = 0;
+    civil_from_days(days, year, month, day);
+    char buffer[40];
+    std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02u", year, month, day);
+    return buffer;
+}
+
+// A GB 11643 resident id: 6-digit region, birth date, 3-digit sequence (odd
+// for men), check character.
+std::string resident_id(const std::string &region, const std::string &birth_date, unsigned sequence) {
+    char sequence_digits[16];
+    std::snprintf(sequence_digits, sizeof sequence_digits, "%03u", sequence % 1000);
+    std::string id = region + birth_date.substr(0, 4) + birth_date.substr(5, 2) + birth_date.substr(8, 2) +
+                     sequence_digits;
+    static const int weights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+    int sum = 0;
+    for (size_t i = 0; i < 17; ++i) sum += (id[i] - '0') * weights[i];
+    id += "10X98765432"[sum % 11];
+    return id;
+}
+
+struct CatalogLine {
+    const char *kind, *code, *name, *quantity, *unit, *price, *days;
+};
+
+// A diabetic and hypertensive adult's outpatient visit: ten drugs of ten
+// different generics and ten tests, exams and services of different retest
+// groups, all in the default pack's catalogue as class A or B.  So the
+// expected status is "pass", and every rule still runs and queries the store.
+const CatalogLine kVisit[] = {
+    {"drug", "XA10BAA002A001010101445", "二甲双胍片", "2", "盒", "12.50", "14"},
+    {"drug", "XC08CAA033A001010100237", "苯磺酸氨氯地平片", "1", "盒", "18.60", "14"},
+    {"drug", "XC10AAA143A001010104522", "阿托伐他汀钙片", "1", "盒", "25.80", "14"},
+    {"drug", "XC09DXS255A001010101606", "沙库巴曲缬沙坦钠片", "1", "盒", "86.00", "14"},
+    {"drug", "XB01ACA056A001010106789", "阿司匹林肠溶片", "1", "盒", "9.90", "14"},
+    {"drug", "XA02BCA211E001010102345", "奥美拉唑肠溶胶囊", "1", "盒", "15.20", "7"},
+    {"drug", "XR05CBA155A001010100456", "盐酸氨溴索片", "1", "盒", "8.40", "5"},
+    {"drug", "XM01AEB094A001010101231", "布洛芬片", "1", "盒", "6.30", "3"},
+    {"drug", "XJ01CAA040E001010101234", "阿莫西林胶囊", "2", "盒", "11.00", "5"},
+    {"drug", "XA07BCM083P001010100341", "蒙脱石散", "1", "盒", "13.70", "3"},
+    {"test", "002501010150000", "血细胞分析（血常规）", "1", "次", "20", nullptr},
+    {"test", "002501020350000", "尿液分析", "1", "次", "15", nullptr},
+    {"test", "002503020010000", "葡萄糖测定", "1", "次", "5", nullptr},
+    {"test", "002503020030000", "糖化血红蛋白测定", "1", "次", "60", nullptr},
+    {"test", "002503030010000", "血清总胆固醇测定", "1", "次", "6", nullptr},
+    {"test", "002503030020000", "血清甘油三酯测定", "1", "次", "6", nullptr},
+    {"test", "002503050040000", "丙氨酸氨基转移酶测定", "1", "次", "5", nullptr},
+    {"test", "002503070020000", "肌酐测定", "1", "次", "5", nullptr},
+    {"exam", "003107010010000", "常规心电图检查", "1", "次", "25", nullptr},
+    {"service", "001101000010000", "普通门诊诊查费", "1", "次", "10", nullptr},
+};
+
+void append_item(std::string &xml, int id, const CatalogLine &line, const std::string &date,
+                 const std::string &physician) {
+    xml += "  <item id=\"" + std::to_string(id) + "\" kind=\"" + line.kind + "\" code=\"" + line.code +
+           "\" name=\"" + line.name + "\" quantity=\"" + line.quantity + "\" unit=\"" + line.unit + "\" price=\"" +
+           line.price + "\"";
+    if (line.days) xml += std::string(" days=\"") + line.days + "\"";
+    xml += " date=\"" + date + "\" physician=\"" + physician + "\"";
+    if (std::strcmp(line.kind, "drug") == 0) xml += " discharge-medication=\"false\"";
+    xml += "/>\n";
+}
+
+std::string check_request() {
+    std::string xml =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        "<check mode=\"prescribing\" time=\"2026-11-23T09:30:00+08:00\" lang=\"zh\">\n"
+        "  <institution code=\"H52270100001\" level=\"3\"/>\n"
+        "  <physician code=\"D522701000123\" name=\"王敏\" dept=\"内科\"/>\n"
+        "  <patient id-type=\"resident-id\" id=\"522701198001010011\" name=\"李四\"\n"
+        "           gender=\"M\" birth-date=\"1980-01-01\" insurance-no=\"52000000000000000001\">\n"
+        "    <card source=\"insurance-card\" id=\"522701198001010011\" name=\"李四\"\n"
+        "          gender=\"M\" birth-date=\"1980-01-01\"/>\n"
+        "  </patient>\n"
+        "  <encounter id=\"MZ20261123001\" type=\"outpatient\" admitted=\"2026-11-23\"\n"
+        "             discharged=\"\" rescue=\"false\">\n"
+        "    <diagnosis code=\"E11.900\" name=\"2型糖尿病\" primary=\"true\"/>\n"
+        "    <diagnosis code=\"I10.x00\" name=\"原发性高血压\" primary=\"false\"/>\n"
+        "    <diagnosis code=\"I50.900\" name=\"心力衰竭\" primary=\"false\"/>\n"
+        "  </encounter>\n";
+    int id = 1;
+    for (const auto &line : kVisit) append_item(xml, id++, line, "2026-11-23", "D522701000123");
+    xml += "</check>\n";
+    return xml;
+}
+
+// History encounter k: a distinct patient (valid resident id, never the
+// benchmark's patient), three to five catalogue items within the year before
+// the benchmark's visit, so that they share codes and dates with it.
+std::string history_request(long k) {
+    const long visit_day = 20780;        // 2026-11-23
+    const long birth_day = -10958 + k / 1000;  // 1940-01-01 onwards: never the 1980-born benchmark patient
+    const unsigned sequence = static_cast<unsigned>(k % 1000);
+    std::string birth = iso_date(birth_day);
+    std::string id = resident_id("522701", birth, sequence);
+    const char *gender = sequence % 2 == 1 ? "M" : "F";
+    std::string date = iso_date(visit_day - 1 - k % 360);
+    char encounter[40];
+    std::snprintf(encounter, sizeof encounter, "MZH%09ld", k);
+    char physician[40];
+    std::snprintf(physician, sizeof physician, "D522701%06ld", 100 + k % 50);
+
+    std::string xml = std::string("<commit mode=\"prescribing\" time=\"") + date + "T10:00:00+08:00\">\n" +
+                      "  <institution code=\"H52270100001\" level=\"3\"/>\n" + "  <physician code=\"" + physician +
+                      "\" dept=\"内科\"/>\n" + "  <patient id-type=\"resident-id\" id=\"" + id +
+                      "\" name=\"患者" + std::to_string(k) + "\" gender=\"" + gender + "\" birth-date=\"" + birth +
+                      "\"/>\n" + "  <encounter id=\"" + encounter + "\" type=\"outpatient\" admitted=\"" + date +
+                      "\" rescue=\"false\">\n" +
+                      "    <diagnosis code=\"E11.900\" name=\"2型糖尿病\" primary=\"true\"/>\n" +
+                      "  </encounter>\n";
+    const long count = 3 + k % 3;
+    const long size = static_cast<long>(sizeof kVisit / sizeof kVisit[0]);
+    for (long i = 0; i < count; ++i)
+        append_item(xml, static_cast<int>(i + 1), kVisit[(k * 7 + i * 3) % size], date, physician);
+    xml += "</commit>\n";
+    return xml;
+}
+
+// ---------------------------------------------------------------- checking responses
+
+struct Verdict {
+    bool ok = false;
+    std::string status;
+    long long elapsed_us = -1;
+};
+
+Verdict inspect(const char *response, const char *expected_root) {
+    Verdict verdict;
+    if (!response) return verdict;
+    pugi::xml_document document;
+    if (!document.load_string(response)) return verdict;
+    pugi::xml_node root = document.document_element();
+    verdict.status = root.attribute("status").as_string();
+    verdict.elapsed_us = root.attribute("elapsed-us").as_llong(-1);
+    verdict.ok = std::strcmp(root.name(), expected_root) == 0;
+    return verdict;
+}
+
+// ---------------------------------------------------------------- figures
+
+struct Summary {
+    double median = 0, p90 = 0, p99 = 0, max = 0, mean = 0;
+};
+
+// Nearest-rank percentiles, in microseconds.
+Summary summarize(std::vector<double> us) {
+    Summary s;
+    if (us.empty()) return s;
+    std::sort(us.begin(), us.end());
+    auto rank = [&](double p) {
+        size_t index = static_cast<size_t>(p * static_cast<double>(us.size()) + 0.999999);
+        return us[std::min(us.size(), std::max<size_t>(index, 1)) - 1];
+    };
+    s.median = rank(0.50);
+    s.p90 = rank(0.90);
+    s.p99 = rank(0.99);
+    s.max = us.back();
+    s.mean = std::accumulate(us.begin(), us.end(), 0.0) / static_cast<double>(us.size());
+    return s;
+}
+
+double micros(Clock::duration d) { return std::chrono::duration<double, std::micro>(d).count(); }
+
+unsigned available_cores() {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof set, &set) != 0) return 0;
+    return static_cast<unsigned>(CPU_COUNT(&set));
+}
+
+std::string cpu_model() {
+    std::ifstream in("/proc/cpuinfo");
+    std::string line;
+    while (std::getline(in, line))
+        if (line.rfind("model name", 0) == 0) {
+            size_t colon = line.find(':');
+            if (colon != std::string::npos) return line.substr(line.find_first_not_of(" \t", colon + 1));
+        }
+    return "unknown CPU";
+}
+
+std::string filesystem_type(const std::string &path) {
+    struct statfs info;
+    if (statfs(path.c_str(), &info) != 0) return "unknown filesystem";
+    switch (static_cast<unsigned long>(info.f_type)) {
+        case 0x01021994UL: return "tmpfs";
+        case 0xEF53UL: return "ext2/3/4";
+        case 0x58465342UL: return "xfs";
+        case 0x9123683EUL: return "btrfs";
+        case 0x794C7630UL: return "overlayfs";
+        case 0x2FC12FC1UL: return "zfs";
+        default: break;
+    }
+    char hex[32];
+    std::snprintf(hex, sizeof hex, "filesystem 0x%lx", static_cast<unsigned long>(info.f_type));
+    return hex;
+}
+
+// Bytes of the store: the database file and, while the engine is open, its WAL.
+std::string store_size(const std::string &db) {
+    auto size = [](const std::string &path) -> std::uintmax_t {
+        std::error_code error;
+        std::uintmax_t bytes = fs::file_size(path, error);
+        return error ? 0 : bytes;
+    };
+    std::uintmax_t database = size(db), wal = size(db + "-wal");
+    char text[96];
+    std::snprintf(text, sizeof text, "%.2f MiB (database %ju bytes, WAL %ju bytes)",
+                  static_cast<double>(database + wal) / (1024.0 * 1024.0), database, wal);
+    return text;
+}
+
+void print_row(const char *label, const Summary &s) {
+    std::printf("  %-24s %9.1f %9.1f %9.1f %9.1f %9.1f\n", label, s.median, s.p90, s.p99, s.max, s.mean);
+}
+
+// ---------------------------------------------------------------- the run
+
+struct TempFolder {
+    std::string path;
+    bool keep = false;
+    ~TempFolder() {
+        if (path.empty() || keep) return;
+        std::error_code ignored;
+        fs::remove_all(path, ignored);
+    }
+};
+
+int run(const Options &options) {
+    std::string parent = options.parent;
+    if (parent.empty()) {
+        const char *tmp = std::getenv("TMPDIR");
+        parent = tmp && *tmp ? tmp : "/tmp";
+    }
+    std::string pattern = parent + "/medlint-bench-XXXXXX";
+    std::vector<char> buffer(pattern.begin(), pattern.end());
+    buffer.push_back('\0');
+    if (!mkdtemp(buffer.data())) {
+        std::fprintf(stderr, "medlint_bench: cannot make a folder in %s: %s\n", parent.c_str(), std::strerror(errno));
+        return 2;
+    }
+    TempFolder folder{buffer.data(), options.keep};
+    const std::string db = folder.path + "/medlint.db";
+    const std::string config = folder.path + "/medlint.xml";
+    {
+        std::ofstream out(config, std::ios::binary);
+        out << "<medlint><store path=\"" << db << "\"/><policy profile=\"national-2024\"/></medlint>\n";
+        if (!out) {
+            std::fprintf(stderr, "medlint_bench: cannot write %s\n", config.c_str());
+            return 2;
+        }
+    }
+
+    medlint_engine *engine = nullptr;
+    if (int code = medlint_open(config.c_str(), &engine); code != MEDLINT_OK) {
+        std::fprintf(stderr, "medlint_bench: medlint_open failed (%d): %s\n", code, medlint_last_error());
+        return 2;
+    }
+
+    const std::string request = check_request();
+    long failures = 0;
+    auto report_failure = [&](const char *what, long index, int code, const char *response) {
+        if (++failures <= 3)
+            std::fprintf(stderr, "medlint_bench: %s %ld: code %d, response:\n%s\n", what, index, code,
+                         response ? response : "(null)");
+    };
+
+    std::printf("medlint %s (ABI %d), pugixml %d.%d\n", medlint_version(), medlint_abi_version(),
+                PUGIXML_VERSION / 1000, PUGIXML_VERSION / 10 % 100);
+    std::printf("machine: %u hardware threads, %u available to this process; %s\n",
+                std::thread::hardware_concurrency(), available_cores(), cpu_model().c_str());
+    std::printf("store:   %s (%s)\n", db.c_str(), filesystem_type(folder.path).c_str());
+    std::printf("request: <check mode=\"prescribing\">, %zu items, %zu bytes; expected status \"%s\"\n",
+                sizeof kVisit / sizeof kVisit[0], request.size(), options.expect.c_str());
+
+    // 1. History: distinct patients committed first, so the store is not empty.
+    if (options.history > 0) {
+        std::vector<double> commit_us;
+        commit_us.reserve(static_cast<size_t>(options.history));
+        auto started = Clock::now();
+        for (long k = 0; k < options.history; ++k) {
+            std::string commit = history_request(k);
+            char *response = nullptr;
+            auto t0 = Clock::now();
+            int code = medlint_call(engine, commit.data(), commit.size(), &response);
+            auto t1 = Clock::now();
+            commit_us.push_back(micros(t1 - t0));
+            if (code != MEDLINT_OK || !inspect(response, "check-result").ok)
+                report_failure("history commit", k, code, response);
+            medlint_free(response);
+        }
+        Summary s = summarize(commit_us);
+        std::printf("history: %ld encounters committed in %.1f s (median %.1f us, p99 %.1f us per commit)\n",
+                    options.history, micros(Clock::now() - started) / 1e6, s.median, s.p99);
+        std::printf("         store now %s\n", store_size(db).c_str());
+    }
+
+    // 2. Warm-up: untimed, through the same paths.
+    for (long i = 0; i < options.warmup; ++i) {
+        char *response = nullptr;
+        int code = medlint_call(engine, request.data(), request.size(), &response);
+        Verdict verdict = inspect(response, "check-result");
+        if (code != MEDLINT_OK || !verdict.ok || verdict.status != options.expect)
+            report_failure("warm-up check", i, code, response);
+        medlint_free(response);
+        pugi::xml_document document;
+        document.load_buffer(request.data(), request.size());
+    }
+
+    // 3. Timed checks through the ABI, one at a time; each response is verified after its clock stops.
+    const size_t n = static_cast<size_t>(options.iterations);
+    std::vector<double> check_us, parse_us, engine_us;
+    check_us.reserve(n);
+    parse_us.reserve(n);
+    engine_us.reserve(n);
+    auto checks_started = Clock::now();
+    for (size_t i = 0; i < n; ++i) {
+        char *response = nullptr;
+        auto t0 = Clock::now();
+        int code = medlint_call(engine, request.data(), request.size(), &response);
+        auto t1 = Clock::now();
+        check_us.push_back(micros(t1 - t0));
+        Verdict verdict = inspect(response, "check-result");
+        if (code != MEDLINT_OK || !verdict.ok || verdict.status != options.expect)
+            report_failure("check", static_cast<long>(i), code, response);
+        if (verdict.elapsed_us >= 0) engine_us.push_back(static_cast<double>(verdict.elapsed_us));
+        medlint_free(response);
+    }
+    double checks_wall = micros(Clock::now() - checks_started);
+
+    // 4. Timed parses of the same bytes with pugixml alone: a fresh document each, as the engine
+    //    uses, built, loaded and destroyed inside the clock.
+    for (size_t i = 0; i < n; ++i) {
+        pugi::xml_parse_result result;
+        bool has_root = false;
+        auto t0 = Clock::now();
+        {
+            pugi::xml_document document;
+            result = document.load_buffer(request.data(), request.size());
+            has_root = static_cast<bool>(document.document_element());
+        }
+        auto t1 = Clock::now();
+        parse_us.push_back(micros(t1 - t0));
+        if (!result || !has_root) report_failure("parse", static_cast<long>(i), -1, result.description());
+    }
+
+    std::string size_open = store_size(db);
+    medlint_close(engine);
+
+    Summary check = summarize(check_us), parse = summarize(parse_us), inside = summarize(engine_us);
+    std::printf("\n%zu timed calls of each kind after %ld warm-up calls, one thread (microseconds):\n", n,
+                options.warmup);
+    std::printf("  %-24s %9s %9s %9s %9s %9s\n", "", "median", "p90", "p99", "max", "mean");
+    print_row("check (medlint_call)", check);
+    print_row("  engine's elapsed-us", inside);
+    // Does latency drift as the store grows during the run?  First tenth against last tenth.
+    const size_t tenth = std::max<size_t>(n / 10, 1);
+    Summary first = summarize(std::vector<double>(check_us.begin(), check_us.begin() + static_cast<long>(tenth)));
+    Summary last = summarize(std::vector<double>(check_us.end() - static_cast<long>(tenth), check_us.end()));
+    std::printf("  %-24s %9.1f %9.1f %9.1f %9.1f %9.1f\n", "check, first tenth", first.median, first.p90, first.p99,
+                first.max, first.mean);
+    std::printf("  %-24s %9.1f %9.1f %9.1f %9.1f %9.1f\n", "check, last tenth", last.median, last.p90, last.p99,
+                last.max, last.mean);
+    print_row("parse (pugixml only)", parse);
+    std::printf("\n  check/parse, medians:    %.1fx\n", parse.median > 0 ? check.median / parse.median : 0.0);
+    std::printf("  checks per second:       %.0f (one thread, 1/mean); %.0f counting response checks\n",
+                check.mean > 0 ? 1e6 / check.mean : 0.0, checks_wall > 0 ? 1e6 * static_cast<double>(n) / checks_wall : 0.0);
+    std::printf("  parses per second:       %.0f (one thread, 1/mean)\n", parse.mean > 0 ? 1e6 / parse.mean : 0.0);
+    std::printf("  cores:                   %u hardware threads, %u available\n", std::thread::hardware_concurrency(),
+                available_cores());
+    std::printf("  store after the run:     %s open; %s closed\n", size_open.c_str(), store_size(db).c_str());
+    if (options.keep) std::printf("  kept:                    %s\n", folder.path.c_str());
+
+    if (failures) {
+        std::printf("\nFAILED: %ld call(s) did not return MEDLINT_OK with status \"%s\"\n", failures,
+                    options.expect.c_str());
+        return 1;
+    }
+    std::printf("\nall %zu checks returned MEDLINT_OK with status \"%s\"\n", n + static_cast<size_t>(options.warmup),
+                options.expect.c_str());
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+    Options options;
+    if (!parse_options(argc, argv, options)) {
+        usage(stderr);
+        return 2;
+    }
+    try {
+        return run(options);
+    } catch (const std::exception &e) {
+        std::fprintf(stderr, "medlint_bench: %s\n", e.what());
+        return 2;
+    }
+}
