@@ -108,14 +108,12 @@ auto Store::locked(const char *action, Work &&work) {
     // commits and edits) and a later write would fail with SQLITE_BUSY at once.
     struct ResetStatements {
         Store &store;
-        ~ResetStatements() {
-            for (auto &entry : store.statements_)
-                if (entry.second) entry.second->tryReset();
-        }
+        ~ResetStatements() { store.reset_statements(); }
     } reset_statements{*this};
     try {
         return work();
     } catch (const SQLite::Exception &e) {
+        in_use_.clear();
         statements_.clear();  // a failed statement may be mid-step; prepare afresh next time
         store_failure(path_, action, e);
     }
@@ -128,6 +126,9 @@ void Store::write(const char *action, Durability durability, const AuditEntry &a
         SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
         work();
         append_audit(audit);
+        // Before the commit, so that its checkpoint sees no reader of this
+        // connection and the WAL file is recycled instead of growing.
+        reset_statements();
         transaction.commit();
     });
 }
@@ -158,11 +159,17 @@ void Store::migrate() {
     transaction.commit();
 }
 
+void Store::reset_statements() noexcept {
+    for (SQLite::Statement *used : in_use_) used->tryReset();
+    in_use_.clear();
+}
+
 SQLite::Statement &Store::statement(const char *sql) {
     auto &slot = statements_[sql];
     if (!slot) slot = std::make_unique<SQLite::Statement>(*db_, sql);
     slot->reset();
     slot->clearBindings();
+    in_use_.push_back(slot.get());
     return *slot;
 }
 

@@ -77,6 +77,7 @@ private:
     template <class Work>
     void write(const char *action, Durability durability, const AuditEntry &audit, Work &&work);
     SQLite::Statement &statement(const char *sql);
+    void reset_statements() noexcept;
     void append_audit(const AuditEntry &audit);
     void migrate();
 
@@ -84,6 +85,7 @@ private:
     std::mutex mutex_;
     std::unique_ptr<SQLite::Database> db_;
     std::map<const char *, std::unique_ptr<SQLite::Statement>> statements_;
+    std::vector<SQLite::Statement *> in_use_;  // stepped since the last reset_statements()
 };
 
 }  // namespace medlint

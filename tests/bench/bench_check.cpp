@@ -44,6 +44,7 @@ struct Options {
     long iterations = 20000;
     long warmup = -1;  // -1: derived from iterations
     long history = 0;
+    long history_items = 10;
     std::string parent;  // where the temporary folder goes; "" = $TMPDIR or /tmp
     std::string expect = "pass";
     bool keep = false;
@@ -54,7 +55,9 @@ void usage(std::FILE *out) {
         "usage: medlint_bench [N] [options]\n"
         "  N, --iterations N  timed check calls and timed parses (default 20000)\n"
         "  --warmup W         untimed calls of each kind first (default N/10, 10 to 1000)\n"
-        "  --history H        first commit H history encounters of distinct patients\n"
+        "  --history H        first commit H history encounters of distinct patients; every\n"
+        "                     1000th is the benchmark patient's own, over a year old\n"
+        "  --history-items K  items per history encounter, 1 to 20 (default 10)\n"
         "  --dir PARENT       make the temporary store folder in PARENT (default $TMPDIR or /tmp)\n"
         "  --expect STATUS    the check-result status every call must give (default pass)\n"
         "  --keep             keep the temporary folder (config and store) afterwards\n",
@@ -85,6 +88,8 @@ bool parse_options(int argc, char **argv, Options &options) {
             if (!(v = value()) || !parse_count(v, options.warmup)) return false;
         } else if (arg == "--history") {
             if (!(v = value()) || !parse_count(v, options.history)) return false;
+        } else if (arg == "--history-items") {
+            if (!(v = value()) || !parse_count(v, options.history_items)) return false;
         } else if (arg == "--dir") {
             if (!(v = value())) return false;
             options.parent = v;
@@ -97,7 +102,7 @@ bool parse_options(int argc, char **argv, Options &options) {
             return false;
         }
     }
-    if (options.iterations < 1) return false;
+    if (options.iterations < 1 || options.history_items < 1 || options.history_items > 20) return false;
     if (options.warmup < 0) options.warmup = std::clamp(options.iterations / 10, 10L, 1000L);
     return true;
 }
@@ -206,16 +211,20 @@ std::string check_request() {
 }
 
 // History encounter k: a distinct patient (valid resident id, never the
-// benchmark's patient), three to five catalogue items within the year before
-// the benchmark's visit, so that they share codes and dates with it.
-std::string history_request(long k) {
-    const long visit_day = 20780;        // 2026-11-23
+// benchmark's patient) with `items` catalogue items within the year before the
+// benchmark's visit, so that they share codes and dates with it.  Every
+// 1000th is the benchmark patient's own visit, more than a year earlier: the
+// check's queries then walk real rows of its patient without a finding.
+std::string history_request(long k, long items) {
+    const long visit_day = 20780;  // 2026-11-23
+    const bool own = k % 1000 == 999;
     const long birth_day = -10958 + k / 1000;  // 1940-01-01 onwards: never the 1980-born benchmark patient
     const unsigned sequence = static_cast<unsigned>(k % 1000);
-    std::string birth = iso_date(birth_day);
-    std::string id = resident_id("522701", birth, sequence);
-    const char *gender = sequence % 2 == 1 ? "M" : "F";
-    std::string date = iso_date(visit_day - 1 - k % 360);
+    std::string birth = own ? "1980-01-01" : iso_date(birth_day);
+    std::string id = own ? "522701198001010011" : resident_id("522701", birth, sequence);
+    std::string name = own ? "李四" : "患者" + std::to_string(k);
+    const char *gender = own || sequence % 2 == 1 ? "M" : "F";
+    std::string date = iso_date(own ? visit_day - 400 - k / 1000 % 300 : visit_day - 1 - k % 360);
     char encounter[40];
     std::snprintf(encounter, sizeof encounter, "MZH%09ld", k);
     char physician[40];
@@ -223,15 +232,13 @@ std::string history_request(long k) {
 
     std::string xml = std::string("<commit mode=\"prescribing\" time=\"") + date + "T10:00:00+08:00\">\n" +
                       "  <institution code=\"H52270100001\" level=\"3\"/>\n" + "  <physician code=\"" + physician +
-                      "\" dept=\"内科\"/>\n" + "  <patient id-type=\"resident-id\" id=\"" + id +
-                      "\" name=\"患者" + std::to_string(k) + "\" gender=\"" + gender + "\" birth-date=\"" + birth +
-                      "\"/>\n" + "  <encounter id=\"" + encounter + "\" type=\"outpatient\" admitted=\"" + date +
-                      "\" rescue=\"false\">\n" +
+                      "\" dept=\"内科\"/>\n" + "  <patient id-type=\"resident-id\" id=\"" + id + "\" name=\"" + name +
+                      "\" gender=\"" + gender + "\" birth-date=\"" + birth + "\"/>\n" + "  <encounter id=\"" +
+                      encounter + "\" type=\"outpatient\" admitted=\"" + date + "\" rescue=\"false\">\n" +
                       "    <diagnosis code=\"E11.900\" name=\"2型糖尿病\" primary=\"true\"/>\n" +
                       "  </encounter>\n";
-    const long count = 3 + k % 3;
     const long size = static_cast<long>(sizeof kVisit / sizeof kVisit[0]);
-    for (long i = 0; i < count; ++i)
+    for (long i = 0; i < items; ++i)
         append_item(xml, static_cast<int>(i + 1), kVisit[(k * 7 + i * 3) % size], date, physician);
     xml += "</commit>\n";
     return xml;
@@ -400,7 +407,7 @@ int run(const Options &options) {
         commit_us.reserve(static_cast<size_t>(options.history));
         auto started = Clock::now();
         for (long k = 0; k < options.history; ++k) {
-            std::string commit = history_request(k);
+            std::string commit = history_request(k, options.history_items);
             char *response = nullptr;
             auto t0 = Clock::now();
             int code = medlint_call(engine, commit.data(), commit.size(), &response);
@@ -411,8 +418,8 @@ int run(const Options &options) {
             medlint_free(response);
         }
         Summary s = summarize(commit_us);
-        std::printf("history: %ld encounters committed in %.1f s (median %.1f us, p99 %.1f us per commit)\n",
-                    options.history, micros(Clock::now() - started) / 1e6, s.median, s.p99);
+        std::printf("history: %ld encounters, %ld items, committed in %.1f s (median %.1f us, p99 %.1f us per commit)\n",
+                    options.history, options.history * options.history_items, micros(Clock::now() - started) / 1e6, s.median, s.p99);
         std::printf("         store now %s\n", store_size(db).c_str());
     }
 
