@@ -98,21 +98,29 @@ struct Reply {
     pugi::xml_document xml;
     bool well_formed = false;
 
-    pugi::xml_node root() const { return xml.document_element(); }
+    // Nodes point into `xml`: they are only for a Reply that outlives them,
+    // so these are deleted for a temporary (name the reply first).
+    pugi::xml_node root() const & { return xml.document_element(); }
+    pugi::xml_node root() const && = delete;
     std::string root_name() const { return root().name(); }
     std::string attr(const char *name) const { return root().attribute(name).value(); }
     // The <error> document's message.
     std::string error() const { return attr("message"); }
     // Findings, all or of one rule.
-    std::vector<pugi::xml_node> findings(std::string_view rule = {}) const {
+    std::vector<pugi::xml_node> findings(std::string_view rule = {}) const && = delete;
+    std::vector<pugi::xml_node> findings(std::string_view rule = {}) const & {
         std::vector<pugi::xml_node> out;
         for (auto node : root().children("finding"))
             if (rule.empty() || rule == node.attribute("rule").value()) out.push_back(node);
         return out;
     }
     bool fired(std::string_view rule) const { return !findings(rule).empty(); }
+    size_t count(std::string_view rule = {}) const { return findings(rule).size(); }
+    // The message of the one finding of `rule`.
+    std::string message(std::string_view rule) const { return finding(rule).child_value("message"); }
     // The one finding of `rule`; fails the test unless there is exactly one.
-    pugi::xml_node finding(std::string_view rule) const {
+    pugi::xml_node finding(std::string_view rule) const && = delete;
+    pugi::xml_node finding(std::string_view rule) const & {
         auto found = findings(rule);
         INFO(text);
         REQUIRE(found.size() == 1);

@@ -90,7 +90,7 @@ TEST_CASE("ID-INVALID", "[rules][id]") {
     SECTION("a gender that contradicts the 17th digit") {
         Doc doc;  // 17th digit 1: a man
         doc.gender = "F";
-        std::string message = check(engine, doc).finding("ID-INVALID").child_value("message");
+        std::string message = check(engine, doc).message("ID-INVALID");
         CHECK(contains(message, "says gender M"));
         CHECK(contains(message, "record says F"));
         // 17th digit 2: a woman.
@@ -104,7 +104,7 @@ TEST_CASE("ID-INVALID", "[rules][id]") {
     SECTION("a birth date that contradicts the number") {
         Doc doc;
         doc.birth = "1980-01-02";
-        std::string message = check(engine, doc).finding("ID-INVALID").child_value("message");
+        std::string message = check(engine, doc).message("ID-INVALID");
         CHECK(contains(message, "1980-01-01"));
         CHECK(contains(message, "1980-01-02"));
         doc.birth = "";
@@ -114,7 +114,7 @@ TEST_CASE("ID-INVALID", "[rules][id]") {
         Doc doc;
         doc.gender = "F";
         doc.birth = "1981-01-01";
-        CHECK(check(engine, doc).findings("ID-INVALID").size() == 2);
+        CHECK(check(engine, doc).count("ID-INVALID") == 2);
     }
     SECTION("other id types are not resident ids") {
         for (const char *type : {"passport", "permit", "birth-cert", "other"}) {
@@ -157,7 +157,7 @@ TEST_CASE("ID-MISMATCH against the card", "[rules][id]") {
     }
     SECTION("another name") {
         doc.card = R"(name="李五")";
-        CHECK(contains(check(engine, doc).finding("ID-MISMATCH").child_value("message"), "李五"));
+        CHECK(contains(check(engine, doc).message("ID-MISMATCH"), "李五"));
     }
     SECTION("names that differ only by spaces do not fire") {
         for (const char *name : {"李 四", " 李四 ", "李\xE3\x80\x80四", "李\t四"}) {
@@ -171,7 +171,7 @@ TEST_CASE("ID-MISMATCH against the card", "[rules][id]") {
     }
     SECTION("another gender, unknown gender does not count") {
         doc.card = R"(gender="F")";
-        CHECK(contains(check(engine, doc).finding("ID-MISMATCH").child_value("message"), "gender"));
+        CHECK(contains(check(engine, doc).message("ID-MISMATCH"), "gender"));
         doc.card = R"(gender="U")";
         CHECK_FALSE(check(engine, doc).fired("ID-MISMATCH"));
         doc.card = R"(gender="9")";
@@ -179,13 +179,14 @@ TEST_CASE("ID-MISMATCH against the card", "[rules][id]") {
     }
     SECTION("another birth date") {
         doc.card = R"(birth-date="1980-10-01")";
-        std::string message = check(engine, doc).finding("ID-MISMATCH").child_value("message");
+        std::string message = check(engine, doc).message("ID-MISMATCH");
         CHECK(contains(message, "1980-10-01"));
         CHECK(contains(message, "1980-01-01"));
     }
     SECTION("every difference is its own finding with its own id") {
         doc.card = R"(id="522701198001010029" name="李五" gender="F" birth-date="1980-10-01")";
-        auto findings = check(engine, doc).findings("ID-MISMATCH");
+        auto reply = check(engine, doc);
+        auto findings = reply.findings("ID-MISMATCH");
         REQUIRE(findings.size() == 4);
         std::set<std::string> ids;
         for (auto finding : findings) ids.insert(finding.attribute("id").value());
@@ -229,7 +230,8 @@ TEST_CASE("ID-MISMATCH against history", "[rules][id]") {
         later.id_type = "resident-id";
         later.gender = "F";
         later.birth = "1980-02-01";
-        auto findings = check(engine, later).findings("ID-MISMATCH");
+        auto reply = check(engine, later);
+        auto findings = reply.findings("ID-MISMATCH");
         CHECK(findings.size() == 2);
     }
     SECTION("another patient, or the same number as another id type, does not fire") {
@@ -248,7 +250,7 @@ TEST_CASE("ID-MISMATCH against history", "[rules][id]") {
         engine.ok(second.commit().str());
         Doc later;
         later.encounter = "MZ-B";
-        CHECK(check(engine, later).findings("ID-MISMATCH").size() == 1);
+        CHECK(check(engine, later).count("ID-MISMATCH") == 1);
     }
     SECTION("a committed encounter with a new name replaces its identity") {
         Doc renamed = first;
@@ -324,7 +326,7 @@ TEST_CASE("ID-CONCURRENT", "[rules][id]") {
     }
     SECTION("two overlapping stays are two findings") {
         engine.ok(stay("ZY-C", "2026-11-10", "").commit().str());
-        CHECK(check(engine, stay("ZY-D", "2026-11-08", "2026-11-12")).findings("ID-CONCURRENT").size() == 2);
+        CHECK(check(engine, stay("ZY-D", "2026-11-08", "2026-11-12")).count("ID-CONCURRENT") == 2);
     }
     SECTION("a retracted stay no longer overlaps") {
         engine.ok(R"(<retract encounter="ZY-A"/>)");
@@ -345,7 +347,8 @@ TEST_CASE("PHYSICIAN-CODE", "[rules][physician]") {
     }
     SECTION("no physician on the document") {
         doc.physician.reset();
-        auto finding = check(engine, doc).finding("PHYSICIAN-CODE");
+        auto reply = check(engine, doc);
+        auto finding = reply.finding("PHYSICIAN-CODE");
         CHECK(std::string(finding.attribute("items").value()) == "1 2");
         CHECK(contains(finding.child_value("message"), "no physician code"));
         CHECK(std::string(finding.child("suggestion").attribute("action").value()) == "add-physician");
@@ -355,14 +358,16 @@ TEST_CASE("PHYSICIAN-CODE", "[rules][physician]") {
     SECTION("items with their own physician are not listed under a missing document physician") {
         doc.physician.reset();
         doc.items.push_back(R"(<item id="3" kind="exam" code="003107010010000" date="2026-11-23" physician="D110105000001"/>)");
-        CHECK(std::string(check(engine, doc).finding("PHYSICIAN-CODE").attribute("items").value()) == "1 2");
+        auto reply = check(engine, doc);
+        CHECK(std::string(reply.finding("PHYSICIAN-CODE").attribute("items").value()) == "1 2");
     }
     SECTION("a malformed document physician") {
         for (const char *code : {"D52270100012", "D5227010001234", "X522701000123", "d522701000123", "D52270100012A",
                                  "D002701000123", "522701000123"}) {
             INFO(code);
             doc.physician = code;
-            auto finding = check(engine, doc).finding("PHYSICIAN-CODE");
+            auto reply = check(engine, doc);
+            auto finding = reply.finding("PHYSICIAN-CODE");
             CHECK(contains(finding.child_value("message"), code));
             CHECK(contains(finding.child_value("message"), "malformed"));
         }
@@ -399,7 +404,8 @@ TEST_CASE("points, at-risk and projected standing", "[rules][points]") {
     std::string id = reply.finding("ID-MISMATCH").attribute("id").value();
     engine.ok("<feedback physician=\"D522701000123\"><finding id=\"" + id +
               "\" action=\"override\" reason=\"本人已当面核验\"/></feedback>");
-    physician = check(engine, doc).root().child("physician");
+    auto after_feedback = check(engine, doc);
+    physician = after_feedback.root().child("physician");
     CHECK(std::string(physician.attribute("at-risk").value()) == "0");
     CHECK(std::string(physician.attribute("projected").value()) == "active");
 }

@@ -252,7 +252,7 @@ TEST_CASE("committing the same encounter and item ids again replaces the rows", 
         CHECK_FALSE(engine.ok(tests.str()).fired("DUP-TEST"));
         // Another encounter the same day repeats it, once.
         tests.encounter = "MZ-3";
-        CHECK(engine.ok(tests.str()).findings("DUP-TEST").size() == 1);
+        CHECK(engine.ok(tests.str()).count("DUP-TEST") == 1);
     }
     SECTION("a check stores nothing but its audit record") {
         Doc other = encounter_with_items("MZ-9", {"1"});
@@ -328,7 +328,8 @@ TEST_CASE("feedback sticks to its finding", "[store][feedback]") {
     SECTION("override with a coded reason") {
         engine.ok("<feedback physician=\"D522701000123\"><finding id=\"" + id +
                   "\" action=\"override\" reason-code=\"patient-request\"/></feedback>");
-        auto finding = engine.ok(doc.str()).finding("ID-MISMATCH");
+        auto reply = engine.ok(doc.str());
+        auto finding = reply.finding("ID-MISMATCH");
         CHECK(std::string(finding.attribute("overridden").value()) == "true");
         CHECK(std::string(finding.attribute("reason-code").value()) == "patient-request");
     }
@@ -346,14 +347,16 @@ TEST_CASE("feedback sticks to its finding", "[store][feedback]") {
         engine.ok("<feedback physician=\"D522701000123\"><finding id=\"" + id +
                   "\" action=\"override\" reason=\"x\"/></feedback>");
         engine.ok("<feedback physician=\"D522701000123\"><finding id=\"" + id + "\" action=\"accept\"/></feedback>");
-        auto finding = engine.ok(doc.str()).finding("ID-MISMATCH");
+        auto reply = engine.ok(doc.str());
+        auto finding = reply.finding("ID-MISMATCH");
         CHECK(std::string(finding.attribute("feedback").value()) == "accept");
         CHECK(std::string(finding.attribute("overridden").value()) == "false");
     }
     SECTION("feedback on another finding id changes nothing") {
         engine.ok("<feedback physician=\"D522701000123\"><finding id=\"f-0000000000000000\" action=\"override\" "
                   "reason=\"x\"/></feedback>");
-        auto finding = engine.ok(doc.str()).finding("ID-MISMATCH");
+        auto reply = engine.ok(doc.str());
+        auto finding = reply.finding("ID-MISMATCH");
         CHECK(std::string(finding.attribute("overridden").value()) == "false");
     }
 }
@@ -367,10 +370,12 @@ TEST_CASE("finding ids are stable", "[store][ids]") {
     std::vector<std::string> first;
     {
         Engine engine(scratch.config);
-        for (auto finding : engine.ok(doc.str()).findings()) first.emplace_back(finding.attribute("id").value());
+        auto reply = engine.ok(doc.str());
+        for (auto finding : reply.findings()) first.emplace_back(finding.attribute("id").value());
         REQUIRE(first.size() == 3);
         std::vector<std::string> again;
-        for (auto finding : engine.ok(doc.str()).findings()) again.emplace_back(finding.attribute("id").value());
+        auto recheck = engine.ok(doc.str());
+        for (auto finding : recheck.findings()) again.emplace_back(finding.attribute("id").value());
         CHECK(again == first);
     }
     SECTION("across engines, commits and item order") {
@@ -378,7 +383,8 @@ TEST_CASE("finding ids are stable", "[store][ids]") {
         Doc reordered = doc;
         std::swap(reordered.items[0], reordered.items[1]);
         std::vector<std::string> later;
-        for (auto finding : engine.ok(reordered.commit().str()).findings())
+        auto reply = engine.ok(reordered.commit().str());
+        for (auto finding : reply.findings())
             later.emplace_back(finding.attribute("id").value());
         CHECK(later == first);
     }
@@ -386,7 +392,8 @@ TEST_CASE("finding ids are stable", "[store][ids]") {
         Engine engine(scratch.config);
         Doc other = doc;
         other.encounter = "MZ-OTHER";
-        for (auto finding : engine.ok(other.str()).findings())
+        auto reply = engine.ok(other.str());
+        for (auto finding : reply.findings())
             CHECK(std::find(first.begin(), first.end(), finding.attribute("id").value()) == first.end());
     }
     SECTION("ids look like f- and 16 hex digits") {
