@@ -5,7 +5,8 @@
 // engine on a fresh store in a temporary folder, and times medlint_call()
 // one call at a time on one thread.  See README.md beside this file.
 //
-//   medlint_bench [N] [--warmup W] [--history H] [--dir PARENT] [--expect STATUS] [--keep]
+//   medlint_bench [N] [--warmup W] [--history H] [--history-items K] [--dir PARENT] [--store FILE]
+//                 [--expect STATUS] [--keep]
 //
 // Exit status: 0 when every call returned MEDLINT_OK and every check result
 // had the expected status, 1 when one did not, 2 on a usage or setup error.
@@ -46,6 +47,7 @@ struct Options {
     long history = 0;
     long history_items = 10;
     std::string parent;  // where the temporary folder goes; "" = $TMPDIR or /tmp
+    std::string store;   // a store file to use and keep; "" = a fresh one in the temporary folder
     std::string expect = "pass";
     bool keep = false;
 };
@@ -59,6 +61,8 @@ void usage(std::FILE *out) {
         "                     1000th is the benchmark patient's own, over a year old\n"
         "  --history-items K  items per history encounter, 1 to 20 (default 10)\n"
         "  --dir PARENT       make the temporary store folder in PARENT (default $TMPDIR or /tmp)\n"
+        "  --store FILE       use this store file and keep it: fill it once with --history,\n"
+        "                     then time checks against it in later runs\n"
         "  --expect STATUS    the check-result status every call must give (default pass)\n"
         "  --keep             keep the temporary folder (config and store) afterwards\n",
         out);
@@ -93,6 +97,9 @@ bool parse_options(int argc, char **argv, Options &options) {
         } else if (arg == "--dir") {
             if (!(v = value())) return false;
             options.parent = v;
+        } else if (arg == "--store") {
+            if (!(v = value())) return false;
+            options.store = v;
         } else if (arg == "--expect") {
             if (!(v = value())) return false;
             options.expect = v;
@@ -368,7 +375,7 @@ int run(const Options &options) {
         return 2;
     }
     TempFolder folder{buffer.data(), options.keep};
-    const std::string db = folder.path + "/medlint.db";
+    const std::string db = options.store.empty() ? folder.path + "/medlint.db" : options.store;
     const std::string config = folder.path + "/medlint.xml";
     {
         std::ofstream out(config, std::ios::binary);
