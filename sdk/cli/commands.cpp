@@ -7,8 +7,12 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <iostream>
 #include <memory>
+#include <sstream>
+#include <utility>
+#include <vector>
 
 #include "render.hpp"
 #include "request_text.hpp"
@@ -105,7 +109,7 @@ int check_file(const medlint::engine &engine, const std::string &path, const Inv
 int check_files(const medlint::engine &engine, const Invocation &invocation) {
     Palette palette = Palette::for_stdout();
     int worst = kExitPass;
-    for (const auto &path : invocation.files) worst = std::max(worst, check_file(engine, path, invocation, palette));
+    for (const auto &path : invocation.operands) worst = std::max(worst, check_file(engine, path, invocation, palette));
     return worst;
 }
 
@@ -125,6 +129,112 @@ int verify_audit_log(const medlint::engine &engine) {
     return result.attribute("intact").as_bool() ? kExitPass : kExitBlock;
 }
 
+// A request of one empty element, written by pugixml so that every value,
+// a folder name or a code from the command line, is escaped as XML needs.
+std::string operation_request(const char *name, const std::vector<std::pair<const char *, std::string>> &attributes) {
+    pugi::xml_document document;
+    pugi::xml_node root = document.append_child(name);
+    for (const auto &[attribute, value] : attributes) root.append_attribute(attribute) = value.c_str();
+    std::ostringstream text;
+    document.save(text, "", pugi::format_raw | pugi::format_no_declaration, pugi::encoding_utf8);
+    return text.str();
+}
+
+int validate_pack(const medlint::engine &engine, const std::string &folder) {
+    Palette palette = Palette::for_stdout();
+    std::string response;
+    try {
+        response = engine.call(operation_request("pack-validate", {{"path", folder}}));
+    } catch (const medlint::failure &e) {
+        // A refused pack is this command's answer, not a failure of the run.
+        print_pack_refusal(std::cout, folder, e.what(), palette);
+        return kExitError;
+    }
+    pugi::xml_document document;
+    print_pack_validation(std::cout, folder, response_root(response, document, "pack-validate-result"), palette);
+    return kExitPass;
+}
+
+// The engine counts days in China Standard Time (UTC+8, no summer time), and
+// so does the day the tool reports on by default.
+std::string today_in_china() {
+    std::time_t now = std::time(nullptr) + 8 * 60 * 60;
+    std::tm day{};
+    gmtime_r(&now, &day);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%d", &day);
+    return text;
+}
+
+// The engine does not report the policy profile it counts points by.  A host
+// knows its own configuration, so the tool reads the profile from there.
+std::string profile_in_use(pugi::xml_node status, const std::optional<std::string> &config) {
+    if (pugi::xml_attribute reported = status.attribute("profile")) return reported.value();
+    pugi::xml_document document;
+    if (config && document.load_file(config->c_str()))
+        if (pugi::xml_attribute profile = document.child("medlint").child("policy").attribute("profile"))
+            return std::string(profile.value()) + " (as configured)";
+    return "the built-in default (the configuration names none)";
+}
+
+int exit_status_of_standing(std::string_view standing) {
+    if (standing == "active") return kExitPass;
+    if (standing == "warned") return kExitWarning;
+    if (standing == "suspended" || standing == "terminated") return kExitBlock;
+    return kExitError;  // a standing this tool does not know is not a pass
+}
+
+// Prints the physician's year as of `date` and returns the exit status of the standing.
+int print_points(const medlint::engine &engine, const std::string &code, const std::string &date,
+                 const Invocation &invocation, const Palette &palette) {
+    pugi::xml_document response;
+    pugi::xml_node status =
+        response_root(engine.call(operation_request("physician-status", {{"code", code}, {"date", date}})), response,
+                      "physician-status-result");
+    print_physician_status(std::cout, status, date, profile_in_use(status, invocation.config), palette);
+    return exit_status_of_standing(status.attribute("standing").value());
+}
+
+int show_points(const medlint::engine &engine, const Invocation &invocation) {
+    return print_points(engine, invocation.operands.front(), invocation.date.value_or(today_in_china()), invocation,
+                        Palette::for_stdout());
+}
+
+// ledger import must never run another operation a file happens to hold,
+// such as a commit.
+void require_ledger_root(const std::string &root_name) {
+    if (root_name.empty()) return;  // not readable markup: the engine says precisely what is wrong
+    if (root_name != "ledger") throw std::runtime_error("the root element is <" + root_name + ">, not <ledger>");
+}
+
+// A year's table is shown as of today, or, for entries of another year, as of
+// that year's last day, so that it holds them.
+std::string day_to_report(int year, const std::string &today) {
+    return std::to_string(year) == today.substr(0, 4) ? today : std::to_string(year) + "-12-31";
+}
+
+int import_ledger(const medlint::engine &engine, const Invocation &invocation) {
+    const std::string &path = invocation.operands.front();
+    Palette palette = Palette::for_stdout();
+    std::string bytes = read_request(path);
+    RequestOutline outline = outline_request(bytes);
+    pugi::xml_document response;
+    try {
+        require_ledger_root(outline.root_name);
+        std::string request = prepare_request(bytes, outline.root_name, invocation);
+        print_ledger_import(std::cout, path, response_root(engine.call(request), response, "ledger-result"), palette);
+    } catch (const std::exception &e) {
+        throw std::runtime_error(path + ": " + e.what());
+    }
+    std::string today = today_in_china();
+    for (const auto &physician : ledger_physicians(bytes))
+        for (int year : physician.years) {
+            std::cout << '\n';
+            print_points(engine, physician.code, day_to_report(year, today), invocation, palette);
+        }
+    return kExitPass;
+}
+
 }  // namespace
 
 int run(const Invocation &invocation) {
@@ -140,7 +250,10 @@ int run(const Invocation &invocation) {
     switch (*invocation.command) {
         case Command::check:
         case Command::commit: return check_files(engine, invocation);
-        case Command::call: return call_file(engine, invocation.files.front());
+        case Command::call: return call_file(engine, invocation.operands.front());
+        case Command::pack_validate: return validate_pack(engine, invocation.operands.front());
+        case Command::ledger_import: return import_ledger(engine, invocation);
+        case Command::points: return show_points(engine, invocation);
         case Command::audit_log_verify: return verify_audit_log(engine);
     }
     return kExitError;

@@ -1,13 +1,14 @@
 #include "options.hpp"
 
 #include <cstdint>
+#include <iterator>
 #include <sstream>
 #include <string_view>
 
 namespace medlint::cli {
 namespace {
 
-enum OptionBit : unsigned { kConfig = 1u, kMode = 2u, kLang = 4u };
+enum OptionBit : unsigned { kConfig = 1u, kMode = 2u, kLang = 4u, kDate = 8u };
 
 struct OptionSpec {
     OptionBit bit;
@@ -24,6 +25,8 @@ const OptionSpec kOptions[] = {
     {kMode, "--mode", "MODE", "replaces each document's mode", "prescribing|preaudit|settlement", &Invocation::mode},
     {kLang, "--lang", "LANG", "replaces each document's lang, the language of the messages", "zh|en",
      &Invocation::lang},
+    {kDate, "--date", "DATE", "the day to report on, YYYY-MM-DD; today (China time) by default", nullptr,
+     &Invocation::date},
 };
 
 constexpr size_t kAnyNumber = SIZE_MAX;
@@ -33,7 +36,8 @@ struct CommandSpec {
     const char *name;
     const char *subcommand;  // a required second word, or nullptr
     const char *operands;    // as the synopsis shows them
-    size_t min_files, max_files;
+    const char *noun;        // what one operand is, for errors: "file", "folder", "code"
+    size_t min_operands, max_operands;
     unsigned options;
     const char *summary;      // lines of at most 70 columns
     const char *exit_status;  // likewise
@@ -44,25 +48,48 @@ const char kDocumentExitStatus[] =
     "3 error (a failed call, an unreadable file, a bad option)";
 
 const CommandSpec kCommands[] = {
-    {Command::check, "check", nullptr, "FILE...", 1, kAnyNumber, kConfig | kMode | kLang,
+    {Command::check, "check", nullptr, "FILE...", "file", 1, kAnyNumber, kConfig | kMode | kLang,
      "Sends each FILE as a <check> request and prints its findings (file:line,\n"
      "rule, severity, certainty, points, message, suggestion), then one line\n"
      "with the status and the physician's points.  A FILE whose root is\n"
      "<commit> is sent as it is.  FILE may be - for standard input.",
      kDocumentExitStatus},
-    {Command::commit, "commit", nullptr, "FILE...", 1, kAnyNumber, kConfig | kMode | kLang,
+    {Command::commit, "commit", nullptr, "FILE...", "file", 1, kAnyNumber, kConfig | kMode | kLang,
      "Like check, but sends each FILE as a <commit> request: its items are\n"
      "recorded as submitted and become history for later checks.",
      kDocumentExitStatus},
-    {Command::call, "call", nullptr, "FILE", 1, 1, kConfig,
+    {Command::call, "call", nullptr, "FILE", "file", 1, 1, kConfig,
      "Sends FILE (or - for standard input) as it is, whatever operation it\n"
      "holds, and prints the raw response document unchanged.",
      "0 when the call succeeded, 3 when it failed (the response is then\n"
      "the <error> document) or on a bad option"},
-    {Command::audit_log_verify, "audit-log", "verify", "", 0, 0, kConfig,
+    {Command::audit_log_verify, "audit-log", "verify", "", "file", 0, 0, kConfig,
      "Checks the hash chain of the store's audit log: prints how many rows\n"
      "were checked and whether the chain is intact.",
      "0 intact, 2 broken, 3 error"},
+    {Command::pack_validate, "pack", "validate", "DIR", "folder", 1, 1, kConfig,
+     "Loads the rule pack in folder DIR on its own and prints what it holds:\n"
+     "its id, version and jurisdiction and the rows of each table.  A pack\n"
+     "with a bad row is refused whole, and the error names the file, line\n"
+     "and column (file:line:column).",
+     "0 the pack is valid, 3 it is refused (or a bad option, or the engine\n"
+     "cannot be opened)"},
+    {Command::ledger_import, "ledger", "import", "FILE", "file", 1, 1, kConfig,
+     "Imports FILE, a <ledger> of the agency's notices (deductions, bonuses,\n"
+     "repairs, reversals, sanctions; UTF-8, GBK or GB18030), into the store\n"
+     "and prints how many entries were new and how many were already there:\n"
+     "importing a notice twice changes nothing.  Then prints, for each\n"
+     "physician the file names, the table that points prints, as of today\n"
+     "(or of the last day of the year, for the entries of another year).",
+     "0 imported, 3 error (a file with a bad entry is not imported at all)"},
+    {Command::points, "points", nullptr, "CODE", "code", 1, 1, kConfig | kDate,
+     "Prints physician CODE's points for the calendar year of DATE: the\n"
+     "year's ledger entries (date, kind, notice, points, last day to appeal\n"
+     "a deduction, violation or reason), the totals deducted, bonus and\n"
+     "remaining, the standing on DATE with the day it lasts until, and the\n"
+     "policy profile.",
+     "0 active, 1 warned (an interview is due), 2 suspended or terminated\n"
+     "on DATE, 3 error"},
 };
 
 const CommandSpec &spec_of(Command command) {
@@ -119,8 +146,8 @@ const CommandSpec &command_named(const std::string &name) {
     throw UsageError("unknown command '" + name + "'");
 }
 
-// The operands after the command's own words: the files.
-std::vector<std::string> files_after_command(const CommandSpec &spec, const std::vector<std::string> &operands) {
+// The operands after the command's own words: its files, folder or code.
+std::vector<std::string> operands_after_command(const CommandSpec &spec, const std::vector<std::string> &operands) {
     size_t words = 1;
     if (spec.subcommand) {
         if (operands.size() < 2 || operands[1] != spec.subcommand)
@@ -128,17 +155,40 @@ std::vector<std::string> files_after_command(const CommandSpec &spec, const std:
                              (operands.size() < 2 ? "" : ", not '" + operands[1] + "'"));
         words = 2;
     }
-    std::vector<std::string> files(operands.begin() + static_cast<std::ptrdiff_t>(words), operands.end());
-    if (files.size() < spec.min_files || files.size() > spec.max_files)
+    std::vector<std::string> taken(operands.begin() + static_cast<std::ptrdiff_t>(words), operands.end());
+    if (taken.size() < spec.min_operands || taken.size() > spec.max_operands)
         throw UsageError(display_name(spec) + ": expected " + (*spec.operands ? spec.operands : "no FILE") + ", got " +
-                         std::to_string(files.size()) + (files.size() == 1 ? " file" : " files"));
-    return files;
+                         std::to_string(taken.size()) + " " + spec.noun + (taken.size() == 1 ? "" : "s"));
+    return taken;
 }
 
 void require_options_taken(const CommandSpec &spec, unsigned given) {
     for (const auto &option : kOptions)
         if ((given & option.bit) && !(spec.options & option.bit))
             throw UsageError(display_name(spec) + " does not take " + option.name);
+}
+
+bool is_digits(std::string_view text) {
+    return text.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+bool is_calendar_day(int year, int month, int day) {
+    static const int kDaysInMonth[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    if (month < 1 || month > 12 || day < 1) return false;
+    return day <= kDaysInMonth[month - 1] + (month == 2 && leap ? 1 : 0);
+}
+
+// Checked here so that a mistyped day is a usage error that names --date;
+// the engine, which also checks it, would name its request's attribute.
+void require_date(const std::optional<std::string> &date) {
+    if (!date) return;
+    const std::string &text = *date;
+    bool form = text.size() == 10 && text[4] == '-' && text[7] == '-' && is_digits(text.substr(0, 4)) &&
+                is_digits(text.substr(5, 2)) && is_digits(text.substr(8, 2));
+    auto number = [&](size_t at, size_t length) { return std::stoi(text.substr(at, length)); };
+    if (!form || !is_calendar_day(number(0, 4), number(5, 2), number(8, 2)))
+        throw UsageError("--date is '" + text + "'; expected a day in the form YYYY-MM-DD");
 }
 
 std::string indented(const std::string &text, const std::string &prefix) {
@@ -170,18 +220,31 @@ std::string option_lines(unsigned options) {
     return text;
 }
 
+// Each command's exit status; commands that share one are named together.
+std::string exit_statuses() {
+    std::string text, names;
+    for (size_t i = 0; i < std::size(kCommands); ++i) {
+        const CommandSpec &spec = kCommands[i];
+        names += (names.empty() ? "" : ", ") + display_name(spec);
+        bool shared_with_next = i + 1 < std::size(kCommands) && kCommands[i + 1].exit_status == spec.exit_status;
+        if (shared_with_next) continue;
+        text += "  " + names + ":\n" + indented(spec.exit_status, "      ");
+        names.clear();
+    }
+    return text;
+}
+
 std::string tool_usage() {
     std::string text =
-        "usage: medlint [--config FILE] COMMAND [OPTIONS] [FILE...]\n"
+        "usage: medlint [--config FILE] COMMAND [OPTIONS] [FILE... | DIR | CODE]\n"
         "       medlint --version | --help | COMMAND --help\n\n"
         "Checks medical-insurance request documents with the medlint library,\n"
         "through its public interface, as a hospital information system does.\n\n"
         "commands:\n";
     for (const auto &spec : kCommands) text += "  " + synopsis(spec) + "\n" + indented(spec.summary, "      ");
-    return text + "\noptions:\n" + option_lines(kConfig | kMode | kLang) +
+    return text + "\noptions:\n" + option_lines(kConfig | kMode | kLang | kDate) +
            option_line("-h, --help", "this text, or with a COMMAND that command's") +
-           option_line("--version", "the library's version and ABI") + "\nexit status of check and commit:\n" +
-           indented(kDocumentExitStatus, "  ");
+           option_line("--version", "the library's version and ABI") + "\nexit status:\n" + exit_statuses();
 }
 
 std::string command_usage(const CommandSpec &spec) {
@@ -211,8 +274,9 @@ Invocation parse_command_line(int argc, const char *const *argv) {
     const CommandSpec &spec = command_named(operands.front());
     invocation.command = spec.command;
     if (invocation.help || invocation.version) return invocation;
-    invocation.files = files_after_command(spec, operands);
+    invocation.operands = operands_after_command(spec, operands);
     require_options_taken(spec, given);
+    require_date(invocation.date);
     return invocation;
 }
 

@@ -1,4 +1,4 @@
-// The command line of the medlint tool: which command, its options and files.
+// The command line of the medlint tool: which command, its options and operands.
 #pragma once
 #include <optional>
 #include <stdexcept>
@@ -7,7 +7,7 @@
 
 namespace medlint::cli {
 
-enum class Command { check, commit, call, audit_log_verify };
+enum class Command { check, commit, call, audit_log_verify, pack_validate, ledger_import, points };
 
 struct Invocation {
     bool help = false;  // print the usage of `command`, or of the tool when there is none
@@ -16,7 +16,8 @@ struct Invocation {
     std::optional<std::string> config;
     std::optional<std::string> mode;  // overrides each request's root attribute
     std::optional<std::string> lang;  // overrides each request's root attribute
-    std::vector<std::string> files;
+    std::optional<std::string> date;  // the day points asks about, YYYY-MM-DD; today when not given
+    std::vector<std::string> operands;  // what the command works on: files, a pack folder, a physician code
 };
 
 // A command line the tool cannot run; what() says why.
@@ -26,7 +27,7 @@ public:
 };
 
 // Throws UsageError for an unknown command or option, a bad option value, an
-// option the command does not take, or the wrong number of files.
+// option the command does not take, or the wrong number of operands.
 Invocation parse_command_line(int argc, const char *const *argv);
 
 // The help text of one command, or of the whole tool.

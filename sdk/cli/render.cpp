@@ -2,9 +2,12 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <regex>
 #include <sstream>
+#include <utility>
 #include <vector>
 
 namespace medlint::cli {
@@ -19,8 +22,9 @@ std::vector<std::string> split_words(const char *text) {
     return words;
 }
 
-std::string counted(long long number, const char *noun) {
-    return std::to_string(number) + " " + noun + (number == 1 ? "" : "s");
+std::string counted(long long number, const char *noun, const char *plural = nullptr) {
+    std::string nouns = plural ? plural : std::string(noun) + "s";
+    return std::to_string(number) + " " + (number == 1 ? noun : nouns);
 }
 
 // "definite, 1 point, items 2 5, overridden: 病情变化"
@@ -66,6 +70,120 @@ void print_summary(std::ostream &out, const std::string &file, pugi::xml_node re
         << ", projected " << physician.attribute("projected").value() << '\n';
 }
 
+// The columns a terminal gives a code point: two for the CJK scripts and
+// full-width forms, which names, violations and notices are often written in.
+size_t columns_of(char32_t code) {
+    static const std::pair<char32_t, char32_t> kWide[] = {
+        {0x1100, 0x115F}, {0x2E80, 0x303E}, {0x3041, 0x33FF}, {0x3400, 0x4DBF}, {0x4E00, 0x9FFF},
+        {0xA000, 0xA4CF}, {0xAC00, 0xD7A3}, {0xF900, 0xFAFF}, {0xFE30, 0xFE4F}, {0xFF00, 0xFF60},
+        {0xFFE0, 0xFFE6}, {0x20000, 0x3FFFD}};
+    for (const auto &[first, last] : kWide)
+        if (code >= first && code <= last) return 2;
+    return 1;
+}
+
+// The width of UTF-8 text on a terminal.  A stray byte counts as one column.
+size_t display_width(std::string_view utf8) {
+    size_t width = 0;
+    for (size_t at = 0; at < utf8.size();) {
+        auto lead = static_cast<unsigned char>(utf8[at]);
+        size_t length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+        if (at + length > utf8.size()) length = 1;
+        char32_t code = length == 1 ? lead : lead & (0x7F >> length);
+        for (size_t i = 1; i < length; ++i) code = (code << 6) | (static_cast<unsigned char>(utf8[at + i]) & 0x3F);
+        width += columns_of(code);
+        at += length;
+    }
+    return width;
+}
+
+using TableRow = std::vector<std::string>;
+
+struct Column {
+    const char *heading;
+    bool numbers = false;  // aligned right
+};
+
+// Rows under the headings, in columns padded to their widest cell; the last
+// column, free text, is not padded.
+void print_table(std::ostream &out, const std::vector<Column> &columns, const std::vector<TableRow> &rows,
+                 const Palette &palette) {
+    TableRow header;
+    for (const auto &column : columns) header.emplace_back(column.heading);
+    std::vector<size_t> widths(header.size(), 0);
+    auto widen = [&](const TableRow &row) {
+        for (size_t column = 0; column < row.size(); ++column)
+            widths[column] = std::max(widths[column], display_width(row[column]));
+    };
+    widen(header);
+    for (const auto &row : rows) widen(row);
+    auto line = [&](const TableRow &row) {
+        std::string text;
+        for (size_t column = 0; column < row.size(); ++column) {
+            std::string padding(widths[column] - display_width(row[column]), ' ');
+            bool last = column + 1 == row.size();
+            text += columns[column].numbers ? padding + row[column] : row[column] + (last ? "" : padding);
+            if (!last) text += "  ";
+        }
+        while (!text.empty() && text.back() == ' ') text.pop_back();
+        return text;
+    };
+    out << kIndent << palette.strong(line(header)) << '\n';
+    for (const auto &row : rows) out << kIndent << line(row) << '\n';
+}
+
+void print_table_sizes(std::ostream &out, pugi::xml_node result, const Palette &palette) {
+    std::vector<TableRow> rows;
+    for (pugi::xml_node table : result.children("table"))
+        rows.push_back({table.attribute("file").value(), table.attribute("rows").value()});
+    print_table(out, {{"table"}, {"rows", true}}, rows, palette);
+}
+
+// The engine's pack errors name the place in two forms; both become
+// file:line:column, the form editors and terminals jump to.
+std::string with_file_line_column(const std::string &message) {
+    static const std::regex kCsvCell(R"(^(.+):(\d+), column (\d+) \(([^)]*)\): (.*)$)");
+    static const std::regex kXml(R"(^(.+) is not well-formed XML: (.*) at line (\d+), column (\d+)$)");
+    std::smatch match;
+    if (std::regex_match(message, match, kCsvCell))
+        return match.str(1) + ":" + match.str(2) + ":" + match.str(3) + ": " + match.str(4) + ": " + match.str(5);
+    if (std::regex_match(message, match, kXml))
+        return match.str(1) + ":" + match.str(3) + ":" + match.str(4) + ": not well-formed XML: " + match.str(2);
+    return message;  // already file:line, or about the folder as a whole
+}
+
+// The engine's entries carry no rule id: the agency's notice names the
+// violation in words, which is what the last column shows.
+const std::vector<Column> kEntryColumns = {{"date"},           {"kind"},      {"notice"},
+                                           {"points", true}, {"appeal by"}, {"violation, reason or sanction"}};
+
+// The cells of one <entry>: date, kind, notice, points, appeal by, and a note
+// with the violation or reason, a sanction's kind and end, a reversal.  The
+// engine lists the whole year, also entries dated after the day asked about,
+// which its totals and standing leave out; the note says so.
+TableRow entry_row(pugi::xml_node entry, const std::string &as_of) {
+    std::string date = entry.attribute("date").value();
+    std::vector<std::string> notes;
+    if (date > as_of) notes.push_back("after " + as_of + ", not counted yet");  // ISO dates sort as text
+    if (std::string sanction = entry.attribute("sanction").value(); !sanction.empty()) {
+        std::string until = entry.attribute("until").value();
+        notes.push_back(sanction + (until.empty() ? "" : " until " + until));
+    }
+    if (std::string reversed = entry.attribute("reversed").value(); !reversed.empty())
+        notes.push_back("reversed on " + reversed + " after appeal");
+    if (*entry.child_value()) notes.emplace_back(entry.child_value());
+    std::string note;
+    for (const auto &part : notes) note += (note.empty() ? "" : "; ") + part;
+    return {date, entry.attribute("kind").value(), entry.attribute("notice").value(),
+            entry.attribute("points").value(), entry.attribute("appeal-by").value(), note};
+}
+
+// "suspended until 2026-11-30"
+std::string standing_text(pugi::xml_node result, const Palette &palette) {
+    std::string until = result.attribute("until").value();
+    return palette.standing(result.attribute("standing").value()) + (until.empty() ? "" : " until " + until);
+}
+
 }  // namespace
 
 Palette Palette::for_stdout() { return Palette(isatty(fileno(stdout)) && !std::getenv("NO_COLOR")); }
@@ -81,6 +199,12 @@ std::string Palette::severity(std::string_view level) const {
     if (level == "info") return paint("36", level);
     if (level == "pass") return good(level);
     return std::string(level);
+}
+
+std::string Palette::standing(std::string_view standing) const {
+    if (standing == "active") return good(standing);
+    if (standing == "warned") return paint("1;33", standing);
+    return alarm(standing);  // suspended, terminated, and whatever this tool does not know
 }
 
 std::string Palette::strong(std::string_view text) const { return paint("1", text); }
@@ -108,6 +232,50 @@ void print_audit_verification(std::ostream &out, pugi::xml_node result, const Pa
     }
     out << palette.alarm("hash chain broken") << " at row " << result.attribute("first-bad-row").value() << ": "
         << result.attribute("problem").value() << '\n';
+}
+
+void print_pack_validation(std::ostream &out, const std::string &folder, pugi::xml_node result,
+                           const Palette &palette) {
+    std::string jurisdiction = result.attribute("jurisdiction").value();
+    out << palette.strong(folder + ":") << ' ' << palette.good("valid") << " rule pack "
+        << result.attribute("id").value() << ' ' << result.attribute("version").value() << ", jurisdiction "
+        << (jurisdiction.empty() ? "(none)" : jurisdiction) << '\n';
+    print_table_sizes(out, result, palette);
+    // Listed only when the engine reports them: its result has carried the
+    // tables alone so far, and this tool reads no pack file itself.
+    std::string profiles;
+    for (pugi::xml_node profile : result.children("profile"))
+        profiles += (profiles.empty() ? "" : ", ") + std::string(profile.attribute("name").value());
+    if (!profiles.empty()) out << "profiles: " << profiles << '\n';
+}
+
+void print_pack_refusal(std::ostream &out, const std::string &folder, const std::string &message,
+                        const Palette &palette) {
+    out << with_file_line_column(message) << '\n'
+        << palette.strong(folder + ":") << ' ' << palette.alarm("rule pack refused")
+        << " (a pack is loaded whole or not at all)\n";
+}
+
+void print_ledger_import(std::ostream &out, const std::string &file, pugi::xml_node result, const Palette &palette) {
+    out << palette.strong(file + ":") << ' ' << counted(result.attribute("entries").as_llong(), "entry", "entries")
+        << ": " << result.attribute("changed").as_llong() << " new, " << result.attribute("unchanged").as_llong()
+        << " already present\n";
+}
+
+void print_physician_status(std::ostream &out, pugi::xml_node result, const std::string &date,
+                            const std::string &profile, const Palette &palette) {
+    std::string year = result.attribute("year").value();
+    out << palette.strong(std::string("physician ") + result.attribute("code").value()) << ", " << year << ", as of "
+        << date << '\n';
+    std::vector<TableRow> rows;
+    for (pugi::xml_node entry : result.children("entry")) rows.push_back(entry_row(entry, date));
+    if (rows.empty()) out << kIndent << "no ledger entries in " << year << '\n';
+    else print_table(out, kEntryColumns, rows, palette);
+    std::string remaining = std::string(result.attribute("remaining").value()) + " remaining";
+    out << "totals: " << counted(result.attribute("deducted").as_llong(), "point") << " deducted, "
+        << result.attribute("bonus").as_llong() << " bonus, " << palette.strong(remaining) << '\n'
+        << "standing: " << standing_text(result, palette) << '\n'
+        << "profile: " << profile << '\n';
 }
 
 }  // namespace medlint::cli

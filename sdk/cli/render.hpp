@@ -21,6 +21,8 @@ public:
 
     // A severity or a status: pass, info, warning, block.
     std::string severity(std::string_view level) const;
+    // A physician's standing: active, warned, suspended, terminated.
+    std::string standing(std::string_view standing) const;
     std::string strong(std::string_view text) const;
     std::string faint(std::string_view text) const;
     std::string good(std::string_view text) const;
@@ -41,5 +43,23 @@ void print_check_failure(std::ostream &out, const std::string &file, const std::
 
 // An <audit-log-verify-result>.
 void print_audit_verification(std::ostream &out, pugi::xml_node result, const Palette &palette);
+
+// A <pack-validate-result>: the pack's id, version and jurisdiction, and the
+// rows of each table.
+void print_pack_validation(std::ostream &out, const std::string &folder, pugi::xml_node result,
+                           const Palette &palette);
+
+// A rule pack the engine refused, with its error as file:line:column where
+// the message names them.
+void print_pack_refusal(std::ostream &out, const std::string &folder, const std::string &message,
+                        const Palette &palette);
+
+// A <ledger-result>: how many entries were new and how many already present.
+void print_ledger_import(std::ostream &out, const std::string &file, pugi::xml_node result, const Palette &palette);
+
+// A <physician-status-result> asked for `date`: a heading, the year's entries
+// as a table, the totals, the standing and the policy profile.
+void print_physician_status(std::ostream &out, pugi::xml_node result, const std::string &date,
+                            const std::string &profile, const Palette &palette);
 
 }  // namespace medlint::cli

@@ -175,6 +175,36 @@ RequestOutline outline_request(std::string_view bytes) {
     return outline;
 }
 
+namespace {
+
+// The year of a YYYY-MM-DD attribute; nullopt when it does not start so.
+std::optional<int> year_of(const Attribute *date) {
+    if (!date || date->value.size() < 4) return std::nullopt;
+    int year = 0;
+    for (char digit : date->value.substr(0, 4)) {
+        if (digit < '0' || digit > '9') return std::nullopt;
+        year = year * 10 + (digit - '0');
+    }
+    return year;
+}
+
+}  // namespace
+
+std::vector<LedgerPhysician> ledger_physicians(std::string_view bytes) {
+    std::vector<LedgerPhysician> physicians;
+    TagScanner scanner(bytes);
+    while (std::optional<Tag> tag = scanner.next()) {
+        const Attribute *code = tag->attribute("physician");
+        if (tag->closing || tag->depth != 1 || !code) continue;
+        auto same_code = [&](const LedgerPhysician &known) { return known.code == code->value; };
+        auto found = std::find_if(physicians.begin(), physicians.end(), same_code);
+        if (found == physicians.end()) found = physicians.insert(physicians.end(), {std::string(code->value), {}});
+        const Attribute *date = tag->attribute(tag->name == "sanction" ? "from" : "date");
+        if (std::optional<int> year = year_of(date)) found->years.insert(*year);
+    }
+    return physicians;
+}
+
 std::string with_root_attribute(std::string_view bytes, std::string_view name, std::string_view value) {
     std::string request(bytes);
     std::optional<Tag> root = root_start_tag(bytes);

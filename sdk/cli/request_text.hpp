@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,6 +27,17 @@ struct RequestOutline {
 
 // Reads as far as the markup is readable; the engine reports what is not.
 RequestOutline outline_request(std::string_view bytes);
+
+// A physician a <ledger> names, with the years of the entries naming him:
+// the year of an entry's date, or of a sanction's from.
+struct LedgerPhysician {
+    std::string code;  // raw, as the file spells it
+    std::set<int> years;
+};
+
+// The physicians of a <ledger>'s entries, in the order first named.  A
+// <reversal> names only its notice, so a file of reversals names none.
+std::vector<LedgerPhysician> ledger_physicians(std::string_view bytes);
 
 bool has_root_attribute(std::string_view bytes, std::string_view name);
 

@@ -1,0 +1,311 @@
+// The medlint tool run as a user runs it: each test starts the built binary
+// with a scratch configuration and store and checks its output and exit
+// status.  Dates are always given, so nothing depends on the day it runs.
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "../unit/support.hpp"
+
+extern char **environ;
+
+namespace {
+
+using test::contains;
+using test::Scratch;
+
+const std::string kSamples = MEDLINT_SAMPLES;
+
+struct Run {
+    int status = -1;  // the exit status, or -1 when the tool did not exit normally
+    std::string out, err;
+};
+
+// Runs the built medlint with `arguments`; stdout and stderr go to files in
+// the scratch folder, so that neither pipe can fill up and stall the tool.
+Run medlint(const Scratch &scratch, const std::vector<std::string> &arguments) {
+    std::string out_path = scratch.dir.file("stdout.txt"), err_path = scratch.dir.file("stderr.txt");
+    std::vector<std::string> words{MEDLINT_CLI, "--config", scratch.config};
+    words.insert(words.end(), arguments.begin(), arguments.end());
+    std::vector<char *> argv;
+    for (auto &word : words) argv.push_back(word.data());
+    argv.push_back(nullptr);
+
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    pid_t pid = 0;
+    int spawned = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    REQUIRE(spawned == 0);
+    int wait_status = 0;
+    REQUIRE(waitpid(pid, &wait_status, 0) == pid);
+
+    Run run;
+    if (WIFEXITED(wait_status)) run.status = WEXITSTATUS(wait_status);
+    run.out = test::read_file(out_path);
+    run.err = test::read_file(err_path);
+    return run;
+}
+
+// The line of `text` that holds `part`, "" when none does.
+std::string line_with(const std::string &text, std::string_view part) {
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);)
+        if (contains(line, part)) return line;
+    return "";
+}
+
+// A copy of the default pack in the scratch folder, to be spoiled by a test.
+std::string copy_of_default_pack(const Scratch &scratch) {
+    std::string pack = scratch.dir.file("pack");
+    std::filesystem::copy(MEDLINT_DEFAULT_PACK, pack);
+    return pack;
+}
+
+// Line 3 of a CSV file with its third cell replaced.
+void spoil_third_cell_of_line_3(const std::string &csv, const std::string &value) {
+    std::istringstream lines(test::read_file(csv));
+    std::string out;
+    int number = 0;
+    for (std::string line; std::getline(lines, line);) {
+        if (++number == 3) {
+            size_t first = line.find(','), second = line.find(',', first + 1), third = line.find(',', second + 1);
+            line = line.substr(0, second + 1) + value + line.substr(third);
+        }
+        out += line + "\n";
+    }
+    test::write_file(csv, out);
+}
+
+// Under qiannan-2023: a deduction of 3 on Monday 2026-03-02 (7 working days
+// to appeal, none of them a holiday: 2026-03-11), a bonus of 2 that offsets
+// it, a deduction of 6; and another physician suspended by the agency.
+const char kLedger[] = R"(<ledger>
+  <deduction physician="D522701000123" date="2026-03-02" points="3" notice="QN-2026-015" violation="重复检查"/>
+  <bonus physician="D522701000123" date="2026-05-10" points="2" notice="QN-2026-031" reason="义诊"/>
+  <deduction physician="D522701000123" date="2026-11-16" points="6" notice="QN-2026-090" violation="冒名就医"/>
+  <sanction physician="D522701000456" kind="suspension" from="2026-09-01" to="2026-11-30" notice="QN-2026-077"/>
+</ledger>
+)";
+
+}  // namespace
+
+TEST_CASE("check prints each finding at its file:line with its rule, and exits with the worst status", "[cli]") {
+    Scratch scratch;
+    SECTION("a warning") {
+        std::string sample = kSamples + "/id-mismatch-card-of-relative.xml";
+        Run run = medlint(scratch, {"check", sample});
+        INFO(run.out << run.err);
+        CHECK(run.status == 1);
+        // Findings about the patient, not an item, point at <patient>.
+        std::string where = sample + ":" + std::to_string(test::line_of(test::read_file(sample), "<patient")) + ":";
+        CHECK(contains(line_with(run.out, "ID-MISMATCH"), where));
+        CHECK(contains(line_with(run.out, "ID-MISMATCH"), "warning"));
+        CHECK(contains(run.out, sample + ": warning; physician D522701000315"));
+    }
+    SECTION("a clean document passes") {
+        Run run = medlint(scratch, {"check", kSamples + "/clean-outpatient-prescription.xml"});
+        INFO(run.out << run.err);
+        CHECK(run.status == 0);
+        CHECK(contains(run.out, "clean-outpatient-prescription.xml: pass"));
+    }
+    SECTION("a missing file is an error, never a pass") {
+        std::string missing = scratch.dir.file("missing.xml");
+        Run run = medlint(scratch, {"check", missing});
+        INFO(run.out << run.err);
+        CHECK(run.status == 3);
+        CHECK(contains(run.out, missing + ": check failed, review by hand: cannot open"));
+    }
+}
+
+TEST_CASE("pack validate prints what a pack holds, or refuses it naming file:line:column", "[cli]") {
+    Scratch scratch;
+    SECTION("the default pack") {
+        Run run = medlint(scratch, {"pack", "validate", MEDLINT_DEFAULT_PACK});
+        INFO(run.out << run.err);
+        CHECK(run.status == 0);
+        CHECK(contains(run.out, "valid rule pack default 2026.11, jurisdiction CN"));
+        for (const char *table : {"catalog.csv", "retest.csv", "rules.csv", "messages.csv", "points.csv",
+                                  "thresholds.csv", "profiles.csv", "calendar.csv", "override_reasons.csv"})
+            CHECK(contains(run.out, table));
+        // rules.csv: one row per rule, every line after the header.
+        std::string rules = test::read_file(std::string(MEDLINT_DEFAULT_PACK) + "/rules.csv");
+        long rows = std::count(rules.begin(), rules.end(), '\n') - 1;
+        CHECK(contains(line_with(run.out, "rules.csv"), " " + std::to_string(rows)));
+    }
+    SECTION("a pack with a bad row is refused whole") {
+        std::string pack = copy_of_default_pack(scratch);
+        spoil_third_cell_of_line_3(pack + "/points.csv", "x");
+        Run run = medlint(scratch, {"pack", "validate", pack});
+        INFO(run.out << run.err);
+        CHECK(run.status == 3);
+        CHECK(contains(run.out, pack + "/points.csv:3:3: points: \"x\" is not a whole number"));
+        CHECK(contains(run.out, pack + ": rule pack refused"));
+        CHECK_FALSE(contains(run.out, "valid"));
+    }
+    SECTION("a pack.xml that is not well-formed") {
+        std::string pack = copy_of_default_pack(scratch);
+        test::write_file(pack + "/pack.xml", "<pack id=\"x\"\n version=2026/>\n");
+        Run run = medlint(scratch, {"pack", "validate", pack});
+        INFO(run.out << run.err);
+        CHECK(run.status == 3);
+        CHECK(contains(run.out, pack + "/pack.xml:2:"));
+    }
+    SECTION("a folder that is not there") {
+        Run run = medlint(scratch, {"pack", "validate", scratch.dir.file("nowhere")});
+        INFO(run.out << run.err);
+        CHECK(run.status == 3);
+        CHECK(contains(run.out, "nowhere: rule pack folder cannot be opened"));
+    }
+}
+
+TEST_CASE("ledger import reports new and present entries; a second import changes nothing", "[cli]") {
+    Scratch scratch("qiannan-2023");
+    std::string ledger = scratch.dir.file("ledger.xml");
+    test::write_file(ledger, kLedger);
+    const std::vector<std::string> points{"points", "D522701000123", "--date", "2026-11-23"};
+
+    Run first = medlint(scratch, {"ledger", "import", ledger});
+    INFO(first.out << first.err);
+    CHECK(first.status == 0);
+    CHECK(contains(first.out, ledger + ": 4 entries: 4 new, 0 already present"));
+    // Then the year's table of each physician the file names.
+    CHECK(contains(first.out, "physician D522701000123, 2026"));
+    CHECK(contains(first.out, "physician D522701000456, 2026"));
+    CHECK(contains(first.out, "QN-2026-090"));
+    Run before = medlint(scratch, points);
+
+    Run second = medlint(scratch, {"ledger", "import", ledger});
+    INFO(second.out << second.err);
+    CHECK(second.status == 0);
+    CHECK(contains(second.out, ledger + ": 4 entries: 0 new, 4 already present"));
+    Run after = medlint(scratch, points);
+    CHECK(after.status == before.status);
+    CHECK(after.out == before.out);
+    CHECK(test::store_int(scratch.store, "SELECT COUNT(*) FROM ledger") == 4);
+}
+
+TEST_CASE("ledger import of a GBK file shows its texts in UTF-8", "[cli]") {
+    Scratch scratch("qiannan-2023");
+    std::string ledger = scratch.dir.file("gbk.xml");
+    // 重复开药 in GBK.
+    test::write_file(ledger,
+                     "<?xml version=\"1.0\" encoding=\"GBK\"?>\n<ledger>\n"
+                     "  <deduction physician=\"D522701000789\" date=\"2026-04-01\" points=\"2\" notice=\"QN-2026-040\" "
+                     "violation=\"\xD6\xD8\xB8\xB4\xBF\xAA\xD2\xA9\"/>\n</ledger>\n");
+    Run run = medlint(scratch, {"ledger", "import", ledger});
+    INFO(run.out << run.err);
+    CHECK(run.status == 0);
+    CHECK(contains(run.out, "1 entry: 1 new, 0 already present"));
+    CHECK(contains(line_with(run.out, "QN-2026-040"), "重复开药"));
+}
+
+TEST_CASE("ledger import refuses what is not a ledger, and a bad entry imports nothing", "[cli]") {
+    Scratch scratch("qiannan-2023");
+    SECTION("a check document is not committed") {
+        Run run = medlint(scratch, {"ledger", "import", kSamples + "/clean-outpatient-prescription.xml"});
+        INFO(run.out << run.err);
+        CHECK(run.status == 3);
+        CHECK(contains(run.err, "the root element is <check>, not <ledger>"));
+        CHECK(test::store_int(scratch.store, "SELECT COUNT(*) FROM items") == 0);
+    }
+    SECTION("an entry with too many points") {
+        std::string ledger = scratch.dir.file("bad.xml");
+        test::write_file(ledger, R"(<ledger>
+  <deduction physician="D522701000123" date="2026-03-02" points="3" notice="A"/>
+  <deduction physician="D522701000123" date="2026-03-09" points="13" notice="B"/>
+</ledger>
+)");
+        Run run = medlint(scratch, {"ledger", "import", ledger});
+        INFO(run.out << run.err);
+        CHECK(run.status == 3);
+        CHECK(contains(run.err, ledger + ": line 3: <deduction>: attribute points"));
+        Run points = medlint(scratch, {"points", "D522701000123", "--date", "2026-11-23"});
+        CHECK(contains(points.out, "no ledger entries in 2026"));
+    }
+    SECTION("a missing file") {
+        Run run = medlint(scratch, {"ledger", "import", scratch.dir.file("missing.xml")});
+        CHECK(run.status == 3);
+        CHECK(contains(run.err, "cannot open"));
+    }
+}
+
+TEST_CASE("points prints the year's entries, appeal deadlines, totals, standing and profile", "[cli]") {
+    Scratch scratch("qiannan-2023");
+    std::string ledger = scratch.dir.file("ledger.xml");
+    test::write_file(ledger, kLedger);
+    REQUIRE(medlint(scratch, {"ledger", "import", ledger}).status == 0);
+
+    SECTION("a warned physician exits 1") {
+        Run run = medlint(scratch, {"points", "D522701000123", "--date", "2026-11-23"});
+        INFO(run.out << run.err);
+        CHECK(run.status == 1);
+        CHECK(contains(run.out, "physician D522701000123, 2026, as of 2026-11-23"));
+        std::string deduction = line_with(run.out, "QN-2026-015");
+        CHECK(contains(deduction, "2026-03-02"));
+        CHECK(contains(deduction, "deduction"));
+        CHECK(contains(deduction, "2026-03-11"));  // appeal by
+        CHECK(contains(deduction, "重复检查"));
+        CHECK(contains(line_with(run.out, "QN-2026-031"), "bonus"));
+        // 3 + 6 deducted, the bonus of 2 offsets the 3-point deduction: 7 net, 5 remaining;
+        // 6 points call for an interview until the year ends.
+        CHECK(contains(run.out, "totals: 9 points deducted, 2 bonus, 5 remaining"));
+        CHECK(contains(run.out, "standing: warned until 2026-12-31"));
+        CHECK(contains(run.out, "profile: qiannan-2023"));
+    }
+    SECTION("on an earlier day, later entries are listed but not counted") {
+        Run run = medlint(scratch, {"points", "D522701000123", "--date", "2026-04-01"});
+        INFO(run.out << run.err);
+        CHECK(run.status == 0);
+        CHECK(contains(line_with(run.out, "QN-2026-090"), "after 2026-04-01, not counted yet"));
+        CHECK_FALSE(contains(line_with(run.out, "QN-2026-015"), "not counted"));
+        CHECK(contains(run.out, "totals: 3 points deducted, 0 bonus, 9 remaining"));
+    }
+    SECTION("a deduction reversed after appeal") {
+        std::string reversal = scratch.dir.file("reversal.xml");
+        test::write_file(reversal, "<ledger>\n  <reversal notice=\"QN-2026-015\" date=\"2026-03-20\"/>\n</ledger>\n");
+        Run import = medlint(scratch, {"ledger", "import", reversal});
+        INFO(import.out << import.err);
+        CHECK(import.status == 0);
+        CHECK(contains(import.out, "1 entry: 1 new, 0 already present"));
+        Run run = medlint(scratch, {"points", "D522701000123", "--date", "2026-11-23"});
+        INFO(run.out << run.err);
+        CHECK(contains(line_with(run.out, "QN-2026-015"), "reversed on 2026-03-20 after appeal"));
+        CHECK(contains(run.out, "totals: 6 points deducted"));
+    }
+    SECTION("a suspended physician exits 2") {
+        Run run = medlint(scratch, {"points", "D522701000456", "--date=2026-10-01"});
+        INFO(run.out << run.err);
+        CHECK(run.status == 2);
+        CHECK(contains(line_with(run.out, "QN-2026-077"), "suspension until 2026-11-30"));
+        CHECK(contains(run.out, "standing: suspended until 2026-11-30"));
+    }
+    SECTION("after the suspension ends the physician is active again") {
+        Run run = medlint(scratch, {"points", "D522701000456", "--date", "2026-12-01"});
+        INFO(run.out << run.err);
+        CHECK(run.status == 0);
+        CHECK(contains(run.out, "standing: active"));
+    }
+    SECTION("another year holds none of these entries") {
+        Run run = medlint(scratch, {"points", "D522701000123", "--date", "2027-01-04"});
+        INFO(run.out << run.err);
+        CHECK(run.status == 0);
+        CHECK(contains(run.out, "no ledger entries in 2027"));
+        CHECK(contains(run.out, "12 remaining"));
+    }
+    SECTION("a day that does not exist is a usage error") {
+        Run run = medlint(scratch, {"points", "D522701000123", "--date", "2026-02-29"});
+        CHECK(run.status == 3);
+        CHECK(contains(run.err, "--date is '2026-02-29'"));
+        CHECK(run.out.empty());
+    }
+}
