@@ -181,7 +181,9 @@ private:
             if (auto found = feedback.find(out.id); found != feedback.end()) out.feedback = found->second;
             // Settlement is the last self-check: an unresolved warning stops submission.
             if (document.mode == Mode::settlement && out.severity == "warning" && !out.feedback) out.severity = "block";
-            if (!out.overridden()) out.message += threshold_warning(responsible, service_date(document), out.points);
+            // Only of the responsible physician's own findings: a colleague's item is not at their risk.
+            if (!out.overridden() && charged_to_responsible(document, out.finding))
+                out.message += threshold_warning(responsible, service_date(document), out.points);
         }
         return reported;
     }

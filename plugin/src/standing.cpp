@@ -70,12 +70,16 @@ std::optional<Date> PhysicianStanding::reached_on(const std::vector<LedgerRow> &
     return std::nullopt;
 }
 
-std::vector<PhysicianStanding::Sanction> PhysicianStanding::sanctions(const std::vector<LedgerRow> &rows,
+std::vector<PhysicianStanding::Sanction> PhysicianStanding::sanctions(const std::vector<LedgerRow> &ledger,
                                                                       Date as_of) const {
+    // A deduction or sanction reversed on appeal by `as_of` never counted, on any earlier day or year either.
+    std::vector<LedgerRow> rows;
+    for (const auto &row : ledger)
+        if (!(row.reversed_on && !(as_of < *row.reversed_on))) rows.push_back(row);
+    // The agency's sanctions, also those that begin after `as_of`: each replaces the computed one of its kind and year.
     std::vector<Sanction> recorded, computed;
     for (const auto &row : rows)
-        if (row.kind == "sanction" && !(as_of < row.date))
-            recorded.push_back({standing_of_sanction(row.sanction_kind), row.date, row.until});
+        if (row.kind == "sanction") recorded.push_back({standing_of_sanction(row.sanction_kind), row.date, row.until});
 
     auto add = [&](const Threshold &threshold, Date from) {
         Sanction sanction{threshold.standing, from, std::nullopt};
