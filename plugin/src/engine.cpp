@@ -302,6 +302,7 @@ private:
         pugi::xml_document xml;
         auto root = xml.append_child("physician-status-result");
         set_physician_attributes(root, standing.as_of(status.date));
+        root.append_attribute("profile") = config_.profile.c_str();  // beyond the contract: which rules the standing follows
         for (const auto &row : store_.ledger(status.code, status.date.year(), status.date.year())) {
             if (row.date.year() != status.date.year()) continue;  // a sanction of an earlier year lasting into this one
             auto entry = root.append_child("entry");
@@ -349,6 +350,7 @@ private:
             table.append_attribute("file") = file.c_str();
             table.append_attribute("rows") = static_cast<unsigned long long>(rows);
         }
+        for (const auto &profile : pack.profiles()) root.append_child("profile").append_attribute("name") = profile.first.c_str();
         return to_text(xml, request_.response_encoding);
     }
 

@@ -93,6 +93,7 @@ public:
 
     std::optional<PointValue> points(std::string_view profile, std::string_view rule_id) const;
     const Profile *profile(std::string_view name) const;
+    const std::map<std::string, Profile, std::less<>> &profiles() const { return profiles_; }
     // Weekdays are working days unless calendar.csv makes them holidays;
     // weekends are not, unless it makes them (adjusted) working days.
     bool is_working_day(Date date) const;

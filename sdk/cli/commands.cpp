@@ -166,17 +166,6 @@ std::string today_in_china() {
     return text;
 }
 
-// The engine does not report the policy profile it counts points by.  A host
-// knows its own configuration, so the tool reads the profile from there.
-std::string profile_in_use(pugi::xml_node status, const std::optional<std::string> &config) {
-    if (pugi::xml_attribute reported = status.attribute("profile")) return reported.value();
-    pugi::xml_document document;
-    if (config && document.load_file(config->c_str()))
-        if (pugi::xml_attribute profile = document.child("medlint").child("policy").attribute("profile"))
-            return std::string(profile.value()) + " (as configured)";
-    return "the built-in default (the configuration names none)";
-}
-
 int exit_status_of_standing(std::string_view standing) {
     if (standing == "active") return kExitPass;
     if (standing == "warned") return kExitWarning;
@@ -186,17 +175,17 @@ int exit_status_of_standing(std::string_view standing) {
 
 // Prints the physician's year as of `date` and returns the exit status of the standing.
 int print_points(const medlint::engine &engine, const std::string &code, const std::string &date,
-                 const Invocation &invocation, const Palette &palette) {
+                 const Palette &palette) {
     pugi::xml_document response;
     pugi::xml_node status =
         response_root(engine.call(operation_request("physician-status", {{"code", code}, {"date", date}})), response,
                       "physician-status-result");
-    print_physician_status(std::cout, status, date, profile_in_use(status, invocation.config), palette);
+    print_physician_status(std::cout, status, date, status.attribute("profile").value(), palette);
     return exit_status_of_standing(status.attribute("standing").value());
 }
 
 int show_points(const medlint::engine &engine, const Invocation &invocation) {
-    return print_points(engine, invocation.operands.front(), invocation.date.value_or(today_in_china()), invocation,
+    return print_points(engine, invocation.operands.front(), invocation.date.value_or(today_in_china()),
                         Palette::for_stdout());
 }
 
@@ -230,7 +219,7 @@ int import_ledger(const medlint::engine &engine, const Invocation &invocation) {
     for (const auto &physician : ledger_physicians(bytes))
         for (int year : physician.years) {
             std::cout << '\n';
-            print_points(engine, physician.code, day_to_report(year, today), invocation, palette);
+            print_points(engine, physician.code, day_to_report(year, today), palette);
         }
     return kExitPass;
 }

@@ -141,6 +141,7 @@ TEST_CASE("pack validate prints what a pack holds, or refuses it naming file:lin
         std::string rules = test::read_file(std::string(MEDLINT_DEFAULT_PACK) + "/rules.csv");
         long rows = std::count(rules.begin(), rules.end(), '\n') - 1;
         CHECK(contains(line_with(run.out, "rules.csv"), " " + std::to_string(rows)));
+        CHECK(contains(run.out, "profiles: fengtai, national-2024, qiannan-2023"));
     }
     SECTION("a pack with a bad row is refused whole") {
         std::string pack = copy_of_default_pack(scratch);
