@@ -33,8 +33,12 @@ PackInfo read_pack_xml(const PackFiles &files, const std::string &origin) {
     if (found == files.end()) fail(MEDLINT_ECONFIG, origin + ": rule pack has no pack.xml");
     XmlSource source(found->second, origin + "/pack.xml", MEDLINT_ECONFIG);
     Element root(source, source.root(), MEDLINT_ECONFIG);
-    if (std::string(root.name()) != "pack") root.error("is not <pack>; pack.xml must have a <pack> root");
-    return {root.required("id"), root.required("version"), root.optional("jurisdiction"), origin};
+    try {  // an element's error says the line; the file is said here
+        if (std::string(root.name()) != "pack") root.error("is not <pack>; pack.xml must have a <pack> root");
+        return {root.required("id"), root.required("version"), root.optional("jurisdiction"), origin};
+    } catch (const Error &e) {
+        fail(MEDLINT_ECONFIG, origin + "/pack.xml: " + e.what());
+    }
 }
 
 const CsvTable *table(const PackFiles &files, const char *name, std::optional<CsvTable> &slot,

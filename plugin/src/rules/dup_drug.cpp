@@ -8,7 +8,9 @@ namespace {
 
 constexpr size_t kWesternDrugCodeLength = 23;
 constexpr size_t kGenericPrefixLength = 10;
-constexpr int kLongestSupplyDays = 366;  // supplies starting earlier cannot still last
+// Supplies starting earlier cannot still last: the longest item/@days a request
+// may carry (request.cpp reads days as a whole number up to 3650).
+constexpr int kLongestSupplyDays = 3650;
 
 bool is_western_drug_code(const std::string &code) {
     return code.size() == kWesternDrugCodeLength && code[0] == 'X';
