@@ -1,5 +1,6 @@
 #include "csv.hpp"
 
+#include "encoding.hpp"
 #include "error.hpp"
 
 namespace medlint {
@@ -61,6 +62,9 @@ bool blank(const std::vector<std::string> &cells) {
 
 CsvTable::CsvTable(std::string_view text, std::string file_name) : file_name_(std::move(file_name)) {
     if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+    // Excel on Chinese Windows saves CSV as GBK; such bytes would reach hosts inside UTF-8 responses.
+    if (auto problem = utf8_problem(text))
+        fail(MEDLINT_ECONFIG, file_name_ + ": " + *problem + "; save the table as UTF-8 (Excel: \"CSV UTF-8\")");
     Parser parser{text, file_name_};
     if (!parser.record(header_)) parser.error("has no header row");
     for (size_t i = 0; i < header_.size(); ++i) {

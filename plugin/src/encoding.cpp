@@ -24,11 +24,16 @@ std::string position(std::string_view bytes, size_t offset) {
     return "line " + std::to_string(line) + ", column " + std::to_string(column);
 }
 
-[[noreturn]] void bad_byte(std::string_view bytes, size_t offset, const char *encoding) {
+// "byte 0xC4 at line 3, column 7 is not valid UTF-8"
+std::string describe_bad_byte(std::string_view bytes, size_t offset, const char *encoding) {
     static const char hex[] = "0123456789ABCDEF";
     auto byte = static_cast<unsigned char>(bytes[offset]);
     std::string shown = {'0', 'x', hex[byte >> 4], hex[byte & 15]};
-    fail(MEDLINT_EPARSE, "request byte " + shown + " at " + position(bytes, offset) + " is not valid " + encoding);
+    return "byte " + shown + " at " + position(bytes, offset) + " is not valid " + encoding;
+}
+
+[[noreturn]] void bad_byte(std::string_view bytes, size_t offset, const char *encoding) {
+    fail(MEDLINT_EPARSE, "request " + describe_bad_byte(bytes, offset, encoding));
 }
 
 // Length of the UTF-8 sequence at `i`, or 0 when it is malformed (overlong,
@@ -116,6 +121,13 @@ std::string decode_gb(std::string_view bytes, const std::string &declared) {
 }
 
 }  // namespace
+
+std::optional<std::string> utf8_problem(std::string_view bytes) {
+    bool multibyte = false;
+    size_t bad = first_bad_utf8(bytes, multibyte);
+    if (bad == std::string_view::npos) return std::nullopt;
+    return describe_bad_byte(bytes, bad, "UTF-8");
+}
 
 std::string decode_request(std::string_view bytes) {
     if (bytes.substr(0, 3) == "\xEF\xBB\xBF") bytes.remove_prefix(3);

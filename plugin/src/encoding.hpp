@@ -1,6 +1,7 @@
 // Request bytes to UTF-8 and UTF-8 responses to the encoding a host asked for.
 #pragma once
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -10,6 +11,10 @@ namespace medlint {
 // GBK / GB2312 / GB18030, all decoded as GB18030, their superset).  Throws
 // MEDLINT_EPARSE naming the line and column of the first bad byte.
 std::string decode_request(std::string_view bytes);
+
+// Where `bytes` first stop being UTF-8 ("byte 0xC4 at line 3, column 7 is
+// not valid UTF-8"), or nothing when they are UTF-8 throughout.
+std::optional<std::string> utf8_problem(std::string_view bytes);
 
 // `utf8` re-encoded as `encoding` ("UTF-8" or "GB18030").
 std::string encode_response(const std::string &utf8, std::string_view encoding);

@@ -218,6 +218,14 @@ TEST_CASE("a bad row is refused with file, line, column and why; reload keeps th
                      "-1,H52270100010002,B\n"}});
         expect_refused("catalog.csv", {"catalog.csv:3, column 1 (min_age)", "\"-1\" is not a whole number"});
     }
+    SECTION("a table saved as GBK, as Excel on Chinese Windows does") {
+        // "复方" in GBK: 0xB8 0xB4 0xB7 0xBD, never valid UTF-8.
+        write_pack(scratch, "hospital",
+                   {{"catalog.csv", "code,name,kind,class\n"
+                                    "XA10BAA002A001010101445,metformin,drug,A\n"
+                                    "H52270100010001,\xB8\xB4\xB7\xBD,drug,B\n"}});
+        expect_refused("catalog.csv", {"catalog.csv: byte 0xB8 at line 3, column 17 is not valid UTF-8", "CSV UTF-8"});
+    }
     SECTION("a required column missing") {
         write_pack(scratch, "hospital", {{"retest.csv", "code,group,days\n002503070020000,creatinine,3\n"}});
         expect_refused("retest.csv", {"retest.csv:1", "interval_days"});

@@ -86,7 +86,7 @@ struct CodeMatch {
 std::vector<PastItem> related_items(const RuleContext &context, const Item &item, const CodeMatch &match, Date from,
                                     Date to);
 
-// "name (code)" when the item has a name, else the code: how texts name an item.
+// The item's name, else its code: how texts name an item.
 std::string item_label(const Item &item);
 
 class Rule {
