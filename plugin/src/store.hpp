@@ -43,7 +43,7 @@ struct AuditVerification {
 
 class Store : public History {
 public:
-    static constexpr int kSchemaVersion = 2;
+    static constexpr int kSchemaVersion = 3;
 
     // Opens or creates the file and brings its schema up to date.  Throws
     // MEDLINT_ESTORE when it is locked, read-only, corrupt or from a newer medlint.
@@ -53,7 +53,7 @@ public:
     std::vector<SeenIdentity> identities(const std::string &patient_key, const std::string &except_encounter) override;
     std::vector<Stay> inpatient_stays(const std::string &patient_key, const std::string &except_encounter) override;
     std::vector<PastItem> items(const std::string &patient_key, const std::string &code, bool prefix, Date from,
-                                Date to) override;
+                                Date to, std::optional<Date> lasting_on) override;
     // The latest feedback on each of these finding ids that has any.
     std::map<std::string, FeedbackRecord> feedback(const std::vector<std::string> &finding_ids);
     // The physician's ledger rows dated from first_year to last_year, and the

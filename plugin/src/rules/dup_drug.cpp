@@ -31,11 +31,9 @@ private:
                               ? CodeMatch{{}, item.code.substr(0, kGenericPrefixLength)}
                               : CodeMatch{{item.code}, ""};
         const PastItem *lasting = nullptr;
-        auto related = related_items(context, item, match, item.date - kLongestSupplyDays, item.date);
-        for (const auto &past : related) {
-            if (past.days <= 0 || past.date + past.days <= item.date) continue;  // no supply, or used up
+        auto related = related_items(context, item, match, item.date - kLongestSupplyDays, item.date, item.date);
+        for (const auto &past : related)
             if (!lasting || rank(past, item) < rank(*lasting, item)) lasting = &past;
-        }
         if (!lasting) return;
         bool same_code = lasting->code == item.code;
         Date last_day = lasting->date + (lasting->days - 1);

@@ -12,11 +12,11 @@ bool CodeMatch::matches(const std::string &code) const {
 std::string item_label(const Item &item) { return item.name.empty() ? item.code : item.name; }
 
 std::vector<PastItem> related_items(const RuleContext &context, const Item &item, const CodeMatch &match, Date from,
-                                    Date to) {
+                                    Date to, std::optional<Date> lasting_on) {
     const Document &document = context.document;
     std::vector<PastItem> out;
     auto committed = [&](const std::string &code, bool prefix) {
-        for (auto &past : context.history.items(context.patient_key, code, prefix, from, to))
+        for (auto &past : context.history.items(context.patient_key, code, prefix, from, to, lasting_on))
             if (past.encounter != document.encounter.id || !document.find_item(past.item_id))
                 out.push_back(std::move(past));
     };
@@ -28,7 +28,8 @@ std::vector<PastItem> related_items(const RuleContext &context, const Item &item
     for (size_t i = 0; i < document.items.size(); ++i) {
         const Item &line = document.items[i];
         bool earlier = line.date < item.date || (line.date == item.date && i < position);
-        if (earlier && match.matches(line.code) && from <= line.date && line.date <= to)
+        bool lasting = !lasting_on || *lasting_on < line.date + line.days;
+        if (earlier && lasting && match.matches(line.code) && from <= line.date && line.date <= to)
             out.push_back({document.encounter.id, line.id, line.kind, line.code, line.name, line.date, line.days});
     }
     return out;

@@ -50,9 +50,12 @@ class History {
 public:
     virtual ~History() = default;
     // The patient's committed items with this code, or whose code starts with
-    // it when `prefix`, dated within [from, to].
+    // it when `prefix`, dated within [from, to]; with `lasting_on`, only those
+    // whose supply (date + days) still lasts on that day.
     virtual std::vector<PastItem> items(const std::string &patient_key, const std::string &code, bool prefix,
-                                        Date from, Date to) = 0;
+                                        Date from, Date to, std::optional<Date> lasting_on) = 0;
+    // Each name, gender and birth date the patient was committed under at
+    // other encounters, once, with its latest encounter; latest first.
     virtual std::vector<SeenIdentity> identities(const std::string &patient_key,
                                                  const std::string &except_encounter) = 0;
     virtual std::vector<Stay> inpatient_stays(const std::string &patient_key, const std::string &except_encounter) = 0;
@@ -82,9 +85,10 @@ struct CodeMatch {
 
 // The items `item` repeats: committed items of the patient and earlier lines of
 // this document (earlier by date, then by line) that `match` and are dated
-// within [from, to].  Committed rows that this document replaces are left out.
+// within [from, to], and with `lasting_on` whose supply still lasts on that
+// day.  Committed rows that this document replaces are left out.
 std::vector<PastItem> related_items(const RuleContext &context, const Item &item, const CodeMatch &match, Date from,
-                                    Date to);
+                                    Date to, std::optional<Date> lasting_on = std::nullopt);
 
 // The item's name, else its code: how texts name an item.
 std::string item_label(const Item &item);
