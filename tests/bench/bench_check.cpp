@@ -16,6 +16,8 @@
 
 #include <pugixml.hpp>
 
+#include "../civil_date.hpp"
+
 #include <sched.h>
 #include <stdlib.h>
 #include <sys/vfs.h>
@@ -116,27 +118,7 @@ bool parse_options(int argc, char **argv, Options &options) {
 
 // ---------------------------------------------------------------- requests
 
-// Days since 1970-01-01 to a civil date (H. Hinnant's algorithm).
-void civil_from_days(long z, int &year, unsigned &month, unsigned &day) {
-    z += 719468;
-    const long era = (z >= 0 ? z : z - 146096) / 146097;
-    const long doe = z - era * 146097;
-    const long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const long mp = (5 * doy + 2) / 153;
-    day = static_cast<unsigned>(doy - (153 * mp + 2) / 5 + 1);
-    month = static_cast<unsigned>(mp < 10 ? mp + 3 : mp - 9);
-    year = static_cast<int>(yoe + era * 400 + (month <= 2 ? 1 : 0));
-}
-
-std::string iso_date(long days) {
-    int year = 0;
-    unsigned month = 0, day = 0;
-    civil_from_days(days, year, month, day);
-    char buffer[40];
-    std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02u", year, month, day);
-    return buffer;
-}
+using test_dates::iso_date;
 
 // A GB 11643 resident id: 6-digit region, birth date, 3-digit sequence (odd
 // for men), check character.

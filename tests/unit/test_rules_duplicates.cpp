@@ -4,6 +4,7 @@
 // retraction and re-commit, boundaries, evidence, feedback and texts.
 #include <cstdio>
 
+#include "../civil_date.hpp"
 #include "support.hpp"
 
 using test::contains;
@@ -43,34 +44,11 @@ std::string finding_attr(const Reply &reply, std::string_view rule, const char *
     return attr(reply.finding(rule), name);
 }
 
-// Days since 1970-01-01 and back (proleptic Gregorian), computed here
-// independently of the engine's dates.
-int days_from_civil(int y, int m, int d) {
-    y -= m <= 2;
-    const int era = (y >= 0 ? y : y - 399) / 400;
-    const int yoe = y - era * 400;
-    const int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-std::string civil_from_days(int z) {
-    z += 719468;
-    const int era = (z >= 0 ? z : z - 146096) / 146097;
-    const int doe = z - era * 146097;
-    const int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const int mp = (5 * doy + 2) / 153;
-    const int d = doy - (153 * mp + 2) / 5 + 1;
-    const int m = mp + (mp < 10 ? 3 : -9);
-    const int y = yoe + era * 400 + (m <= 2);
-    char buffer[40];
-    std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02d", y, m, d);
-    return buffer;
-}
+using test_dates::days_from_civil;
+using test_dates::iso_date;
 
 // 2026-11-01 plus `offset` days.
-std::string day(int offset) { return civil_from_days(days_from_civil(2026, 11, 1) + offset); }
+std::string day(int offset) { return iso_date(days_from_civil(2026, 11, 1) + offset); }
 
 std::string test_line(const std::string &id, const std::string &code, const std::string &name, const std::string &date,
                       const std::string &kind = "test", const std::string &extra = "") {
