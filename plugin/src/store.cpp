@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <thread>
 
 #include "error.hpp"
 #include "sha256.hpp"
@@ -106,6 +107,24 @@ std::optional<Date> column_date(const SQLite::Column &column) {
     fail(MEDLINT_ESTORE, "store " + path + " " + reason + " while " + action + " (SQLite: " + e.what() + ")");
 }
 
+// Switching a new file to WAL needs an exclusive lock, and when two processes
+// open a new store at once SQLite may answer BUSY at once instead of calling
+// the busy handler (it would deadlock otherwise): wait and try again, as the
+// busy timeout would have.
+template <class Work>
+void retry_while_busy(Work &&work) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kBusyTimeoutMs);
+    for (;;) {
+        try {
+            return work();
+        } catch (const SQLite::Exception &e) {
+            bool busy = e.getErrorCode() == SQLITE_BUSY || e.getErrorCode() == SQLITE_LOCKED;
+            if (!busy || std::chrono::steady_clock::now() >= deadline) throw;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+}
+
 }  // namespace
 
 template <class Work>
@@ -146,9 +165,11 @@ Store::Store(const std::string &path) : path_(path) {
         db_ = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, kBusyTimeoutMs);
         if (sqlite3_db_readonly(db_->getHandle(), "main") == 1)
             fail(MEDLINT_ESTORE, "store " + path + " is read-only; medlint needs to write to it");
-        db_->exec("PRAGMA journal_mode=WAL");
-        db_->exec("PRAGMA foreign_keys=ON");
-        migrate();
+        retry_while_busy([&] {
+            db_->exec("PRAGMA journal_mode=WAL");
+            db_->exec("PRAGMA foreign_keys=ON");
+            migrate();
+        });
     });
 }
 

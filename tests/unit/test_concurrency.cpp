@@ -166,6 +166,34 @@ TEST_CASE("two engines in one process share a store", "[concurrency][threads]") 
     CHECK(second.ok("<audit-log-verify/>").attr("rows") == "200");
 }
 
+TEST_CASE("engines opening a new store at the same moment all get it", "[concurrency][threads]") {
+    // Switching a new file to WAL and creating its tables race here: no opener may fail.
+    constexpr int kRounds = 20, kOpeners = 6;
+    for (int round = 0; round < kRounds; ++round) {
+        Scratch scratch;
+        std::atomic<int> ready{0}, failures{0};
+        std::string last_error;
+        std::mutex error_mutex;
+        auto open = [&] {
+            ++ready;
+            while (ready < kOpeners) std::this_thread::yield();
+            medlint_engine *engine = nullptr;
+            if (medlint_open(scratch.config.c_str(), &engine) != MEDLINT_OK) {
+                ++failures;
+                std::lock_guard<std::mutex> guard(error_mutex);
+                last_error = medlint_last_error();
+            }
+            medlint_close(engine);
+        };
+        std::vector<std::thread> openers;
+        for (int i = 0; i < kOpeners; ++i) openers.emplace_back(open);
+        for (auto &opener : openers) opener.join();
+        INFO("round " << round << ": " << last_error);
+        REQUIRE(failures == 0);
+        CHECK(store_int(scratch.store, "PRAGMA user_version") > 0);
+    }
+}
+
 TEST_CASE("two processes commit to one store file at once", "[concurrency][processes]") {
     Scratch scratch;
     constexpr long kCount = 150;
