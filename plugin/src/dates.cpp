@@ -71,6 +71,15 @@ int Date::year() const {
     return y;
 }
 
+int Date::full_years_since(Date birth) const {
+    int year, birth_year;
+    unsigned month, day, birth_month, birth_day;
+    civil_from_days(days, year, month, day);
+    civil_from_days(birth.days, birth_year, birth_month, birth_day);
+    bool before_birthday = month < birth_month || (month == birth_month && day < birth_day);
+    return year - birth_year - (before_birthday ? 1 : 0);
+}
+
 std::string Date::str() const {
     int y;
     unsigned m, d;

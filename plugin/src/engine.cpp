@@ -167,7 +167,8 @@ private:
         std::vector<std::string> ids;
         for (const auto &finding : findings) {
             const RuleMeta *meta = knowledge_.rule(finding.rule);
-            Reported out{finding, finding_id(finding, document.encounter.id), meta->severity,
+            Reported out{finding, finding_id(finding, document.encounter.id),
+                         finding.mitigated ? meta->mitigated_severity : meta->severity,
                          finding.certainty.empty() ? meta->certainty : finding.certainty,
                          render(knowledge_, finding, "message", lang_), render(knowledge_, finding, "evidence", lang_),
                          render(knowledge_, finding, "suggestion", lang_), lang_ == "en" ? meta->basis_en : meta->basis_zh,

@@ -142,7 +142,42 @@ Threshold threshold_row(const CsvTable &csv, const CsvTable::Row &row) {
     return threshold;
 }
 
+// The limits limits.csv may set, and the values each may take.
+struct LimitRange {
+    const char *name;
+    int min, max;
+};
+constexpr LimitRange kLimitRanges[] = {
+    {"supply_days_outpatient", 1, 3650},  {"supply_days_emergency", 1, 3650},
+    {"supply_days_discharge", 1, 3650},   {"supply_days_long_term", 1, 3650},
+    {"supply_days_long_term_max", 1, 3650}, {"split_admission_days", 7, 31},
+    {"split_admission_diagnosis_depth", 1, 7}, {"bed_idle_days", 1, 365},
+};
+
+std::pair<std::string, int> limit_row(const CsvTable &csv, const CsvTable::Row &row) {
+    std::string name = nonempty(csv, row, "limit");
+    for (const auto &range : kLimitRanges) {
+        if (name != range.name) continue;
+        int value = whole(csv, row, "value", range.max);
+        if (value < range.min)
+            csv.row_error(row, "value", std::to_string(value) + " is below " + std::to_string(range.min));
+        return {name, value};
+    }
+    std::string known;
+    for (const auto &range : kLimitRanges) known += (known.empty() ? "" : ", ") + std::string(range.name);
+    csv.row_error(row, "limit", "\"" + name + "\" is not one of " + known);
+}
+
 }  // namespace
+
+std::string normalised_code(std::string_view code) {
+    std::string out;
+    for (char c : code) {
+        if (c == '.' || c == ' ') continue;
+        out += (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+    }
+    return out;
+}
 
 PackFiles read_pack_directory(const std::string &directory) {
     DIR *dir = opendir(directory.c_str());
@@ -168,7 +203,8 @@ void Knowledge::add_pack(const PackFiles &files, const std::string &origin) {
     Knowledge next = *this;  // all or nothing: build beside, then swap
     next.packs_.push_back(read_pack_xml(files, origin));
 
-    std::optional<CsvTable> rules_csv, messages_csv, points_csv, catalog_csv, retest_csv, reasons_csv;
+    std::optional<CsvTable> rules_csv, messages_csv, points_csv, catalog_csv, retest_csv, reasons_csv, limits_csv,
+        code_sets_csv;
     if (auto csv = table(files, "catalog.csv", catalog_csv, origin)) {
         csv->require_columns({"code"});
         for (const auto &row : csv->rows()) {
@@ -185,6 +221,21 @@ void Knowledge::add_pack(const PackFiles &files, const std::string &origin) {
         next.retest_groups_.clear();
         for (const auto &[code, entry] : next.retest_) next.retest_groups_[entry.group].push_back(code);
     }
+    if (auto csv = table(files, "limits.csv", limits_csv, origin)) {
+        csv->require_columns({"limit", "value"});
+        for (const auto &row : csv->rows()) {
+            auto [name, value] = limit_row(*csv, row);
+            next.limits_[name] = value;
+        }
+    }
+    if (auto csv = table(files, "code_sets.csv", code_sets_csv, origin)) {
+        csv->require_columns({"set", "code"});
+        for (const auto &row : csv->rows()) {
+            auto &codes = next.code_sets_[checked(*csv, row, "set", {"long_term_drug", "planned_cycle", "stay_charge"})];
+            std::string code = normalised_code(nonempty(*csv, row, "code"));
+            if (std::find(codes.begin(), codes.end(), code) == codes.end()) codes.push_back(code);
+        }
+    }
     if (auto csv = table(files, "override_reasons.csv", reasons_csv, origin)) {
         csv->require_columns({"code", "zh", "en"});
         for (const auto &row : csv->rows())
@@ -192,11 +243,14 @@ void Knowledge::add_pack(const PackFiles &files, const std::string &origin) {
     }
     if (auto csv = table(files, "rules.csv", rules_csv, origin)) {
         csv->require_columns({"rule", "severity", "certainty"});
-        for (const auto &row : csv->rows())
-            next.rules_[nonempty(*csv, row, "rule")] =
-                RuleMeta{checked(*csv, row, "severity", {"info", "warning", "block"}),
-                         checked(*csv, row, "certainty", {"definite", "suspected"}), csv->cell(row, "basis_zh"),
-                         csv->cell(row, "basis_en")};
+        for (const auto &row : csv->rows()) {
+            RuleMeta meta{checked(*csv, row, "severity", {"info", "warning", "block"}),
+                          checked(*csv, row, "mitigated_severity", {"", "info", "warning", "block"}),
+                          checked(*csv, row, "certainty", {"definite", "suspected"}), csv->cell(row, "basis_zh"),
+                          csv->cell(row, "basis_en")};
+            if (meta.mitigated_severity.empty()) meta.mitigated_severity = "info";
+            next.rules_[nonempty(*csv, row, "rule")] = std::move(meta);
+        }
     }
     if (auto csv = table(files, "messages.csv", messages_csv, origin)) {
         csv->require_columns({"key", "zh", "en"});
@@ -275,10 +329,26 @@ const std::vector<std::string> &Knowledge::retest_group(std::string_view group) 
     return found == retest_groups_.end() ? none : found->second;
 }
 
+std::optional<int> Knowledge::limit(std::string_view name) const {
+    auto found = limits_.find(name);
+    if (found == limits_.end()) return std::nullopt;
+    return found->second;
+}
+
+bool Knowledge::in_code_set(std::string_view set, std::string_view code) const {
+    auto found = code_sets_.find(set);
+    if (found == code_sets_.end()) return false;
+    std::string normalised = normalised_code(code);
+    for (const auto &start : found->second)
+        if (normalised.compare(0, start.size(), start) == 0) return true;
+    return false;
+}
+
 bool Knowledge::is_override_reason(std::string_view code) const { return override_reasons_.count(code) > 0; }
 
 std::map<std::string, size_t> Knowledge::table_sizes() const {
-    size_t thresholds = 0, settings = 0;
+    size_t thresholds = 0, settings = 0, codes = 0;
+    for (const auto &[set, list] : code_sets_) codes += list.size();
     for (const auto &[name, profile] : profiles_) {
         thresholds += profile.thresholds.size();
         settings += profile.settings.size();
@@ -287,7 +357,8 @@ std::map<std::string, size_t> Knowledge::table_sizes() const {
             {"rules.csv", rules_.size()},       {"messages.csv", texts_.size()},
             {"points.csv", points_.size()},     {"thresholds.csv", thresholds},
             {"profiles.csv", settings},         {"calendar.csv", calendar_.size()},
-            {"override_reasons.csv", override_reasons_.size()}};
+            {"override_reasons.csv", override_reasons_.size()},
+            {"limits.csv", limits_.size()},     {"code_sets.csv", codes}};
 }
 
 std::optional<PointValue> Knowledge::points(std::string_view profile, std::string_view rule_id) const {

@@ -25,6 +25,8 @@ struct PackInfo {
 
 struct RuleMeta {
     std::string severity;   // info, warning, block
+    // For a finding the record partly answers (a signed consent for a restricted item).
+    std::string mitigated_severity;
     std::string certainty;  // definite, suspected
     std::string basis_zh, basis_en;
 };
@@ -68,6 +70,10 @@ struct PointValue {
     std::string clause;
 };
 
+// A code as code sets and indications compare it: upper case, without dots
+// and spaces, so an ICD-10 "e11.9" and "E119" are one code.
+std::string normalised_code(std::string_view code);
+
 class Knowledge {
 public:
     // Adds a pack on top of those loaded.  All or nothing: a pack with a bad
@@ -84,6 +90,11 @@ public:
     const CatalogEntry *catalog(std::string_view code) const;
     bool has_catalog() const { return !catalog_.empty(); }
     const RetestEntry *retest(std::string_view code) const;
+    // A limit of limits.csv (e.g. "bed_idle_days"); nullopt when no pack sets it.
+    std::optional<int> limit(std::string_view name) const;
+    // Whether a code of code_sets.csv's `set` is `code` or begins it, compared
+    // as normalised_code() does (so "Z51.1" covers the diagnosis "Z51.101").
+    bool in_code_set(std::string_view set, std::string_view code) const;
     // Every code of a retest group, the group's own code included.
     const std::vector<std::string> &retest_group(std::string_view group) const;
     // Whether `code` names an override reason of override_reasons.csv.
@@ -114,6 +125,8 @@ private:
     std::map<std::string, RetestEntry, std::less<>> retest_;
     std::map<std::string, std::vector<std::string>, std::less<>> retest_groups_;
     std::map<std::string, Texts, std::less<>> override_reasons_;
+    std::map<std::string, int, std::less<>> limits_;
+    std::map<std::string, std::vector<std::string>, std::less<>> code_sets_;  // set -> normalised codes
     std::map<std::string, PointValue, std::less<>> points_;  // key: profile + '\n' + rule
     std::map<std::string, Profile, std::less<>> profiles_;
     std::map<int, bool> calendar_;  // day number -> is a working day

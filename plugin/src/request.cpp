@@ -23,6 +23,12 @@ const Item *Document::find_item(std::string_view id) const {
     return nullptr;
 }
 
+const Diagnosis *Encounter::primary_diagnosis() const {
+    for (const auto &diagnosis : diagnoses)
+        if (diagnosis.primary) return &diagnosis;
+    return diagnoses.empty() ? nullptr : &diagnoses.front();
+}
+
 namespace {
 
 // GB/T 2261.1 codes are accepted besides M, F and U.

@@ -51,6 +51,8 @@ struct Encounter {
     int line = 0;
 
     bool is_inpatient() const { return type == "inpatient"; }
+    // The diagnosis marked primary, else the first; nullptr without any.
+    const Diagnosis *primary_diagnosis() const;
     bool exempt_as_emergency() const { return rescue || type == "emergency"; }
 };
 

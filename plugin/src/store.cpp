@@ -246,7 +246,7 @@ std::vector<SeenIdentity> Store::identities(const std::string &patient_key, cons
 std::vector<Stay> Store::inpatient_stays(const std::string &patient_key, const std::string &except_encounter) {
     return locked("reading inpatient stays", [&] {
         auto &query = statement(
-            "SELECT encounter_id, institution, admitted, discharged FROM encounters "
+            "SELECT encounter_id, institution, admitted, discharged, primary_diagnosis FROM encounters "
             "WHERE patient_key = ? AND type = 'inpatient' AND encounter_id <> ? AND admitted IS NOT NULL "
             "ORDER BY admitted");
         query.bind(1, patient_key);
@@ -254,7 +254,22 @@ std::vector<Stay> Store::inpatient_stays(const std::string &patient_key, const s
         std::vector<Stay> out;
         while (query.executeStep())
             out.push_back({query.getColumn(0).getString(), query.getColumn(1).getString(),
-                           *column_date(query.getColumn(2)), column_date(query.getColumn(3))});
+                           *column_date(query.getColumn(2)), column_date(query.getColumn(3)),
+                           query.getColumn(4).getString()});
+        return out;
+    });
+}
+
+std::vector<PastItem> Store::encounter_items(const std::string &encounter) {
+    return locked("reading an encounter's items", [&] {
+        auto &query = statement(
+            "SELECT item_id, kind, code, name, date, days FROM items WHERE encounter_id = ? ORDER BY date, item_id");
+        query.bind(1, encounter);
+        std::vector<PastItem> out;
+        while (query.executeStep())
+            out.push_back({encounter, query.getColumn(0).getString(), query.getColumn(1).getString(),
+                           query.getColumn(2).getString(), query.getColumn(3).getString(),
+                           *column_date(query.getColumn(4)), query.getColumn(5).getInt()});
         return out;
     });
 }
@@ -334,9 +349,7 @@ void Store::commit(const Document &document, const std::string &patient_key, con
     write("committing an encounter", Durability::survives_power_loss, audit, [&] {
         const Encounter &encounter = document.encounter;
         std::string now = now_utc();
-        std::string primary;
-        for (const auto &diagnosis : encounter.diagnoses)
-            if (diagnosis.primary && primary.empty()) primary = diagnosis.code;
+        const Diagnosis *primary = encounter.primary_diagnosis();
         auto &upsert = statement("INSERT OR REPLACE INTO encounters VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         upsert.bind(1, encounter.id);
         upsert.bind(2, document.institution.code);
@@ -347,7 +360,7 @@ void Store::commit(const Document &document, const std::string &patient_key, con
         upsert.bind(7, encounter.rescue ? 1 : 0);
         upsert.bind(8, document.physician ? document.physician->code : "");
         upsert.bind(9, document.physician ? document.physician->dept : "");
-        upsert.bind(10, primary);
+        upsert.bind(10, primary ? primary->code : "");
         upsert.bind(11, now);
         upsert.exec();
 

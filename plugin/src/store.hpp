@@ -52,6 +52,7 @@ public:
 
     std::vector<SeenIdentity> identities(const std::string &patient_key, const std::string &except_encounter) override;
     std::vector<Stay> inpatient_stays(const std::string &patient_key, const std::string &except_encounter) override;
+    std::vector<PastItem> encounter_items(const std::string &encounter) override;
     std::vector<PastItem> items(const std::string &patient_key, const std::string &code, bool prefix, Date from,
                                 Date to, std::optional<Date> lasting_on) override;
     // The latest feedback on each of these finding ids that has any.

@@ -213,6 +213,7 @@ struct Doc {
     std::string type = "outpatient";
     std::string admitted = "2026-11-23";
     std::string discharged;
+    std::vector<std::string> diagnoses{"<diagnosis code=\"E11.900\" name=\"2型糖尿病\" primary=\"true\"/>"};
     std::vector<std::string> items{
         "<item id=\"1\" kind=\"drug\" code=\"XA10BAA002A001010101445\" name=\"二甲双胍片\" quantity=\"2\" "
         "unit=\"盒\" price=\"12.50\" days=\"7\" date=\"2026-11-23\"/>"};
@@ -238,7 +239,8 @@ struct Doc {
         out += "  <encounter id=\"" + encounter + "\" type=\"" + type + "\"";
         if (!admitted.empty()) out += " admitted=\"" + admitted + "\"";
         out += " discharged=\"" + discharged + "\" rescue=\"false\">\n";
-        out += "    <diagnosis code=\"E11.900\" name=\"2型糖尿病\" primary=\"true\"/>\n  </encounter>\n";
+        for (const auto &diagnosis : diagnoses) out += "    " + diagnosis + "\n";
+        out += "  </encounter>\n";
         for (const auto &item : items) out += "  " + item + "\n";
         out += extra;
         out += "</" + op + ">\n";

@@ -762,6 +762,7 @@ TEST_CASE("PHYSICIAN-SUSPENDED blocks a suspended physician's items outside emer
         Doc doc;
         doc.type = "emergency";
         doc.encounter = "JZ20261123001";
+        doc.items = {R"(<item id="1" kind="drug" code="XA10BAA002A001010101445" name="二甲双胍片" days="3" date="2026-11-23"/>)"};
         Reply reply = qiannan.check(doc);
         CHECK_FALSE(reply.fired("PHYSICIAN-SUSPENDED"));
         CHECK(reply.attr("status") == "pass");

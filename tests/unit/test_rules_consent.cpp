@@ -34,8 +34,10 @@ const std::string kDressing =  // in no catalog
 const std::string kNoName =  // in no catalog, and without a name
     R"(<item id="7" kind="service" code="009999000010000" price="30.00" date="2026-11-23"/>)";
 
+// With a hypertension diagnosis, the indication 沙库巴曲缬沙坦钠片 is paid for (LIMIT-INDICATION).
 Doc with_items(std::vector<std::string> items, std::string consents = "") {
     Doc doc;
+    doc.diagnoses.push_back(R"(<diagnosis code="I10.x00" name="原发性高血压"/>)");
     doc.items = std::move(items);
     doc.extra = std::move(consents);
     return doc;

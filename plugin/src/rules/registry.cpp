@@ -10,6 +10,13 @@ std::unique_ptr<Rule> make_id_mismatch();
 std::unique_ptr<Rule> make_id_concurrent();
 std::unique_ptr<Rule> make_physician_code();
 std::unique_ptr<Rule> make_physician_suspended();
+std::unique_ptr<Rule> make_limit_gender();
+std::unique_ptr<Rule> make_limit_age();
+std::unique_ptr<Rule> make_limit_indication();
+std::unique_ptr<Rule> make_limit_days();
+std::unique_ptr<Rule> make_date_outside_stay();
+std::unique_ptr<Rule> make_split_admission();
+std::unique_ptr<Rule> make_bed_idle();
 
 const std::vector<std::unique_ptr<Rule>> &registered_rules() {
     static const std::vector<std::unique_ptr<Rule>> rules = [] {
@@ -22,6 +29,13 @@ const std::vector<std::unique_ptr<Rule>> &registered_rules() {
         list.push_back(make_id_concurrent());
         list.push_back(make_physician_code());
         list.push_back(make_physician_suspended());
+        list.push_back(make_limit_gender());
+        list.push_back(make_limit_age());
+        list.push_back(make_limit_indication());
+        list.push_back(make_limit_days());
+        list.push_back(make_date_outside_stay());
+        list.push_back(make_split_admission());
+        list.push_back(make_bed_idle());
         return list;
     }();
     return rules;

@@ -25,6 +25,8 @@ struct Finding {
     std::vector<std::pair<std::string, std::string>> params;  // {name} in the texts
     // What else tells two findings of one rule and variant apart (e.g. the other stay); part of the id.
     std::string subject = "";
+    // The record partly answers it (e.g. a signed consent): reported at the rule's mitigated severity.
+    bool mitigated = false;
 };
 
 struct SeenIdentity {
@@ -36,6 +38,7 @@ struct Stay {
     std::string encounter, institution;
     Date admitted;
     std::optional<Date> discharged;
+    std::string primary_diagnosis;
 };
 
 // An item of the patient's: committed earlier, or on an earlier line of this document.
@@ -59,6 +62,8 @@ public:
     virtual std::vector<SeenIdentity> identities(const std::string &patient_key,
                                                  const std::string &except_encounter) = 0;
     virtual std::vector<Stay> inpatient_stays(const std::string &patient_key, const std::string &except_encounter) = 0;
+    // The items committed earlier under this encounter id (a stay committed day by day).
+    virtual std::vector<PastItem> encounter_items(const std::string &encounter) = 0;
 };
 
 struct Standing {
@@ -92,6 +97,21 @@ std::vector<PastItem> related_items(const RuleContext &context, const Item &item
 
 // The item's name, else its code: how texts name an item.
 std::string item_label(const Item &item);
+
+enum class ConsentState { none, unsigned_only, is_signed };
+// Whether a <consent> of the document covers the item, and whether one covering it is signed.
+ConsentState consent_for(const Document &document, const Item &item);
+
+// The catalog row of an item the insurance pays for (class A or B, or no
+// class given): nullptr for class C and non-catalog items, which the patient
+// pays anyway and so have no payment restriction to break.
+const CatalogEntry *paid_catalog_entry(const Knowledge &knowledge, const Item &item);
+
+// A finding of an item billed outside its catalog restriction.  The patient
+// then pays for it, so it needs a signed consent; with one the finding stays,
+// mitigated, in the variant "<variant>-consented".
+Finding restriction_finding(const Document &document, const Item &item, const std::string &rule,
+                            const std::string &variant, std::vector<std::pair<std::string, std::string>> params);
 
 class Rule {
 public:

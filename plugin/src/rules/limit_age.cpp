@@ -1,0 +1,48 @@
+// LIMIT-AGE: an item billed for a patient whose age in full years on the
+// item's date is outside the catalog's `min_age`..`max_age`.
+#include "../resident_id.hpp"
+#include "rule.hpp"
+
+namespace medlint {
+namespace {
+
+// The recorded birth date, else the one a valid resident-id number carries.
+std::optional<Date> birth_date(const RuleContext &context) {
+    const Patient &patient = context.document.patient;
+    if (patient.birth_date) return patient.birth_date;
+    if (patient.id_type != "resident-id") return std::nullopt;
+    ResidentIdFacts facts = inspect_resident_id(patient.id, context.today);
+    if (facts.problem != ResidentIdFacts::Problem::none) return std::nullopt;
+    return facts.birth_date;
+}
+
+class LimitAge : public Rule {
+public:
+    std::string_view id() const override { return "LIMIT-AGE"; }
+
+    void check(const RuleContext &context, std::vector<Finding> &findings) const override {
+        std::optional<Date> born = birth_date(context);
+        if (!born) return;
+        for (const auto &item : context.document.items) {
+            const CatalogEntry *entry = paid_catalog_entry(context.knowledge, item);
+            if (!entry || (!entry->min_age && !entry->max_age)) continue;
+            int age = item.date.full_years_since(*born);
+            const char *variant = entry->min_age && age < *entry->min_age   ? "below-min"
+                                  : entry->max_age && age > *entry->max_age ? "above-max"
+                                                                            : nullptr;
+            if (!variant) continue;
+            findings.push_back(restriction_finding(
+                context.document, item, "LIMIT-AGE", variant,
+                {{"age", std::to_string(age)},
+                 {"min-age", entry->min_age ? std::to_string(*entry->min_age) : ""},
+                 {"max-age", entry->max_age ? std::to_string(*entry->max_age) : ""},
+                 {"date", item.date.str()}, {"birth-date", born->str()}}));
+        }
+    }
+};
+
+}  // namespace
+
+std::unique_ptr<Rule> make_limit_age() { return std::make_unique<LimitAge>(); }
+
+}  // namespace medlint

@@ -1,0 +1,29 @@
+// LIMIT-GENDER: an item the insurance pays for one gender only (catalog
+// column `gender`), billed for a patient of the other.
+#include "rule.hpp"
+
+namespace medlint {
+namespace {
+
+class LimitGender : public Rule {
+public:
+    std::string_view id() const override { return "LIMIT-GENDER"; }
+
+    void check(const RuleContext &context, std::vector<Finding> &findings) const override {
+        const std::string &gender = context.document.patient.gender;
+        if (gender != "M" && gender != "F") return;  // unknown or unstated: nothing to compare
+        for (const auto &item : context.document.items) {
+            const CatalogEntry *entry = paid_catalog_entry(context.knowledge, item);
+            if (!entry || entry->gender.empty() || entry->gender == gender) continue;
+            findings.push_back(restriction_finding(context.document, item, "LIMIT-GENDER",
+                                                   entry->gender == "M" ? "male-only" : "female-only",
+                                                   {{"code", item.code}}));
+        }
+    }
+};
+
+}  // namespace
+
+std::unique_ptr<Rule> make_limit_gender() { return std::make_unique<LimitGender>(); }
+
+}  // namespace medlint

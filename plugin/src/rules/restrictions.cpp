@@ -1,0 +1,34 @@
+// What the consent and catalog-restriction rules share.
+#include <algorithm>
+
+#include "rule.hpp"
+
+namespace medlint {
+
+ConsentState consent_for(const Document &document, const Item &item) {
+    ConsentState state = ConsentState::none;
+    for (const auto &consent : document.consents) {
+        if (std::find(consent.items.begin(), consent.items.end(), item.id) == consent.items.end()) continue;
+        // A consent without signer or signing time is a form not yet signed.
+        if (!consent.signer.empty() && !consent.signed_time.empty()) return ConsentState::is_signed;
+        state = ConsentState::unsigned_only;
+    }
+    return state;
+}
+
+const CatalogEntry *paid_catalog_entry(const Knowledge &knowledge, const Item &item) {
+    const CatalogEntry *entry = knowledge.catalog(item.code);
+    return entry && entry->item_class != "C" ? entry : nullptr;
+}
+
+Finding restriction_finding(const Document &document, const Item &item, const std::string &rule,
+                            const std::string &variant, std::vector<std::pair<std::string, std::string>> params) {
+    bool consented = consent_for(document, item) == ConsentState::is_signed;
+    params.insert(params.begin(), {"item", item_label(item)});
+    Finding finding{rule, consented ? variant + "-consented" : variant, {item.id}, "",
+                    consented ? "keep-self-paid" : "obtain-consent", std::move(params)};
+    finding.mitigated = consented;
+    return finding;
+}
+
+}  // namespace medlint
