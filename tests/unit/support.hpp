@@ -90,6 +90,23 @@ struct Scratch {
     }
 };
 
+// A rule pack folder `name` beside the configuration, with these files
+// (written over what it held).
+inline std::string write_pack(const Scratch &scratch, const std::string &name,
+                              std::initializer_list<std::pair<const char *, std::string>> files) {
+    std::string path = scratch.dir.file(name);
+    std::filesystem::create_directories(path);
+    for (const auto &[file, content] : files) write_file(path + "/" + file, content);
+    return path;
+}
+
+// The configuration with these packs, by path relative to it, in this order.
+inline void use_packs(const Scratch &scratch, std::initializer_list<std::string> packs) {
+    std::string rules;
+    for (const auto &pack : packs) rules += "  <rules path=\"" + pack + "\"/>\n";
+    write_file(scratch.config, config_xml(scratch.store, "national-2024", rules));
+}
+
 // A response as the C ABI gave it, and as pugixml reads it (UTF-8 responses).
 struct Reply {
     int code = MEDLINT_EINTERNAL;

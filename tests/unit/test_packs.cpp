@@ -5,7 +5,6 @@
 // columns reordered among others, works; <pack-validate/> says what a pack
 // holds or what is wrong with it.  (test_config.cpp covers opening with a bad
 // pack and a later pack's rules.csv row.)
-#include <sys/stat.h>
 
 #include <map>
 
@@ -16,7 +15,9 @@ using test::Doc;
 using test::Engine;
 using test::Reply;
 using test::Scratch;
+using test::use_packs;
 using test::write_file;
+using test::write_pack;
 
 #ifndef MEDLINT_DEFAULT_PACK
 #error "MEDLINT_DEFAULT_PACK must name rules/default (set by tests/unit/CMakeLists.txt)"
@@ -25,23 +26,6 @@ using test::write_file;
 namespace {
 
 std::string attr(pugi::xml_node node, const char *name) { return node.attribute(name).value(); }
-
-// A rule pack folder `name` beside the configuration, with these files
-// (written over what it held).
-std::string write_pack(const Scratch &scratch, const std::string &name,
-                       std::initializer_list<std::pair<const char *, std::string>> files) {
-    std::string path = scratch.dir.file(name);
-    if (!std::filesystem::exists(path)) REQUIRE(mkdir(path.c_str(), 0700) == 0);
-    for (const auto &[file, content] : files) write_file(path + "/" + file, content);
-    return path;
-}
-
-// The configuration with these packs, by path relative to it, in this order.
-void use_packs(const Scratch &scratch, std::initializer_list<std::string> packs) {
-    std::string rules;
-    for (const auto &pack : packs) rules += "  <rules path=\"" + pack + "\"/>\n";
-    write_file(scratch.config, test::config_xml(scratch.store, "national-2024", rules));
-}
 
 Reply check(const Engine &engine, const std::string &request) {
     Reply reply = engine.ok(request);
