@@ -1,12 +1,13 @@
-// medlint_bench: how long a <check> of a 20-item outpatient prescription takes
-// through the public C ABI, next to a pugixml-only parse of the same bytes.
+// medlint_bench: how long a <check> of a 20-item outpatient prescription (or,
+// with --inpatient, the pre-audit of a 30-day, 600-item inpatient record)
+// takes through the public C ABI, next to a pugixml-only parse of the same bytes.
 //
 // It is a host like any other: it includes only <medlint/medlint.h>, opens an
 // engine on a fresh store in a temporary folder, and times medlint_call()
 // one call at a time on one thread.  See README.md beside this file.
 //
 //   medlint_bench [N] [--warmup W] [--history H] [--history-items K] [--dir PARENT] [--store FILE]
-//                 [--expect STATUS] [--keep]
+//                 [--expect STATUS] [--inpatient] [--keep]
 //
 // Exit status: 0 when every call returned MEDLINT_OK and every check result
 // had the expected status, 1 when one did not, 2 on a usage or setup error.
@@ -51,6 +52,7 @@ struct Options {
     std::string parent;  // where the temporary folder goes; "" = $TMPDIR or /tmp
     std::string store;   // a store file to use and keep; "" = a fresh one in the temporary folder
     std::string expect = "pass";
+    bool inpatient = false;
     bool keep = false;
 };
 
@@ -66,6 +68,7 @@ void usage(std::FILE *out) {
         "  --store FILE       use this store file and keep it: fill it once with --history,\n"
         "                     then time checks against it in later runs\n"
         "  --expect STATUS    the check-result status every call must give (default pass)\n"
+        "  --inpatient        time the preaudit of a 30-day inpatient record of 600 items instead\n"
         "  --keep             keep the temporary folder (config and store) afterwards\n",
         out);
 }
@@ -86,6 +89,8 @@ bool parse_options(int argc, char **argv, Options &options) {
         if (arg == "-h" || arg == "--help") {
             usage(stdout);
             std::exit(0);
+        } else if (arg == "--inpatient") {
+            options.inpatient = true;
         } else if (arg == "--keep") {
             options.keep = true;
         } else if (arg == "--iterations" || arg == "-n") {
@@ -199,6 +204,45 @@ std::string check_request() {
     return xml;
 }
 
+// A 30-day stay of the same patient, pre-audited whole: 20 lines a day, 600
+// in all.  Admission tests and an ECG on the first day; then every day a bed,
+// nursing, infusions and the ten drugs as one-day inpatient orders (so no
+// supply overlaps the next day's).  Every rule runs, none fires.
+std::string inpatient_request() {
+    std::string xml =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        "<check mode=\"preaudit\" time=\"2026-10-31T09:30:00+08:00\" lang=\"zh\">\n"
+        "  <institution code=\"H52270100001\" level=\"3\"/>\n"
+        "  <physician code=\"D522701000123\" name=\"王敏\" dept=\"内科\"/>\n"
+        "  <patient id-type=\"resident-id\" id=\"522701198001010011\" name=\"李四\"\n"
+        "           gender=\"M\" birth-date=\"1980-01-01\" insurance-no=\"52000000000000000001\"/>\n"
+        "  <encounter id=\"ZY20261001001\" type=\"inpatient\" admitted=\"2026-10-01\"\n"
+        "             discharged=\"2026-10-31\" rescue=\"false\">\n"
+        "    <diagnosis code=\"E11.900\" name=\"2型糖尿病\" primary=\"true\"/>\n"
+        "    <diagnosis code=\"I10.x00\" name=\"原发性高血压\" primary=\"false\"/>\n"
+        "    <diagnosis code=\"I50.900\" name=\"心力衰竭\" primary=\"false\"/>\n"
+        "  </encounter>\n";
+    const CatalogLine bed{"service", "001103000010000", "普通病房床位费", "1", "日", "40", nullptr};
+    const CatalogLine nursing{"service", "001104000010000", "一级护理", "1", "日", "28", nullptr};
+    const CatalogLine infusion{"treatment", "001204000010000", "静脉输液", "1", "组", "15", nullptr};
+    const size_t drugs = 10, tests = 8;  // kVisit: ten drugs, then eight lab tests
+    int id = 1;
+    for (int day = 0; day < 30; ++day) {
+        std::string date = "2026-10-" + std::string(day < 9 ? "0" : "") + std::to_string(day + 1);
+        append_item(xml, id++, bed, date, "D522701000123");
+        append_item(xml, id++, nursing, date, "D522701000123");
+        for (size_t i = 0; i < tests; ++i)
+            append_item(xml, id++, day == 0 ? kVisit[drugs + i] : infusion, date, "D522701000123");
+        for (size_t i = 0; i < drugs; ++i) {
+            CatalogLine order = kVisit[i];
+            order.days = "1";
+            append_item(xml, id++, order, date, "D522701000123");
+        }
+    }
+    xml += "</check>\n";
+    return xml;
+}
+
 // History encounter k: a distinct patient (valid resident id, never the
 // benchmark's patient) with `items` catalogue items within the year before the
 // benchmark's visit, so that they share codes and dates with it.  Every
@@ -231,6 +275,12 @@ std::string history_request(long k, long items) {
         append_item(xml, static_cast<int>(i + 1), kVisit[(k * 7 + i * 3) % size], date, physician);
     xml += "</commit>\n";
     return xml;
+}
+
+size_t count_items(const std::string &request) {
+    size_t count = 0;
+    for (size_t at = request.find("<item "); at != std::string::npos; at = request.find("<item ", at + 1)) ++count;
+    return count;
 }
 
 // ---------------------------------------------------------------- checking responses
@@ -374,7 +424,7 @@ int run(const Options &options) {
         return 2;
     }
 
-    const std::string request = check_request();
+    const std::string request = options.inpatient ? inpatient_request() : check_request();
     long failures = 0;
     auto report_failure = [&](const char *what, long index, int code, const char *response) {
         if (++failures <= 3)
@@ -387,8 +437,9 @@ int run(const Options &options) {
     std::printf("machine: %u hardware threads, %u available to this process; %s\n",
                 std::thread::hardware_concurrency(), available_cores(), cpu_model().c_str());
     std::printf("store:   %s (%s)\n", db.c_str(), filesystem_type(folder.path).c_str());
-    std::printf("request: <check mode=\"prescribing\">, %zu items, %zu bytes; expected status \"%s\"\n",
-                sizeof kVisit / sizeof kVisit[0], request.size(), options.expect.c_str());
+    std::printf("request: <check mode=\"%s\">, %zu items, %zu bytes; expected status \"%s\"\n",
+                options.inpatient ? "preaudit" : "prescribing", count_items(request), request.size(),
+                options.expect.c_str());
 
     // 1. History: distinct patients committed first, so the store is not empty.
     if (options.history > 0) {
