@@ -20,17 +20,17 @@ public:
 
     void check(const RuleContext &context, std::vector<Finding> &findings) const override {
         for (const auto &item : context.document.items) {
-            if (item.kind != "drug" || item.days == 0 || !paid_catalog_entry(context.knowledge, item)) continue;
-            if (auto finding = check_item(context, item)) findings.push_back(std::move(*finding));
+            const CatalogEntry *entry = paid_catalog_entry(context.knowledge, item);
+            if (item.kind != "drug" || item.days == 0 || !entry) continue;
+            if (auto finding = check_item(context, item, *entry)) findings.push_back(std::move(*finding));
         }
     }
 
 private:
-    static std::optional<Finding> check_item(const RuleContext &context, const Item &item) {
+    static std::optional<Finding> check_item(const RuleContext &context, const Item &item, const CatalogEntry &entry) {
         const Knowledge &knowledge = context.knowledge;
         const Encounter &encounter = context.document.encounter;
-        if (const CatalogEntry *entry = paid_catalog_entry(knowledge, item); entry->max_days)
-            return beyond(item, {"catalog", entry->max_days});
+        if (entry.max_days) return beyond(item, {"catalog", entry.max_days});
         if (encounter.type == "emergency") return beyond(item, {"emergency", knowledge.limit("supply_days_emergency")});
         // Inpatient orders run day by day; only what the patient takes home has a limit.
         if (encounter.is_inpatient() && !item.discharge_medication) return std::nullopt;
