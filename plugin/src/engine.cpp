@@ -173,7 +173,9 @@ private:
                          render(knowledge_, finding, "message", lang_), render(knowledge_, finding, "evidence", lang_),
                          render(knowledge_, finding, "suggestion", lang_), lang_ == "en" ? meta->basis_en : meta->basis_zh,
                          0, std::nullopt};
-            if (auto points = knowledge_.points(config_.profile, finding.rule)) out.points = points->points;
+            // A finding the record answers (a consent for a self-paid item) puts no points at risk.
+            auto points = knowledge_.points(config_.profile, finding.rule);
+            if (points && !finding.mitigated) out.points = points->points;
             ids.push_back(out.id);
             reported.push_back(std::move(out));
         }

@@ -125,8 +125,8 @@ TEST_CASE("SPLIT-ADMISSION: a readmission soon after a discharge with the same p
         CHECK(attr(finding, "items") == "");
         CHECK(attr(finding, "points") == "3");
         CHECK(reply.message("SPLIT-ADMISSION") ==
-              "The patient left this hospital on 2026-10-10 (ZY20261001001) and is readmitted 15 days later with the "
-              "same primary diagnosis E11.100: a split stay is suspected");
+              "The patient left this hospital on 2026-10-10 (ZY20261001001, E11.900) and is readmitted 15 days later "
+              "with a primary diagnosis of the same category, E11.100: a split stay is suspected");
         CHECK(contains(finding.child_value("evidence"), "primary diagnosis E11.900, ended 2026-10-10"));
         CHECK_FALSE(check(engine, readmission("2026-10-26")).fired("SPLIT-ADMISSION"));
     }
@@ -145,7 +145,7 @@ TEST_CASE("SPLIT-ADMISSION: a readmission soon after a discharge with the same p
     }
     SECTION("of several earlier stays, the latest discharge is named") {
         engine.ok(stay("ZY20261012001", "2026-10-12", "2026-10-18").commit().str());
-        CHECK(contains(check(engine, readmission("2026-10-20")).message("SPLIT-ADMISSION"), "on 2026-10-18 (ZY20261012001)"));
+        CHECK(contains(check(engine, readmission("2026-10-20")).message("SPLIT-ADMISSION"), "on 2026-10-18 (ZY20261012001,"));
     }
     SECTION("exempt: another institution's stay (a transfer), and planned cycles") {
         Doc elsewhere = readmission("2026-10-20");
@@ -156,12 +156,15 @@ TEST_CASE("SPLIT-ADMISSION: a readmission soon after a discharge with the same p
         CHECK_FALSE(check(engine, readmission("2026-11-19", "Z51.100")).fired("SPLIT-ADMISSION"));
         engine.ok(stay("ZY20261106001", "2026-11-06", "2026-11-07", "Z49.101").commit().str());
         CHECK_FALSE(check(engine, readmission("2026-11-08", "Z49.101")).fired("SPLIT-ADMISSION"));
+        // After a chemotherapy cycle, other planned care of the same category (Z51.8) is exempt too.
+        engine.ok(stay("ZY20261110001", "2026-11-10", "2026-11-12", "Z51.100").commit().str());
+        CHECK_FALSE(check(engine, readmission("2026-11-20", "Z51.800")).fired("SPLIT-ADMISSION"));
     }
     SECTION("exempt: an earlier stay not yet discharged (that is ID-CONCURRENT's), and the stay itself") {
         engine.ok(stay("ZY20261015001", "2026-10-15", "").commit().str());
         Reply reply = check(engine, readmission("2026-10-16"));
         CHECK(reply.count("SPLIT-ADMISSION") == 1);
-        CHECK(contains(reply.message("SPLIT-ADMISSION"), "(ZY20261001001)"));
+        CHECK(contains(reply.message("SPLIT-ADMISSION"), "(ZY20261001001,"));
         Doc again = stay("ZY20261001001", "2026-10-01", "2026-10-10");
         CHECK_FALSE(check(engine, again).fired("SPLIT-ADMISSION"));
     }

@@ -101,9 +101,16 @@ TEST_CASE("LIMIT-GENDER: an item paid for one gender only, billed for the other"
         doc.gender = "F";
         CHECK_FALSE(check(engine, doc).fired("LIMIT-GENDER"));
     }
+    SECTION("a record of unknown gender takes it from the resident id") {
+        Doc unknown = with_items({item("1", "drug", kProgesterone, "黄体酮注射液(Ⅱ)", "2026-11-23", 3)});
+        unknown.gender = "U";
+        CHECK(check(engine, unknown).fired("LIMIT-GENDER"));  // 522701198001010011: a man
+    }
     SECTION("exempt: a patient of unknown gender, and an item without a gender restriction") {
         Doc unknown = with_items({item("1", "drug", kProgesterone, "黄体酮注射液(Ⅱ)", "2026-11-23", 3)});
         unknown.gender = "U";
+        unknown.id_type = "passport";
+        unknown.id = "E12345678";
         CHECK_FALSE(check(engine, unknown).fired("LIMIT-GENDER"));
         CHECK_FALSE(check(engine, with_items({item("1", "drug", kAmoxicillin, "阿莫西林胶囊", "2026-11-23", 3)}))
                         .fired("LIMIT-GENDER"));
@@ -114,6 +121,8 @@ TEST_CASE("LIMIT-GENDER: an item paid for one gender only, billed for the other"
         Reply reply = check(engine, doc);
         auto finding = reply.finding("LIMIT-GENDER");
         CHECK(attr(finding, "severity") == "info");
+        CHECK(attr(finding, "points") == "0");  // the patient pays, with consent: nothing at risk
+        CHECK(reply.root().child("physician").attribute("at-risk").as_int() == 0);
         CHECK(attr(finding.child("suggestion"), "action") == "keep-self-paid");
         CHECK(contains(reply.message("LIMIT-GENDER"), "the patient signed the self-pay consent"));
         CHECK(reply.attr("status") == "info");
@@ -284,6 +293,7 @@ TEST_CASE("LIMIT-DAYS: a supply beyond its limit", "[rules][limits]") {
             auto finding = reply.finding("LIMIT-DAYS");
             CHECK(attr(finding, "severity") == "info");
             CHECK(attr(finding, "certainty") == "suspected");
+            CHECK(attr(finding, "points") == "0");
             CHECK(contains(reply.message("LIMIT-DAYS"), "beyond the usual 28: the condition must be stable"));
         }
         Reply over = check(engine, with_items({metformin(85)}));

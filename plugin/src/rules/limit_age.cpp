@@ -1,27 +1,17 @@
 // LIMIT-AGE: an item billed for a patient whose age in full years on the
-// item's date is outside the catalog's `min_age`..`max_age`.
-#include "../resident_id.hpp"
+// item's date is outside the catalog's `min_age`..`max_age`.  Without a
+// recorded birth date, a valid resident-id number's is used.
 #include "rule.hpp"
 
 namespace medlint {
 namespace {
-
-// The recorded birth date, else the one a valid resident-id number carries.
-std::optional<Date> birth_date(const RuleContext &context) {
-    const Patient &patient = context.document.patient;
-    if (patient.birth_date) return patient.birth_date;
-    if (patient.id_type != "resident-id") return std::nullopt;
-    ResidentIdFacts facts = inspect_resident_id(patient.id, context.today);
-    if (facts.problem != ResidentIdFacts::Problem::none) return std::nullopt;
-    return facts.birth_date;
-}
 
 class LimitAge : public Rule {
 public:
     std::string_view id() const override { return "LIMIT-AGE"; }
 
     void check(const RuleContext &context, std::vector<Finding> &findings) const override {
-        std::optional<Date> born = birth_date(context);
+        std::optional<Date> born = known_birth_date(context);
         if (!born) return;
         for (const auto &item : context.document.items) {
             const CatalogEntry *entry = paid_catalog_entry(context.knowledge, item);

@@ -1,5 +1,6 @@
 // LIMIT-GENDER: an item the insurance pays for one gender only (catalog
-// column `gender`), billed for a patient of the other.
+// column `gender`), billed for a patient of the other.  A record of unknown
+// gender takes it from a valid resident-id number.
 #include "rule.hpp"
 
 namespace medlint {
@@ -10,8 +11,8 @@ public:
     std::string_view id() const override { return "LIMIT-GENDER"; }
 
     void check(const RuleContext &context, std::vector<Finding> &findings) const override {
-        const std::string &gender = context.document.patient.gender;
-        if (gender != "M" && gender != "F") return;  // unknown or unstated: nothing to compare
+        const std::string gender = known_gender(context);
+        if (gender.empty()) return;  // unknown: nothing to compare
         for (const auto &item : context.document.items) {
             const CatalogEntry *entry = paid_catalog_entry(context.knowledge, item);
             if (!entry || entry->gender.empty() || entry->gender == gender) continue;

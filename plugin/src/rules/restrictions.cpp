@@ -1,9 +1,34 @@
 // What the consent and catalog-restriction rules share.
 #include <algorithm>
 
+#include "../resident_id.hpp"
 #include "rule.hpp"
 
 namespace medlint {
+namespace {
+
+std::optional<ResidentIdFacts> valid_resident_id(const RuleContext &context) {
+    const Patient &patient = context.document.patient;
+    if (patient.id_type != "resident-id") return std::nullopt;
+    ResidentIdFacts facts = inspect_resident_id(patient.id, context.today);
+    if (facts.problem != ResidentIdFacts::Problem::none) return std::nullopt;
+    return facts;
+}
+
+}  // namespace
+
+std::string known_gender(const RuleContext &context) {
+    const std::string &gender = context.document.patient.gender;
+    if (gender == "M" || gender == "F") return gender;
+    auto facts = valid_resident_id(context);
+    return facts ? facts->gender : "";
+}
+
+std::optional<Date> known_birth_date(const RuleContext &context) {
+    if (context.document.patient.birth_date) return context.document.patient.birth_date;
+    auto facts = valid_resident_id(context);
+    return facts ? facts->birth_date : std::nullopt;
+}
 
 ConsentState consent_for(const Document &document, const Item &item) {
     ConsentState state = ConsentState::none;

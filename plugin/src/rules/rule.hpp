@@ -25,7 +25,8 @@ struct Finding {
     std::vector<std::pair<std::string, std::string>> params;  // {name} in the texts
     // What else tells two findings of one rule and variant apart (e.g. the other stay); part of the id.
     std::string subject = "";
-    // The record partly answers it (e.g. a signed consent): reported at the rule's mitigated severity.
+    // The record answers it (e.g. a signed consent for a self-paid item): reported at the rule's
+    // mitigated severity, with no points at risk.
     bool mitigated = false;
 };
 
@@ -97,6 +98,11 @@ std::vector<PastItem> related_items(const RuleContext &context, const Item &item
 
 // The item's name, else its code: how texts name an item.
 std::string item_label(const Item &item);
+
+// The patient's gender (M or F) and birth date as the record gives them, else
+// as a valid resident-id number carries them; "" and nullopt when neither does.
+std::string known_gender(const RuleContext &context);
+std::optional<Date> known_birth_date(const RuleContext &context);
 
 enum class ConsentState { none, unsigned_only, is_signed };
 // Whether a <consent> of the document covers the item, and whether one covering it is signed.

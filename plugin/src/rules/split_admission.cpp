@@ -2,7 +2,7 @@
 // `split_admission_days`) after the same patient was discharged from the same
 // institution with the same primary diagnosis, compared to the pack's depth
 // (`split_admission_diagnosis_depth` characters of the ICD-10 code, dots left
-// out).  Planned cycles (code_sets.csv `planned_cycle`) are exempt.
+// out).  Planned cycles (code_sets.csv `planned_cycle`), on either stay, are exempt.
 #include "rule.hpp"
 
 namespace medlint {
@@ -20,7 +20,8 @@ public:
         auto window = context.knowledge.limit("split_admission_days");
         auto depth = context.knowledge.limit("split_admission_diagnosis_depth");
         if (!stay.is_inpatient() || !stay.admitted || !primary || !window || !depth) return;
-        if (context.knowledge.in_code_set("planned_cycle", primary->code)) return;
+        auto planned = [&](const std::string &code) { return context.knowledge.in_code_set("planned_cycle", code); };
+        if (planned(primary->code)) return;
 
         auto category = [&](const std::string &code) { return normalised_code(code).substr(0, size_t(*depth)); };
         const std::string mine = category(primary->code);
@@ -30,6 +31,7 @@ public:
             if (!earlier.discharged || earlier.institution != document.institution.code) continue;
             int gap = *stay.admitted - *earlier.discharged;
             if (gap < 0 || gap > *window || category(earlier.primary_diagnosis) != mine) continue;
+            if (planned(earlier.primary_diagnosis)) continue;  // after a planned cycle, the next stay is planned care
             if (!latest || *latest->discharged < *earlier.discharged) latest = std::move(earlier);
         }
         if (!latest) return;
