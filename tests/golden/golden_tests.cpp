@@ -162,12 +162,18 @@ struct Sample {
     std::vector<fs::path> steps;
 };
 
+// Folders of samples/ that hold no scenario: host programs and audit reports.
+bool is_scenario_folder(const fs::path &path) {
+    std::string name = path.filename().string();
+    return fs::is_directory(path) && name != "hosts" && name != "reports";
+}
+
 std::vector<Sample> samples() {
     std::vector<Sample> out;
     for (const auto &path : sorted_entries(kSourceDir / "samples")) {
         if (is_request(path)) {
             out.push_back({path.filename().string(), {path}});
-        } else if (fs::is_directory(path)) {
+        } else if (is_scenario_folder(path)) {
             Sample scenario{path.filename().string() + "/", {}};
             for (const auto &step : sorted_entries(path))
                 if (is_request(step)) scenario.steps.push_back(step);
@@ -227,7 +233,7 @@ TEST_CASE("every sample's response equals its golden", "[samples]") {
 TEST_CASE("every golden in samples/ belongs to a sample", "[samples]") {
     std::vector<fs::path> folders{kSourceDir / "samples"};
     for (const auto &path : sorted_entries(kSourceDir / "samples"))
-        if (fs::is_directory(path)) folders.push_back(path);
+        if (is_scenario_folder(path)) folders.push_back(path);
     for (const auto &folder : folders)
         for (const auto &path : sorted_entries(folder)) {
             std::string name = path.filename().string();
