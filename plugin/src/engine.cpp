@@ -115,6 +115,42 @@ void set_physician_attributes(pugi::xml_node node, const PhysicianSummary &summa
     node.append_attribute("until") = summary.until.c_str();
 }
 
+// The store's history of one patient, which first asks whether there is any:
+// a patient new to the store (most of a batch pre-audit) costs one look-up
+// instead of one or more per item.
+class PatientHistory : public History {
+public:
+    PatientHistory(Store &store, const std::string &patient_key) : store_(store), patient_key_(patient_key) {}
+
+    std::vector<PastItem> items(const std::string &patient_key, const std::string &code, bool prefix, Date from,
+                                Date to, std::optional<Date> lasting_on) override {
+        if (!any()) return {};
+        return store_.items(patient_key, code, prefix, from, to, lasting_on);
+    }
+    std::vector<SeenIdentity> identities(const std::string &patient_key, const std::string &except_encounter) override {
+        if (!any()) return {};
+        return store_.identities(patient_key, except_encounter);
+    }
+    std::vector<Stay> inpatient_stays(const std::string &patient_key, const std::string &except_encounter) override {
+        if (!any()) return {};
+        return store_.inpatient_stays(patient_key, except_encounter);
+    }
+    // An encounter committed earlier belongs to this patient's history too.
+    std::vector<PastItem> encounter_items(const std::string &encounter) override {
+        if (!any()) return {};
+        return store_.encounter_items(encounter);
+    }
+
+private:
+    bool any() {
+        if (!any_) any_ = store_.has_history(patient_key_);
+        return *any_;
+    }
+    Store &store_;
+    const std::string &patient_key_;
+    std::optional<bool> any_;
+};
+
 class Operation {
 public:
     Operation(Engine &engine, Request &request, Clock::time_point start)
@@ -147,7 +183,8 @@ private:
             PhysicianSummary summary = standing(code).as_of(date);
             return Standing{summary.standing, summary.until};
         };
-        RuleContext context{document, knowledge_, store_, patient_key, Date::today_china(), standing_on};
+        PatientHistory history(store_, patient_key);
+        RuleContext context{document, knowledge_, history, patient_key, Date::today_china(), standing_on};
         std::vector<Finding> findings;
         for (const auto &rule : registered_rules())
             if (rule->item_level() || document.mode != Mode::prescribing) rule->check(context, findings);

@@ -225,6 +225,14 @@ void Store::append_audit(const AuditEntry &audit) {
     update.exec();
 }
 
+bool Store::has_history(const std::string &patient_key) {
+    return locked("reading history", [&] {
+        auto &query = statement("SELECT EXISTS (SELECT 1 FROM encounters WHERE patient_key = ?)");
+        query.bind(1, patient_key);
+        return query.executeStep() && query.getColumn(0).getInt() != 0;
+    });
+}
+
 std::vector<SeenIdentity> Store::identities(const std::string &patient_key, const std::string &except_encounter) {
     return locked("reading identities", [&] {
         // One row per identity, from its latest encounter (SQLite takes the bare

@@ -50,6 +50,8 @@ public:
     explicit Store(const std::string &path);
     ~Store() override;
 
+    // Whether any encounter of the patient was ever committed.
+    bool has_history(const std::string &patient_key);
     std::vector<SeenIdentity> identities(const std::string &patient_key, const std::string &except_encounter) override;
     std::vector<Stay> inpatient_stays(const std::string &patient_key, const std::string &except_encounter) override;
     std::vector<PastItem> encounter_items(const std::string &encounter) override;
