@@ -194,7 +194,7 @@ private:
         std::vector<Reported> reported = describe(findings, document, responsible);
         AuditEntry audit{document.commit ? "commit" : "check", physician, document.encounter.id, audit_findings(reported)};
         if (document.commit) store_.commit(document, patient_key, audit);
-        else store_.record_check(audit);
+        else store_.record_check(audit, document.defer_audit);
         return check_result(document, reported, responsible);
     }
 

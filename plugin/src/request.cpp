@@ -110,6 +110,7 @@ Document read_document(const Element &root) {
     std::string mode = root.one_of("mode", {"prescribing", "preaudit", "settlement"}, "prescribing");
     document.mode = mode == "preaudit" ? Mode::preaudit : mode == "settlement" ? Mode::settlement : Mode::prescribing;
     document.time = root.timestamp("time", false);
+    document.defer_audit = root.one_of("audit", {"immediate", "deferred"}, "immediate") == "deferred";
     document.line = root.line();
     if (auto institution = root.child("institution"))
         document.institution = {institution->optional("code"), institution->optional("level")};

@@ -77,6 +77,9 @@ struct Consent {
 struct Document {
     bool commit = false;
     Mode mode = Mode::prescribing;
+    // audit="deferred" (a batch pre-audit): a check's audit row may be
+    // written together with later ones instead of before the call returns.
+    bool defer_audit = false;
     std::string time;
     Institution institution;
     std::optional<PhysicianRef> physician;

@@ -148,16 +148,22 @@ auto Store::locked(const char *action, Work &&work) {
 
 template <class Work>
 void Store::write(const char *action, Durability durability, const AuditEntry &audit, Work &&work) {
-    locked(action, [&] {
-        db_->exec(durability == Durability::survives_power_loss ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
-        SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-        work();
-        append_audit(audit);
-        // Before the commit, so that its checkpoint sees no reader of this
-        // connection and the WAL file is recycled instead of growing.
-        reset_statements();
-        transaction.commit();
-    });
+    locked(action, [&] { transact(durability, &audit, work); });
+}
+
+template <class Work>
+void Store::transact(Durability durability, const AuditEntry *audit, Work &&work) {
+    db_->exec(durability == Durability::survives_power_loss ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+    SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    work();
+    // Deferred check rows go first, so the log keeps the order of the calls.
+    for (const auto &[deferred, time] : deferred_audit_) append_audit(deferred, time);
+    if (audit) append_audit(*audit, now_utc());
+    // Before the commit, so that its checkpoint sees no reader of this
+    // connection and the WAL file is recycled instead of growing.
+    reset_statements();
+    transaction.commit();
+    deferred_audit_.clear();
 }
 
 Store::Store(const std::string &path) : path_(path) {
@@ -173,7 +179,14 @@ Store::Store(const std::string &path) : path_(path) {
     });
 }
 
-Store::~Store() = default;
+Store::~Store() {
+    try {
+        std::lock_guard<std::mutex> guard(mutex_);
+        if (!deferred_audit_.empty()) transact(Durability::survives_crash, nullptr, [] {});
+    } catch (...) {
+        // Closing cannot report: the rows of deferred checks are lost, as after a crash.
+    }
+}
 
 void Store::migrate() {
     int version = db_->execAndGet("PRAGMA user_version").getInt();
@@ -202,12 +215,11 @@ SQLite::Statement &Store::statement(const char *sql) {
     return *slot;
 }
 
-void Store::append_audit(const AuditEntry &audit) {
+void Store::append_audit(const AuditEntry &audit, const std::string &time) {
     auto &head = statement("SELECT seq, hash FROM audit_head WHERE id = 1");
     if (!head.executeStep()) fail(MEDLINT_ESTORE, "store " + path_ + " has lost its audit-log head row");
     int64_t seq = head.getColumn(0).getInt64() + 1;
     std::string prev = head.getColumn(1).getString();
-    std::string time = now_utc();
     std::string hash = audit_hash(prev, seq, time, audit);
     auto &insert = statement("INSERT INTO audit_log VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     insert.bind(1, seq);
@@ -308,6 +320,7 @@ std::vector<PastItem> Store::items(const std::string &patient_key, const std::st
 }
 
 std::map<std::string, FeedbackRecord> Store::feedback(const std::vector<std::string> &finding_ids) {
+    if (finding_ids.empty()) return {};
     return locked("reading feedback", [&] {
         std::map<std::string, FeedbackRecord> out;
         auto &query = statement(
@@ -349,8 +362,12 @@ std::vector<LedgerRow> Store::ledger(const std::string &physician, int first_yea
     });
 }
 
-void Store::record_check(const AuditEntry &audit) {
-    write("recording a check in the audit log", Durability::survives_crash, audit, [] {});
+void Store::record_check(const AuditEntry &audit, bool deferred) {
+    if (!deferred) return write("recording a check in the audit log", Durability::survives_crash, audit, [] {});
+    locked("recording a check in the audit log", [&] {
+        deferred_audit_.emplace_back(audit, now_utc());
+        if (deferred_audit_.size() >= kDeferredAuditRows) transact(Durability::survives_crash, nullptr, [] {});
+    });
 }
 
 void Store::commit(const Document &document, const std::string &patient_key, const AuditEntry &audit) {
@@ -494,6 +511,7 @@ int Store::import_ledger(const Ledger &ledger, const AuditEntry &audit) {
 
 AuditVerification Store::verify_audit_log() {
     return locked("verifying the audit log", [&] {
+        if (!deferred_audit_.empty()) transact(Durability::survives_crash, nullptr, [] {});
         AuditVerification result;
         SQLite::Statement rows(*db_, "SELECT seq, time, operation, physician, encounter, findings, prev_hash, hash "
                                      "FROM audit_log ORDER BY seq");

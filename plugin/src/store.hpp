@@ -63,7 +63,11 @@ public:
     // sanctions that last into first_year.
     std::vector<LedgerRow> ledger(const std::string &physician, int first_year, int last_year);
 
-    void record_check(const AuditEntry &audit);
+    // With `deferred`, the row waits in memory and is written with the next
+    // write of any kind, once kDeferredAuditRows have gathered, before the
+    // audit log is verified, or when the store closes.
+    void record_check(const AuditEntry &audit, bool deferred);
+    static constexpr size_t kDeferredAuditRows = 256;
     void commit(const Document &document, const std::string &patient_key, const AuditEntry &audit);
     // The number of items removed.
     int retract(const Retract &retract, const AuditEntry &audit);
@@ -81,7 +85,11 @@ private:
     void write(const char *action, Durability durability, const AuditEntry &audit, Work &&work);
     SQLite::Statement &statement(const char *sql);
     void reset_statements() noexcept;
-    void append_audit(const AuditEntry &audit);
+    // write() for a caller that holds mutex_; `audit` may be null when only
+    // the deferred rows are to be written.
+    template <class Work>
+    void transact(Durability durability, const AuditEntry *audit, Work &&work);
+    void append_audit(const AuditEntry &audit, const std::string &time);
     void migrate();
 
     std::string path_;
@@ -89,6 +97,7 @@ private:
     std::unique_ptr<SQLite::Database> db_;
     std::map<const char *, std::unique_ptr<SQLite::Statement>> statements_;
     std::vector<SQLite::Statement *> in_use_;  // stepped since the last reset_statements()
+    std::vector<std::pair<AuditEntry, std::string>> deferred_audit_;  // with the time of the check
 };
 
 }  // namespace medlint

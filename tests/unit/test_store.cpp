@@ -492,6 +492,62 @@ TEST_CASE("the audit log records every operation and shows tampering", "[store][
     }
 }
 
+TEST_CASE("deferred audit rows: written in groups, in call order, and all of them by close", "[store][audit]") {
+    Scratch scratch;
+    auto deferred_check = [](const std::string &encounter) {
+        Doc doc;
+        doc.root_extra = " audit=\"deferred\"";
+        doc.encounter = encounter;
+        return doc.str();
+    };
+    auto encounters_in_log = [&] {
+        return store_text(scratch.store, "SELECT coalesce(group_concat(encounter, ' '), '') FROM "
+                                         "(SELECT encounter FROM audit_log ORDER BY seq)");
+    };
+    SECTION("a later write of another kind takes the waiting rows first") {
+        Engine engine(scratch.config);
+        engine.ok(deferred_check("A1"));
+        engine.ok(deferred_check("A2"));
+        CHECK(encounters_in_log() == "");  // still in memory
+        Doc commit;
+        commit.encounter = "C1";
+        engine.ok(commit.commit().str());
+        CHECK(encounters_in_log() == "A1 A2 C1");
+    }
+    SECTION("an ordinary check, and verifying the log, write them too") {
+        Engine engine(scratch.config);
+        engine.ok(deferred_check("A1"));
+        Doc check;
+        check.encounter = "B1";
+        engine.ok(check.str());
+        CHECK(encounters_in_log() == "A1 B1");
+        engine.ok(deferred_check("A2"));
+        Reply verify = engine.ok("<audit-log-verify/>");
+        CHECK(verify.attr("rows") == "3");
+        CHECK(verify.attr("intact") == "true");
+    }
+    SECTION("a full group is written at once; the rest when the engine closes") {
+        const size_t rows = 300;  // more than one group of 256
+        {
+            Engine engine(scratch.config);
+            for (size_t i = 0; i < rows; ++i) engine.ok(deferred_check("E" + std::to_string(i)));
+            CHECK(store_int(scratch.store, "SELECT count(*) FROM audit_log") == 256);
+        }
+        CHECK(store_int(scratch.store, "SELECT count(*) FROM audit_log") == static_cast<long long>(rows));
+        CHECK(store_text(scratch.store, "SELECT encounter FROM audit_log WHERE seq = 300") == "E299");
+        Engine engine(scratch.config);
+        CHECK(engine.ok("<audit-log-verify/>").attr("intact") == "true");
+    }
+    SECTION("the attribute takes immediate or deferred only") {
+        Engine engine(scratch.config);
+        Doc doc;
+        doc.root_extra = " audit=\"later\"";
+        Reply reply = engine.call(doc.str());
+        CHECK(reply.code == MEDLINT_EPARSE);
+        CHECK(contains(reply.error(), "audit"));
+    }
+}
+
 TEST_CASE("the ledger: importing twice changes nothing; physician-status sums it", "[store][ledger]") {
     Scratch scratch;
     Engine engine(scratch.config);
