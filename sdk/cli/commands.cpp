@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "audit.hpp"
 #include "render.hpp"
 #include "request_text.hpp"
 
@@ -32,14 +33,6 @@ std::string read_all(std::FILE *file, const std::string &name) {
     return bytes;
 }
 
-// The bytes of a request file, or of standard input for "-".
-std::string read_request(const std::string &path) {
-    if (path == "-") return read_all(stdin, "standard input");
-    std::unique_ptr<std::FILE, FileCloser> file(std::fopen(path.c_str(), "rb"));
-    if (!file) throw std::runtime_error("cannot open " + path + ": " + std::strerror(errno));
-    return read_all(file.get(), path);
-}
-
 medlint::engine open_engine(const std::optional<std::string> &config) {
     if (medlint_abi_version() != MEDLINT_ABI_VERSION)
         throw std::runtime_error("the library has ABI " + std::to_string(medlint_abi_version()) +
@@ -51,15 +44,6 @@ medlint::engine open_engine(const std::optional<std::string> &config) {
     }
 }
 
-// The response's root element, which must be `expected`.
-pugi::xml_node response_root(const std::string &response, pugi::xml_document &document, const std::string &expected) {
-    if (!document.load_buffer(response.data(), response.size(), pugi::parse_default, pugi::encoding_utf8))
-        throw std::runtime_error("the engine's response is not well-formed XML");
-    std::string root = document.document_element().name();
-    if (root != expected) throw std::runtime_error("the engine answered <" + root + ">, not <" + expected + ">");
-    return document.document_element();
-}
-
 // check and commit must never run another operation a file happens to hold,
 // such as a retract or a ledger import.
 void require_document_root(const std::string &root_name) {
@@ -68,17 +52,58 @@ void require_document_root(const std::string &root_name) {
         throw std::runtime_error("the root element is <" + root_name + ">, not <check> or <commit>");
 }
 
+// The root a check or commit document is sent with, when it is not its own:
+// commit turns a <check> into a <commit>; audit sends every document as a
+// <check>, or as a <commit> with --commit, so that it never records what it
+// was not asked to.
+std::optional<std::string> root_to_send(const std::string &root_name, const Invocation &invocation) {
+    if (invocation.command == Command::commit && root_name == "check") return "commit";
+    if (invocation.command == Command::audit) return invocation.commit ? "commit" : "check";
+    return std::nullopt;
+}
+
+}  // namespace
+
+std::string read_request(const std::string &path) {
+    if (path == "-") return read_all(stdin, "standard input");
+    std::unique_ptr<std::FILE, FileCloser> file(std::fopen(path.c_str(), "rb"));
+    if (!file) throw std::runtime_error("cannot open " + path + ": " + std::strerror(errno));
+    return read_all(file.get(), path);
+}
+
+pugi::xml_node response_root(const std::string &response, pugi::xml_document &document, const std::string &expected) {
+    if (!document.load_buffer(response.data(), response.size(), pugi::parse_default, pugi::encoding_utf8))
+        throw std::runtime_error("the engine's response is not well-formed XML");
+    std::string root = document.document_element().name();
+    if (root != expected) throw std::runtime_error("the engine answered <" + root + ">, not <" + expected + ">");
+    return document.document_element();
+}
+
 // The request as the command sends it.  A response-encoding is turned to
 // UTF-8, the only encoding this tool reads; otherwise the bytes stay as they
 // are, so that the engine's error positions point into the file.
 std::string prepare_request(std::string_view bytes, const std::string &root_name, const Invocation &invocation) {
-    bool to_commit = invocation.command == Command::commit && root_name == "check";
-    std::string request = to_commit ? with_root_name(bytes, "commit") : std::string(bytes);
-    if (invocation.mode) request = with_root_attribute(request, "mode", *invocation.mode);
+    std::string request(bytes);
+    if (std::optional<std::string> root = root_to_send(root_name, invocation)) request = with_root_name(request, *root);
+    bool audit = invocation.command == Command::audit;
+    // An audit is the insurance department's review: every rule runs.
+    std::optional<std::string> mode = audit ? "preaudit" : invocation.mode;
+    if (mode) request = with_root_attribute(request, "mode", *mode);
+    // A batch's check audit rows are written in groups, not one transaction each.
+    if (audit && !invocation.commit) request = with_root_attribute(request, "audit", "deferred");
     if (invocation.lang) request = with_root_attribute(request, "lang", *invocation.lang);
     if (has_root_attribute(request, "response-encoding"))
         request = with_root_attribute(request, "response-encoding", "UTF-8");
     return request;
+}
+
+std::string operation_request(const char *name, const std::vector<std::pair<const char *, std::string>> &attributes) {
+    pugi::xml_document document;
+    pugi::xml_node root = document.append_child(name);
+    for (const auto &[attribute, value] : attributes) root.append_attribute(attribute) = value.c_str();
+    std::ostringstream text;
+    document.save(text, "", pugi::format_raw | pugi::format_no_declaration, pugi::encoding_utf8);
+    return text.str();
 }
 
 int exit_status_of(std::string_view status) {
@@ -87,6 +112,8 @@ int exit_status_of(std::string_view status) {
     if (status == "block") return kExitBlock;
     return kExitError;  // a status this tool does not know is not a pass
 }
+
+namespace {
 
 int check_file(const medlint::engine &engine, const std::string &path, const Invocation &invocation,
                const Palette &palette) {
@@ -127,17 +154,6 @@ int verify_audit_log(const medlint::engine &engine) {
     pugi::xml_node result = response_root(engine.call("<audit-log-verify/>"), response, "audit-log-verify-result");
     print_audit_verification(std::cout, result, Palette::for_stdout());
     return result.attribute("intact").as_bool() ? kExitPass : kExitBlock;
-}
-
-// A request of one empty element, written by pugixml so that every value,
-// a folder name or a code from the command line, is escaped as XML needs.
-std::string operation_request(const char *name, const std::vector<std::pair<const char *, std::string>> &attributes) {
-    pugi::xml_document document;
-    pugi::xml_node root = document.append_child(name);
-    for (const auto &[attribute, value] : attributes) root.append_attribute(attribute) = value.c_str();
-    std::ostringstream text;
-    document.save(text, "", pugi::format_raw | pugi::format_no_declaration, pugi::encoding_utf8);
-    return text.str();
 }
 
 int validate_pack(const medlint::engine &engine, const std::string &folder) {
@@ -239,6 +255,7 @@ int run(const Invocation &invocation) {
     switch (*invocation.command) {
         case Command::check:
         case Command::commit: return check_files(engine, invocation);
+        case Command::audit: return audit(engine, invocation);
         case Command::call: return call_file(engine, invocation.operands.front());
         case Command::pack_validate: return validate_pack(engine, invocation.operands.front());
         case Command::ledger_import: return import_ledger(engine, invocation);

@@ -8,15 +8,27 @@
 namespace medlint::cli {
 namespace {
 
-enum OptionBit : unsigned { kConfig = 1u, kMode = 2u, kLang = 4u, kDate = 8u };
+enum OptionBit : unsigned {
+    kConfig = 1u,
+    kMode = 2u,
+    kLang = 4u,
+    kDate = 8u,
+    kJobs = 16u,
+    kCommit = 32u,
+    kHtml = 64u,
+    kCsv = 128u,
+    kJson = 256u,
+    kAllOptions = 2 * kJson - 1,
+};
 
 struct OptionSpec {
     OptionBit bit;
     const char *name;
-    const char *argument;
+    const char *argument;  // nullptr for a flag, which takes no value
     const char *help;
     const char *choices;  // the values allowed, separated by '|'; nullptr for any value
-    std::optional<std::string> Invocation::*field;
+    std::optional<std::string> Invocation::*field = nullptr;  // where an option's value goes
+    bool Invocation::*flag = nullptr;                          // what a flag sets
 };
 
 const OptionSpec kOptions[] = {
@@ -27,6 +39,14 @@ const OptionSpec kOptions[] = {
      &Invocation::lang},
     {kDate, "--date", "DATE", "the day to report on, YYYY-MM-DD; today (China time) by default", nullptr,
      &Invocation::date},
+    {kJobs, "--jobs", "N", "threads checking documents; one per core by default", nullptr, &Invocation::jobs},
+    {kCommit, "--commit", nullptr, "also record the documents as submitted, in date order", nullptr, nullptr,
+     &Invocation::commit},
+    {kHtml, "--html", "FILE", "write a report page with charts (one file, viewable offline)", nullptr,
+     &Invocation::html},
+    {kCsv, "--csv", "FILE", "write one row per finding (RFC 4180, UTF-8)", nullptr, &Invocation::csv},
+    {kJson, "--json", "FILE", "write the report as JSON, for business-intelligence tools", nullptr,
+     &Invocation::json},
 };
 
 constexpr size_t kAnyNumber = SIZE_MAX;
@@ -47,6 +67,17 @@ const char kDocumentExitStatus[] =
     "the highest over all files: 0 pass or info, 1 warning, 2 block,\n"
     "3 error (a failed call, an unreadable file, a bad option)";
 
+const char kAuditSummary[] =
+    "Checks the documents in FILEs, in folders (their *.xml files, searched\n"
+    "recursively) and on standard input (-: documents separated by NUL\n"
+    "bytes, or each starting with its XML declaration) in preaudit mode on\n"
+    "all cores, and prints the totals; --html, --csv and --json write the\n"
+    "reports of where the risk lies.  A document that cannot be checked is\n"
+    "printed and counted, and the run goes on; files of other operations\n"
+    "are skipped.  --commit also records the documents, one at a time in\n"
+    "date order.  Ctrl-C stops after the documents in hand and still\n"
+    "writes the reports.";
+
 const CommandSpec kCommands[] = {
     {Command::check, "check", nullptr, "FILE...", "file", 1, kAnyNumber, kConfig | kMode | kLang,
      "Sends each FILE as a <check> request and prints its findings (file:line,\n"
@@ -58,6 +89,10 @@ const CommandSpec kCommands[] = {
      "Like check, but sends each FILE as a <commit> request: its items are\n"
      "recorded as submitted and become history for later checks.",
      kDocumentExitStatus},
+    {Command::audit, "audit", nullptr, "FILE...", "file", 1, kAnyNumber,
+     kConfig | kLang | kJobs | kCommit | kHtml | kCsv | kJson, kAuditSummary,
+     "0 no warning or block, 1 warnings, 2 blocks, 3 some documents could\n"
+     "not be checked (or a bad option), 130 interrupted (Ctrl-C)"},
     {Command::call, "call", nullptr, "FILE", "file", 1, 1, kConfig,
      "Sends FILE (or - for standard input) as it is, whatever operation it\n"
      "holds, and prints the raw response document unchanged.",
@@ -123,12 +158,18 @@ private:
     size_t next_ = 0;
 };
 
-// Reads `--name VALUE` or `--name=VALUE` into the invocation; returns the option's bit.
+// Reads `--name VALUE`, `--name=VALUE` or a `--flag` into the invocation;
+// returns the option's bit.
 unsigned read_option(const std::string &argument, Arguments &arguments, Invocation &invocation) {
     size_t equals = argument.find('=');
     std::string name = argument.substr(0, equals);
     for (const auto &option : kOptions) {
         if (name != option.name) continue;
+        if (!option.argument) {
+            if (equals != std::string::npos) throw UsageError(name + " takes no value");
+            invocation.*option.flag = true;
+            return option.bit;
+        }
         if (equals == std::string::npos && arguments.done())
             throw UsageError(name + " needs a value: " + name + " " + option.argument);
         std::string value = equals == std::string::npos ? arguments.take() : argument.substr(equals + 1);
@@ -179,6 +220,14 @@ bool is_calendar_day(int year, int month, int day) {
     return day <= kDaysInMonth[month - 1] + (month == 2 && leap ? 1 : 0);
 }
 
+// Threads, not processes: a few hundred is already far more than useful.
+void require_job_count(const std::optional<std::string> &jobs) {
+    constexpr int kMostJobs = 1024;
+    if (jobs && (jobs->empty() || jobs->size() > 4 || !is_digits(*jobs) || std::stoi(*jobs) < 1 ||
+                 std::stoi(*jobs) > kMostJobs))
+        throw UsageError("--jobs is '" + *jobs + "'; expected a whole number from 1 to " + std::to_string(kMostJobs));
+}
+
 // Checked here so that a mistyped day is a usage error that names --date;
 // the engine, which also checks it, would name its request's attribute.
 void require_date(const std::optional<std::string> &date) {
@@ -198,10 +247,15 @@ std::string indented(const std::string &text, const std::string &prefix) {
     return out;
 }
 
+// "--jobs N", or a flag's name alone.
+std::string option_flags(const OptionSpec &option) {
+    return option.argument ? std::string(option.name) + " " + option.argument : option.name;
+}
+
 std::string synopsis(const CommandSpec &spec) {
     std::string line = "medlint " + display_name(spec);
     for (const auto &option : kOptions)
-        if (spec.options & option.bit) line += std::string(" [") + option.name + " " + option.argument + "]";
+        if (spec.options & option.bit) line += " [" + option_flags(option) + "]";
     if (*spec.operands) line += std::string(" ") + spec.operands;
     return line;
 }
@@ -215,7 +269,7 @@ std::string option_lines(unsigned options) {
     std::string text;
     for (const auto &option : kOptions)
         if (options & option.bit)
-            text += option_line(std::string(option.name) + " " + option.argument,
+            text += option_line(option_flags(option),
                                 (option.choices ? std::string(option.choices) + ": " : "") + option.help);
     return text;
 }
@@ -242,7 +296,7 @@ std::string tool_usage() {
         "through its public interface, as a hospital information system does.\n\n"
         "commands:\n";
     for (const auto &spec : kCommands) text += "  " + synopsis(spec) + "\n" + indented(spec.summary, "      ");
-    return text + "\noptions:\n" + option_lines(kConfig | kMode | kLang | kDate) +
+    return text + "\noptions:\n" + option_lines(kAllOptions) +
            option_line("-h, --help", "this text, or with a COMMAND that command's") +
            option_line("--version", "the library's version and ABI") + "\nexit status:\n" + exit_statuses();
 }
@@ -277,6 +331,7 @@ Invocation parse_command_line(int argc, const char *const *argv) {
     invocation.operands = operands_after_command(spec, operands);
     require_options_taken(spec, given);
     require_date(invocation.date);
+    require_job_count(invocation.jobs);
     return invocation;
 }
 

@@ -7,7 +7,7 @@
 
 namespace medlint::cli {
 
-enum class Command { check, commit, call, audit_log_verify, pack_validate, ledger_import, points };
+enum class Command { check, commit, audit, call, audit_log_verify, pack_validate, ledger_import, points };
 
 struct Invocation {
     bool help = false;  // print the usage of `command`, or of the tool when there is none
@@ -17,6 +17,9 @@ struct Invocation {
     std::optional<std::string> mode;  // overrides each request's root attribute
     std::optional<std::string> lang;  // overrides each request's root attribute
     std::optional<std::string> date;  // the day points asks about, YYYY-MM-DD; today when not given
+    std::optional<std::string> jobs;  // audit's worker threads, a whole number from 1; all cores when not given
+    std::optional<std::string> html, csv, json;  // the files audit writes its reports to
+    bool commit = false;  // audit also records the documents as submitted
     std::vector<std::string> operands;  // what the command works on: files, a pack folder, a physician code
 };
 

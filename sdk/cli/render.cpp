@@ -15,18 +15,6 @@ namespace {
 
 const char kIndent[] = "    ";
 
-std::vector<std::string> split_words(const char *text) {
-    std::istringstream in(text);
-    std::vector<std::string> words;
-    for (std::string word; in >> word;) words.push_back(word);
-    return words;
-}
-
-std::string counted(long long number, const char *noun, const char *plural = nullptr) {
-    std::string nouns = plural ? plural : std::string(noun) + "s";
-    return std::to_string(number) + " " + (number == 1 ? noun : nouns);
-}
-
 // "definite, 1 point, items 2 5, overridden: 病情变化"
 std::string finding_details(pugi::xml_node finding) {
     std::string details = std::string(finding.attribute("certainty").value()) + ", " +
@@ -80,21 +68,6 @@ size_t columns_of(char32_t code) {
     for (const auto &[first, last] : kWide)
         if (code >= first && code <= last) return 2;
     return 1;
-}
-
-// The width of UTF-8 text on a terminal.  A stray byte counts as one column.
-size_t display_width(std::string_view utf8) {
-    size_t width = 0;
-    for (size_t at = 0; at < utf8.size();) {
-        auto lead = static_cast<unsigned char>(utf8[at]);
-        size_t length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
-        if (at + length > utf8.size()) length = 1;
-        char32_t code = length == 1 ? lead : lead & (0x7F >> length);
-        for (size_t i = 1; i < length; ++i) code = (code << 6) | (static_cast<unsigned char>(utf8[at + i]) & 0x3F);
-        width += columns_of(code);
-        at += length;
-    }
-    return width;
 }
 
 using TableRow = std::vector<std::string>;
@@ -185,6 +158,32 @@ std::string standing_text(pugi::xml_node result, const Palette &palette) {
 }
 
 }  // namespace
+
+std::vector<std::string> split_words(const char *text) {
+    std::istringstream in(text);
+    std::vector<std::string> words;
+    for (std::string word; in >> word;) words.push_back(word);
+    return words;
+}
+
+std::string counted(long long number, const char *noun, const char *plural) {
+    std::string nouns = plural ? plural : std::string(noun) + "s";
+    return std::to_string(number) + " " + (number == 1 ? noun : nouns);
+}
+
+size_t display_width(std::string_view utf8) {
+    size_t width = 0;
+    for (size_t at = 0; at < utf8.size();) {
+        auto lead = static_cast<unsigned char>(utf8[at]);
+        size_t length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+        if (at + length > utf8.size()) length = 1;
+        char32_t code = length == 1 ? lead : lead & (0x7F >> length);
+        for (size_t i = 1; i < length; ++i) code = (code << 6) | (static_cast<unsigned char>(utf8[at + i]) & 0x3F);
+        width += columns_of(code);
+        at += length;
+    }
+    return width;
+}
 
 Palette Palette::for_stdout() { return Palette(isatty(fileno(stdout)) && !std::getenv("NO_COLOR")); }
 

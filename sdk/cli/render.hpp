@@ -7,10 +7,21 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "request_text.hpp"
 
 namespace medlint::cli {
+
+// The words of a space-separated list, such as a finding's item ids.
+std::vector<std::string> split_words(const char *text);
+
+// "1 point", "3 points"; `plural` for a noun that does not just add an s.
+std::string counted(long long number, const char *noun, const char *plural = nullptr);
+
+// The columns UTF-8 text takes on a terminal: two for a CJK character.  A
+// stray byte counts as one column.
+size_t display_width(std::string_view utf8);
 
 // ANSI colours, or plain text.
 class Palette {

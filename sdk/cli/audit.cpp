@@ -1,0 +1,227 @@
+#include "audit.hpp"
+
+#include <signal.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <numeric>
+#include <thread>
+#include <vector>
+
+#include "audit_inputs.hpp"
+#include "audit_progress.hpp"
+#include "audit_report.hpp"
+#include "commands.hpp"
+#include "render.hpp"
+#include "reports.hpp"
+
+namespace medlint::cli {
+namespace {
+
+// Set by Ctrl-C; the workers look at it before each document.
+std::atomic<bool> g_interrupted{false};
+static_assert(std::atomic<bool>::is_always_lock_free, "a signal handler may only touch lock-free atomics");
+
+void note_interrupt(int) { g_interrupted.store(true); }
+
+// While it lives, the first Ctrl-C asks the run to stop after the documents
+// in hand.  SA_RESETHAND restores the default action at once, so a second
+// Ctrl-C ends the process; the store stays whole even then, since each
+// commit is one SQLite transaction.
+class InterruptHandler {
+public:
+    InterruptHandler() {
+        g_interrupted.store(false);
+        struct sigaction action {};
+        action.sa_handler = note_interrupt;
+        action.sa_flags = SA_RESETHAND;
+        sigemptyset(&action.sa_mask);
+        sigaction(SIGINT, &action, &previous_);
+    }
+    ~InterruptHandler() { sigaction(SIGINT, &previous_, nullptr); }
+    InterruptHandler(const InterruptHandler &) = delete;
+    InterruptHandler &operator=(const InterruptHandler &) = delete;
+
+private:
+    struct sigaction previous_ {};
+};
+
+// What became of one document.
+struct Outcome {
+    enum class Kind { left, checked, failed, skipped } kind = Kind::left;
+    CheckedDocument checked;
+    UncheckedDocument unchecked;
+};
+
+Outcome unchecked(Outcome::Kind kind, const std::string &name, const std::string &reason) {
+    Outcome outcome;
+    outcome.kind = kind;
+    outcome.unchecked = {name, reason};
+    return outcome;
+}
+
+Outcome audit_document(const medlint::engine &engine, const AuditInput &input, const Invocation &invocation) {
+    try {
+        std::string bytes = input_bytes(input);
+        RequestOutline outline = outline_request(bytes);
+        // A folder of a day's records may also hold results, ledgers or
+        // feedback; they are not records to audit.  Unreadable markup ("")
+        // goes to the engine, which says precisely what is wrong.
+        const std::string &root = outline.root_name;
+        if (!root.empty() && root != "check" && root != "commit")
+            return unchecked(Outcome::Kind::skipped, input.name,
+                             "the root element is <" + root + ">, not <check> or <commit>");
+        pugi::xml_document response;
+        pugi::xml_node result =
+            response_root(engine.call(prepare_request(bytes, root, invocation)), response, "check-result");
+        Outcome outcome;
+        outcome.kind = Outcome::Kind::checked;
+        outcome.checked = checked_document(input.name, outline, read_request_facts(bytes), result);
+        return outcome;
+    } catch (const std::exception &e) {
+        // Whatever kept this document from being checked, the next ones still are.
+        return unchecked(Outcome::Kind::failed, input.name, e.what());
+    }
+}
+
+// The order the documents are sent in.  Checks read history but do not
+// write it, so any order gives the same results: input order.  Commits go in
+// the order of the documents' dates (ties in input order), so that history
+// rules see the earlier documents of the batch.
+std::vector<size_t> sending_order(const std::vector<AuditInput> &inputs, bool commit) {
+    std::vector<size_t> order(inputs.size());
+    std::iota(order.begin(), order.end(), 0);
+    if (!commit) return order;
+    std::vector<std::string> dates;
+    for (const auto &input : inputs) {
+        try {
+            dates.push_back(read_request_facts(input_bytes(input)).service_date);
+        } catch (const std::exception &) {
+            dates.emplace_back();  // unreadable: it fails on its turn, which may as well be first
+        }
+    }
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return dates[a] < dates[b]; });
+    return order;
+}
+
+// Checks run on `jobs` threads sharing the engine, which is thread-safe.
+// Commits run one at a time: a document's checks must see the commits of
+// every earlier one of the same patient, and the engine does not say who is
+// the same patient; the store writes one commit at a time anyway.
+unsigned worker_count(const Invocation &invocation, size_t documents) {
+    if (invocation.commit) return 1;
+    unsigned jobs = invocation.jobs ? static_cast<unsigned>(std::stoul(*invocation.jobs))
+                                    : std::max(1u, std::thread::hardware_concurrency());
+    return static_cast<unsigned>(std::clamp<size_t>(documents, 1, jobs));
+}
+
+// Each outcome at its input's index, so that nothing later depends on which
+// worker finished first.  Documents not reached before Ctrl-C stay `left`.
+std::vector<Outcome> audit_documents(const medlint::engine &engine, const std::vector<AuditInput> &inputs,
+                                     const Invocation &invocation) {
+    std::vector<size_t> order = sending_order(inputs, invocation.commit);
+    std::vector<Outcome> outcomes(inputs.size());
+    std::atomic<size_t> next{0}, done{0};
+    auto work = [&] {
+        for (size_t at; !g_interrupted.load() && (at = next++) < order.size(); ++done)
+            outcomes[order[at]] = audit_document(engine, inputs[order[at]], invocation);
+    };
+    ProgressBar progress(inputs.size(), done, g_interrupted);
+    std::vector<std::thread> workers;
+    for (unsigned i = worker_count(invocation, inputs.size()); i > 0; --i) workers.emplace_back(work);
+    for (auto &worker : workers) worker.join();
+    return outcomes;
+}
+
+AuditReport report_of(std::vector<Outcome> &outcomes, const Invocation &invocation) {
+    AuditReport report;
+    report.engine = medlint_version();
+    report.committed = invocation.commit;
+    report.documents = outcomes.size();
+    for (auto &outcome : outcomes) {
+        switch (outcome.kind) {
+            case Outcome::Kind::left: ++report.left; break;
+            case Outcome::Kind::checked: report.checked.push_back(std::move(outcome.checked)); break;
+            case Outcome::Kind::failed: report.failed.push_back(std::move(outcome.unchecked)); break;
+            case Outcome::Kind::skipped: report.skipped.push_back(std::move(outcome.unchecked)); break;
+        }
+    }
+    report.interrupted = report.left > 0;
+    return report;
+}
+
+// Each physician's remaining points and standing on their latest service
+// date in the batch; unknown for a code the engine cannot look up.
+void look_up_physicians(const medlint::engine &engine, AuditReport &report) {
+    for (const auto &[code, date] : physicians_to_look_up(report)) {
+        PhysicianPoints &points = report.physician_points[code];
+        try {
+            pugi::xml_document response;
+            pugi::xml_node status =
+                response_root(engine.call(operation_request("physician-status", {{"code", code}, {"date", date}})),
+                              response, "physician-status-result");
+            points.remaining = status.attribute("remaining").as_llong();
+            points.standing = status.attribute("standing").value();
+        } catch (const std::exception &) {
+            points = {};
+        }
+    }
+}
+
+void write_report_file(const std::optional<std::string> &path, const std::function<void(std::ostream &)> &write) {
+    if (!path) return;
+    std::ofstream out(*path, std::ios::binary | std::ios::trunc);
+    if (out) write(out);
+    out.close();
+    if (!out) throw std::runtime_error("cannot write the report " + *path + ": " + std::strerror(errno));
+}
+
+void print_totals(std::ostream &out, const AuditReport &report, const AuditSummary &summary) {
+    Palette palette = Palette::for_stdout();
+    for (const auto &document : report.failed) print_check_failure(out, document.name, document.reason, palette);
+    const SeverityCounts &findings = summary.findings;
+    out << "documents: " << report.checked.size() << " checked, " << report.failed.size() << " failed, "
+        << report.skipped.size() << " skipped (not <check> or <commit>), of " << report.documents << '\n'
+        << "findings: " << findings.total() << " (" << palette.severity("block") << " " << findings.block << ", "
+        << palette.severity("warning") << " " << findings.warning << ", " << palette.severity("info") << " "
+        << findings.info << ", overridden " << findings.overridden << ")\n"
+        << "at risk: " << yuan(summary.amount_at_risk_fen) << " yuan, " << counted(summary.points_at_risk, "point")
+        << '\n';
+    if (report.interrupted)
+        out << palette.alarm("interrupted:") << ' ' << counted(static_cast<long long>(report.left), "document")
+            << " left unchecked\n";
+}
+
+int audit_exit_status(const AuditReport &report) {
+    if (report.interrupted) return kExitInterrupted;
+    if (!report.failed.empty()) return kExitError;
+    int worst = kExitPass;
+    for (const auto &document : report.checked) worst = std::max(worst, exit_status_of(document.status));
+    return worst;
+}
+
+}  // namespace
+
+int audit(const medlint::engine &engine, const Invocation &invocation) {
+    std::vector<AuditInput> inputs = collect_inputs(invocation.operands);
+    // Until the reports are written: a Ctrl-C after the last document must
+    // not leave them half-written.
+    InterruptHandler interrupts;
+    std::vector<Outcome> outcomes = audit_documents(engine, inputs, invocation);
+    AuditReport report = report_of(outcomes, invocation);
+    look_up_physicians(engine, report);
+    AuditSummary summary = summarize(report);
+    write_report_file(invocation.csv, [&](std::ostream &out) { write_csv_report(out, report); });
+    write_report_file(invocation.json, [&](std::ostream &out) { write_json_report(out, report, summary); });
+    write_report_file(invocation.html,
+                      [&](std::ostream &out) { write_html_report(out, report, summary, *invocation.html); });
+    print_totals(std::cout, report, summary);
+    return audit_exit_status(report);
+}
+
+}  // namespace medlint::cli

@@ -1,0 +1,107 @@
+#include "audit_inputs.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <stdexcept>
+#include <system_error>
+
+#include "commands.hpp"
+
+namespace medlint::cli {
+namespace {
+
+namespace fs = std::filesystem;
+constexpr auto npos = std::string_view::npos;
+
+bool is_blank(std::string_view text) { return text.find_first_not_of(" \t\r\n") == npos; }
+
+bool is_xml_file(const fs::directory_entry &entry) {
+    std::string extension = entry.path().extension().string();
+    std::transform(extension.begin(), extension.end(), extension.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::error_code ignored;
+    return extension == ".xml" && entry.is_regular_file(ignored);
+}
+
+// A folder's *.xml files, searched recursively, sorted by path so that the
+// order, and with it every report, is the same on every file system.
+std::vector<std::string> xml_files_in(const std::string &folder) {
+    std::vector<std::string> paths;
+    std::error_code error;
+    for (fs::recursive_directory_iterator it(folder, error), end; !error && it != end; it.increment(error))
+        if (is_xml_file(*it)) paths.push_back(it->path().string());
+    if (error) throw std::runtime_error("cannot search folder " + folder + ": " + error.message());
+    std::sort(paths.begin(), paths.end());
+    return paths;
+}
+
+// Where the documents of a stream without NUL bytes begin: at each XML
+// declaration, with the UTF-8 byte-order mark before it.  "<?xml" must be
+// followed by white space: "<?xml-stylesheet" is another instruction.
+std::vector<size_t> declaration_offsets(std::string_view stream) {
+    const std::string_view kByteOrderMark = "\xEF\xBB\xBF";
+    std::vector<size_t> offsets;
+    for (size_t at = stream.find("<?xml"); at != npos; at = stream.find("<?xml", at + 1)) {
+        size_t after = at + 5;
+        if (after < stream.size() && std::string_view(" \t\r\n").find(stream[after]) == npos) continue;
+        size_t mark = kByteOrderMark.size();
+        bool marked = at >= mark && stream.substr(at - mark, mark) == kByteOrderMark;
+        offsets.push_back(marked ? at - mark : at);
+    }
+    return offsets;
+}
+
+std::vector<std::string_view> pieces_between(std::string_view stream, std::vector<size_t> cuts) {
+    cuts.insert(cuts.begin(), 0);
+    cuts.push_back(stream.size());
+    std::vector<std::string_view> pieces;
+    for (size_t i = 0; i + 1 < cuts.size(); ++i) pieces.push_back(stream.substr(cuts[i], cuts[i + 1] - cuts[i]));
+    return pieces;
+}
+
+std::vector<std::string_view> pieces_between_nuls(std::string_view stream) {
+    std::vector<std::string_view> pieces;
+    for (size_t start = 0;;) {
+        size_t nul = stream.find('\0', start);
+        pieces.push_back(stream.substr(start, nul == npos ? npos : nul - start));
+        if (nul == npos) return pieces;
+        start = nul + 1;
+    }
+}
+
+void add_stdin_documents(std::vector<AuditInput> &inputs) {
+    size_t number = 0;
+    for (std::string &document : split_document_stream(read_request("-")))
+        inputs.push_back({std::string(kStandardInputName) + "#" + std::to_string(++number), true, std::move(document)});
+}
+
+}  // namespace
+
+std::vector<std::string> split_document_stream(std::string_view stream) {
+    std::vector<std::string_view> pieces = stream.find('\0') != npos
+                                               ? pieces_between_nuls(stream)
+                                               : pieces_between(stream, declaration_offsets(stream));
+    std::vector<std::string> documents;
+    for (std::string_view piece : pieces)
+        if (!is_blank(piece)) documents.emplace_back(piece);
+    return documents;
+}
+
+std::vector<AuditInput> collect_inputs(const std::vector<std::string> &operands) {
+    if (std::count(operands.begin(), operands.end(), "-") > 1)
+        throw std::runtime_error("standard input (-) can be read only once");
+    std::vector<AuditInput> inputs;
+    for (const auto &operand : operands) {
+        std::error_code ignored;
+        if (operand == "-") add_stdin_documents(inputs);
+        else if (fs::is_directory(operand, ignored))
+            for (auto &path : xml_files_in(operand)) inputs.push_back({std::move(path), false, ""});
+        else inputs.push_back({operand, false, ""});
+    }
+    return inputs;
+}
+
+std::string input_bytes(const AuditInput &input) { return input.from_stdin ? input.bytes : read_request(input.name); }
+
+}  // namespace medlint::cli

@@ -1,0 +1,172 @@
+#include "audit_report.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <set>
+
+#include "render.hpp"
+
+namespace medlint::cli {
+namespace {
+
+// Whom a finding is charged to: the document's physician when one of its
+// items is theirs, as the engine charges it; else the first item's own
+// physician; the document's physician for a finding about the whole document.
+std::string physician_of(const std::vector<std::string> &item_ids, const RequestFacts &facts) {
+    std::optional<std::string> first;
+    for (const auto &id : item_ids) {
+        auto item = facts.items.find(id);
+        if (item == facts.items.end()) continue;
+        if (item->second.physician == facts.physician) return facts.physician;
+        if (!first) first = item->second.physician;
+    }
+    return first.value_or(facts.physician);
+}
+
+AuditFinding describe_finding(pugi::xml_node finding, const RequestOutline &outline, const RequestFacts &facts) {
+    AuditFinding out;
+    out.id = finding.attribute("id").value();
+    out.rule = finding.attribute("rule").value();
+    out.severity = finding.attribute("severity").value();
+    out.certainty = finding.attribute("certainty").value();
+    out.points = finding.attribute("points").as_llong();
+    out.overridden = finding.attribute("overridden").as_bool();
+    out.items = finding.attribute("items").value();
+    out.message = finding.child_value("message");
+    std::vector<std::string> ids = split_words(out.items.c_str());
+    out.line = outline.line_of(ids);
+    std::vector<std::string> names;
+    for (const auto &id : ids) {
+        auto item = facts.items.find(id);
+        if (item == facts.items.end()) continue;
+        out.amount_fen += item->second.amount_fen;
+        if (std::find(names.begin(), names.end(), item->second.name) == names.end()) names.push_back(item->second.name);
+    }
+    for (const auto &name : names) out.item_names += (out.item_names.empty() ? "" : "; ") + name;
+    out.physician = physician_of(ids, facts);
+    if (out.physician == facts.physician) out.physician_name = facts.physician_name;
+    out.department = facts.department;
+    return out;
+}
+
+std::string label_of(const std::string &key) { return key.empty() ? "(none)" : key; }
+
+void count(std::map<std::string, Tally> &tallies, const std::string &key, const AuditFinding &finding) {
+    auto [entry, added] = tallies.try_emplace(key, Tally{key, label_of(key), {}, 0});
+    entry->second.counts.add(finding);
+    entry->second.points_at_risk += finding.points_at_risk;
+}
+
+// Most findings first, then by key: the map's order, which the stable sort keeps.
+std::vector<Tally> ranked(const std::map<std::string, Tally> &tallies) {
+    std::vector<Tally> out;
+    for (const auto &[key, tally] : tallies) out.push_back(tally);
+    std::stable_sort(out.begin(), out.end(),
+                     [](const Tally &a, const Tally &b) { return a.counts.total() > b.counts.total(); });
+    return out;
+}
+
+// The length of the valid UTF-8 sequence at `at`, or 0: no overlong forms,
+// surrogates or code points beyond U+10FFFF (RFC 3629).
+size_t utf8_sequence_length(std::string_view text, size_t at) {
+    auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
+    unsigned char lead = byte(at);
+    if (lead < 0x80) return 1;
+    size_t length = lead >= 0xC2 && lead <= 0xDF ? 2 : lead >= 0xE0 && lead <= 0xEF ? 3 : lead >= 0xF0 && lead <= 0xF4 ? 4 : 0;
+    if (length == 0 || at + length > text.size()) return 0;
+    for (size_t i = 1; i < length; ++i)
+        if ((byte(at + i) & 0xC0) != 0x80) return 0;
+    unsigned char second = byte(at + 1);
+    bool out_of_range = (lead == 0xE0 && second < 0xA0) || (lead == 0xED && second > 0x9F) ||
+                        (lead == 0xF0 && second < 0x90) || (lead == 0xF4 && second > 0x8F);
+    return out_of_range ? 0 : length;
+}
+
+}  // namespace
+
+CheckedDocument checked_document(const std::string &name, const RequestOutline &outline, const RequestFacts &facts,
+                                 pugi::xml_node result) {
+    CheckedDocument document{name, facts.encounter, result.attribute("status").value(), facts.service_date,
+                             result.attribute("rules").value(), 0, {}};
+    std::set<std::string> items_at_risk, cases_counted;
+    for (pugi::xml_node node : result.children("finding")) {
+        AuditFinding finding = describe_finding(node, outline, facts);
+        if (finding.stands()) {
+            std::vector<std::string> ids = split_words(finding.items.c_str());
+            items_at_risk.insert(ids.begin(), ids.end());
+            // Deductions are per case: a rule's findings about the whole document are one case.
+            bool same_case = ids.empty() && !cases_counted.insert(finding.rule).second;
+            finding.points_at_risk = same_case ? 0 : finding.points;
+        }
+        document.findings.push_back(std::move(finding));
+    }
+    for (const auto &id : items_at_risk)
+        if (auto item = facts.items.find(id); item != facts.items.end())
+            document.amount_at_risk_fen += item->second.amount_fen;
+    return document;
+}
+
+std::map<std::string, std::string> physicians_to_look_up(const AuditReport &report) {
+    std::map<std::string, std::string> latest;
+    for (const auto &document : report.checked)
+        for (const auto &finding : document.findings) {
+            if (finding.physician.empty()) continue;
+            std::string &date = latest[finding.physician];
+            date = std::max(date, document.service_date);  // ISO dates compare as text
+        }
+    return latest;
+}
+
+void SeverityCounts::add(const AuditFinding &finding) {
+    if (!finding.stands()) ++overridden;
+    else if (finding.severity == "block") ++block;
+    else if (finding.severity == "warning") ++warning;
+    else ++info;
+}
+
+AuditSummary summarize(const AuditReport &report) {
+    AuditSummary summary;
+    std::map<std::string, Tally> rules, departments, physicians;
+    for (const auto &document : report.checked) {
+        summary.amount_at_risk_fen += document.amount_at_risk_fen;
+        if (summary.rules.empty()) summary.rules = document.rules;
+        for (const auto &finding : document.findings) {
+            summary.findings.add(finding);
+            summary.points_at_risk += finding.points_at_risk;
+            count(rules, finding.rule, finding);
+            count(departments, finding.department, finding);
+            count(physicians, finding.physician, finding);
+            if (!finding.physician_name.empty())
+                physicians[finding.physician].label = finding.physician_name + " " + finding.physician;
+        }
+    }
+    summary.by_rule = ranked(rules);
+    summary.by_department = ranked(departments);
+    summary.by_physician = ranked(physicians);
+    return summary;
+}
+
+std::string yuan(long long fen) {
+    char text[32];
+    long long magnitude = fen < 0 ? -fen : fen;
+    std::snprintf(text, sizeof text, "%s%lld.%02lld", fen < 0 ? "-" : "", magnitude / 100, magnitude % 100);
+    return text;
+}
+
+std::string valid_utf8(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (size_t at = 0; at < text.size();) {
+        size_t length = utf8_sequence_length(text, at);
+        if (length == 0) {
+            out += "\xEF\xBF\xBD";  // U+FFFD REPLACEMENT CHARACTER
+            ++at;
+        } else {
+            out.append(text, at, length);
+            at += length;
+        }
+    }
+    return out;
+}
+
+}  // namespace medlint::cli

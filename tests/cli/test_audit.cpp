@@ -1,0 +1,493 @@
+// medlint audit run as a hospital's insurance department runs it: the built
+// binary over folders of documents, with each test looking at the reports it
+// writes (read back with parsers of their own: an RFC 4180 reader below,
+// Boost.JSON and pugixml), at its exit status and at the store.
+#include <boost/json/src.hpp>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "../unit/support.hpp"
+
+extern char **environ;
+
+namespace {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+using test::contains;
+using test::Doc;
+using test::Scratch;
+
+const std::string kSamples = MEDLINT_SAMPLES;
+
+struct Run {
+    int status = -1;  // the exit status, or -1 when the tool did not exit normally
+    std::string out, err;
+};
+
+// The built medlint, started with the scratch configuration.  Its stdout
+// and stderr go to files, so that neither pipe can fill up and stall it.
+class Medlint {
+public:
+    struct Options {
+        std::string stdin_path = "/dev/null";
+        std::string folder;  // the working folder; the test's own when empty
+    };
+
+    Medlint(const Scratch &scratch, const std::vector<std::string> &arguments, const Options &options)
+        : out_(scratch.dir.file("stdout.txt")), err_(scratch.dir.file("stderr.txt")) {
+        std::vector<std::string> words{MEDLINT_CLI, "--config", scratch.config};
+        words.insert(words.end(), arguments.begin(), arguments.end());
+        std::vector<char *> argv;
+        for (auto &word : words) argv.push_back(word.data());
+        argv.push_back(nullptr);
+        posix_spawn_file_actions_t actions;
+        posix_spawn_file_actions_init(&actions);
+        posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, options.stdin_path.c_str(), O_RDONLY, 0);
+        posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        if (!options.folder.empty()) posix_spawn_file_actions_addchdir_np(&actions, options.folder.c_str());
+        int spawned = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
+        posix_spawn_file_actions_destroy(&actions);
+        REQUIRE(spawned == 0);
+    }
+    Medlint(const Medlint &) = delete;
+    Medlint &operator=(const Medlint &) = delete;
+    ~Medlint() {
+        if (!waited_) waitpid(pid_, &wait_status_, 0);
+    }
+
+    bool running() {
+        if (!waited_ && waitpid(pid_, &wait_status_, WNOHANG) == pid_) waited_ = true;
+        return !waited_;
+    }
+    void interrupt() const { kill(pid_, SIGINT); }
+
+    Run wait() {
+        if (!waited_) REQUIRE(waitpid(pid_, &wait_status_, 0) == pid_);
+        waited_ = true;
+        Run run;
+        if (WIFEXITED(wait_status_)) run.status = WEXITSTATUS(wait_status_);
+        run.out = test::read_file(out_);
+        run.err = test::read_file(err_);
+        return run;
+    }
+
+private:
+    std::string out_, err_;
+    pid_t pid_ = 0;
+    int wait_status_ = 0;
+    bool waited_ = false;
+};
+
+Run medlint(const Scratch &scratch, const std::vector<std::string> &arguments, const Medlint::Options &options = {}) {
+    return Medlint(scratch, arguments, options).wait();
+}
+
+using CsvRows = std::vector<std::vector<std::string>>;
+
+// RFC 4180: fields separated by commas, rows ending in CRLF, quoted fields
+// with doubled quotes.  Fails the test on anything else.
+CsvRows parse_csv(const std::string &text) {
+    CsvRows rows;
+    std::vector<std::string> row;
+    std::string field;
+    bool quoted = false, was_quoted = false;
+    for (size_t i = 0; i < text.size(); ++i) {
+        char c = text[i];
+        if (quoted) {
+            if (c != '"') field += c;
+            else if (i + 1 < text.size() && text[i + 1] == '"') field += text[++i];
+            else quoted = false;
+        } else if (c == '"') {
+            REQUIRE(field.empty());  // a quote opens a field or is doubled inside a quoted one
+            quoted = was_quoted = true;
+        } else if (c == ',' || c == '\r') {
+            if (c == '\r') REQUIRE(text.substr(i + 1, 1) == "\n");
+            row.push_back(field);
+            field.clear();
+            was_quoted = false;
+            if (c == '\r') {
+                rows.push_back(row);
+                row.clear();
+                ++i;
+            }
+        } else {
+            REQUIRE(!was_quoted);  // nothing may follow a closing quote but a separator
+            REQUIRE(c != '\n');    // a line feed outside quotes must end a CRLF
+            field += c;
+        }
+    }
+    REQUIRE(!quoted);
+    REQUIRE((row.empty() && field.empty()));  // the last row ends with CRLF too
+    return rows;
+}
+
+// The report's rows as maps from the header's names.
+std::vector<std::map<std::string, std::string>> csv_records(const std::string &path) {
+    CsvRows rows = parse_csv(test::read_file(path));
+    REQUIRE(!rows.empty());
+    std::vector<std::map<std::string, std::string>> records;
+    for (size_t i = 1; i < rows.size(); ++i) {
+        REQUIRE(rows[i].size() == rows[0].size());
+        std::map<std::string, std::string> record;
+        for (size_t column = 0; column < rows[0].size(); ++column) record[rows[0][column]] = rows[i][column];
+        records.push_back(record);
+    }
+    return records;
+}
+
+json::object json_report(const std::string &path) { return json::parse(test::read_file(path)).as_object(); }
+
+long long total(const json::object &report, const char *name) { return report.at("totals").at(name).as_int64(); }
+
+// The page, which is polyglot markup, read as XML.
+struct Page {
+    pugi::xml_document xml;
+    explicit Page(const std::string &path) {
+        pugi::xml_parse_result parsed = xml.load_file(path.c_str());
+        INFO(parsed.description() << " at byte " << parsed.offset);
+        REQUIRE(parsed);
+    }
+    std::string text_of(const std::string &id) const {
+        return xml.select_node(("//*[@id='" + id + "']").c_str()).node().child_value();
+    }
+    size_t count(const char *xpath) const { return xml.select_nodes(xpath).size(); }
+};
+
+// The report files of a run in the scratch folder, named by `prefix`.
+struct Reports {
+    std::string html, csv, json;
+    Reports(const Scratch &scratch, const std::string &prefix)
+        : html(scratch.dir.file(prefix + ".html")),
+          csv(scratch.dir.file(prefix + ".csv")),
+          json(scratch.dir.file(prefix + ".json")) {}
+    std::vector<std::string> options() const { return {"--html", html, "--csv", csv, "--json", json}; }
+};
+
+// Compared as a whole, not shown: a report is too long to read in a failure.
+bool same_bytes(const std::string &path, const std::string &other) {
+    INFO(path << " and " << other);
+    return test::read_file(path) == test::read_file(other);
+}
+
+std::vector<std::string> joined(std::vector<std::string> first, const std::vector<std::string> &second) {
+    first.insert(first.end(), second.begin(), second.end());
+    return first;
+}
+
+// A clean outpatient prescription of its own patient and encounter.
+Doc clean_document(int number) {
+    Doc doc;
+    doc.id_type = "passport";
+    doc.id = "E" + std::to_string(10000000 + number);
+    doc.encounter = "MZ" + std::to_string(20260000000LL + number);
+    return doc;
+}
+
+// A document whose item is not in the catalog and has no consent, so that
+// CONSENT-MISSING names it.
+Doc document_with_unconsented_item(const std::string &item_name_xml) {
+    Doc doc = clean_document(1);
+    doc.items.push_back("<item id=\"7\" kind=\"material\" code=\"C9999990000000000001\" name=\"" + item_name_xml +
+                        "\" quantity=\"3\" price=\"15.50\" date=\"2026-11-23\"/>");
+    return doc;
+}
+
+std::string with_physician_name(std::string document, const std::string &name_xml) {
+    const std::string plain = "name=\"王敏\"";
+    document.replace(document.find(plain), plain.size(), "name=\"" + name_xml + "\"");
+    return document;
+}
+
+void write_documents(const std::string &folder, int count, int items_each) {
+    fs::create_directories(folder);
+    for (int number = 0; number < count; ++number) {
+        Doc doc = clean_document(number);
+        doc.items.clear();
+        for (int item = 1; item <= items_each; ++item)
+            doc.items.push_back("<item id=\"" + std::to_string(item) +
+                                "\" kind=\"service\" code=\"001101000010000\" name=\"普通门诊诊查费\" quantity=\"1\" "
+                                "price=\"10.00\" date=\"2026-11-23\"/>");
+        char name[32];
+        std::snprintf(name, sizeof name, "/%05d.xml", number);
+        test::write_file(folder + name, doc.str());
+    }
+}
+
+}  // namespace
+
+TEST_CASE("audit checks what it can, reports each document it cannot with its error, and goes on", "[audit]") {
+    Scratch scratch;
+    std::string folder = scratch.dir.file("day");
+    fs::create_directories(folder + "/ward");
+    test::write_file(folder + "/1-clean.xml", clean_document(1).str());
+    test::write_file(folder + "/2-malformed.xml", "<check mode=\"preaudit\">\n  <patient id=\"1\"\n</check>\n");
+    test::write_file(folder + "/3-latin1.xml", "<check mode=\"preaudit\">\n  <physician name=\"M\xFCller\"/>\n</check>\n");
+    test::write_file(folder + "/ward/4-unconsented.xml", document_with_unconsented_item("院内自购敷料").str());
+    test::write_file(folder + "/5-result.xml", "<check-result status=\"pass\"/>\n");
+    test::write_file(folder + "/notes.txt", "not a document");
+    Reports reports(scratch, "mixed");
+
+    Run run = medlint(scratch, joined(joined({"audit"}, reports.options()), {folder}));
+    INFO(run.out << run.err);
+    CHECK(run.status == 3);
+    CHECK(contains(run.out, folder + "/2-malformed.xml: check failed, review by hand: "));
+    CHECK(contains(run.out, folder + "/3-latin1.xml: check failed, review by hand: "));
+    CHECK(contains(run.out, "not valid UTF-8"));
+    CHECK(contains(run.out, "documents: 2 checked, 2 failed, 1 skipped (not <check> or <commit>), of 5"));
+
+    json::object report = json_report(reports.json);
+    CHECK(total(report, "documents") == 5);
+    CHECK(total(report, "checked") == 2);
+    CHECK(total(report, "failed") == 2);
+    CHECK(total(report, "skipped") == 1);
+    CHECK(report.at("interrupted").as_bool() == false);
+    const json::array &failed = report.at("failed").as_array();
+    REQUIRE(failed.size() == 2);
+    CHECK(failed[0].at("document").as_string() == folder + "/2-malformed.xml");
+    CHECK(contains(failed[0].at("reason").as_string().c_str(), "line"));
+    CHECK(failed[1].at("document").as_string() == folder + "/3-latin1.xml");
+    CHECK(report.at("skipped").as_array()[0].at("document").as_string() == folder + "/5-result.xml");
+
+    auto rows = csv_records(reports.csv);
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0]["document"] == folder + "/ward/4-unconsented.xml");
+    CHECK(rows[0]["rule"] == "CONSENT-MISSING");
+    CHECK(rows[0]["item names"] == "院内自购敷料");
+    CHECK(rows[0]["amount"] == "46.50");  // 3 × 15.50
+    CHECK(rows[0]["line"] == std::to_string(test::line_of(test::read_file(folder + "/ward/4-unconsented.xml"),
+                                                          "id=\"7\"")));
+    CHECK(total(report, "findings") == 1);
+    CHECK(report.at("totals").at("amount_at_risk").as_double() == 46.5);
+
+    Page page(reports.html);
+    CHECK(page.text_of("documents-checked") == std::string("2"));
+    CHECK(page.count("//section[@id='failed']//li") == 2);
+}
+
+TEST_CASE("audit reads a stream of documents on standard input", "[audit]") {
+    Scratch scratch;
+    std::string first = clean_document(1).str(), second = document_with_unconsented_item("敷料").str();
+    Reports reports(scratch, "stream");
+    std::string stream = scratch.dir.file("stream.xml");
+    SECTION("each beginning with its XML declaration") {
+        const std::string declaration = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+        test::write_file(stream, declaration + first + declaration + second);
+    }
+    SECTION("separated by NUL bytes") { test::write_file(stream, first + std::string(1, '\0') + second + '\n'); }
+    Run run = medlint(scratch, joined(joined({"audit"}, reports.options()), {"-"}), {stream, ""});
+    INFO(run.out << run.err);
+    CHECK(run.status == 1);
+    json::object report = json_report(reports.json);
+    CHECK(total(report, "checked") == 2);
+    const json::array &findings = report.at("findings").as_array();
+    REQUIRE(findings.size() == 1);
+    CHECK(findings[0].at("document").as_string() == "<stdin>#2");
+}
+
+TEST_CASE("CSV fields with commas, quotes and line breaks are quoted; JSON and HTML carry them exactly", "[audit]") {
+    Scratch scratch;
+    const std::string item_name = "敷料, \"特大号\"\n第二行", physician_name = "王, \"敏\"\n主任";
+    std::string document = with_physician_name(
+        document_with_unconsented_item("敷料, &quot;特大号&quot;&#10;第二行").str(), "王, &quot;敏&quot;&#10;主任");
+    std::string path = scratch.dir.file("names.xml");
+    test::write_file(path, document);
+    Reports reports(scratch, "names");
+
+    Run run = medlint(scratch, joined(joined({"audit"}, reports.options()), {path}));
+    INFO(run.out << run.err);
+    CHECK(run.status == 1);
+    std::string csv = test::read_file(reports.csv);
+    CHECK(contains(csv, "\"敷料, \"\"特大号\"\"\n第二行\""));
+    auto rows = csv_records(reports.csv);
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0]["item names"] == item_name);
+    CHECK(rows[0]["physician name"] == physician_name);
+    CHECK(contains(rows[0]["message"], item_name));
+
+    json::object report = json_report(reports.json);
+    const json::array &findings = report.at("findings").as_array();
+    REQUIRE(findings.size() == 1);
+    CHECK(findings[0].at("item_names").as_string() == item_name);
+    CHECK(findings[0].at("physician_name").as_string() == physician_name);
+
+    Page page(reports.html);
+    CHECK(contains(page.xml.select_node("//table[@id='findings-table']/tbody/tr/td[3]").node().child_value(),
+                   item_name));
+}
+
+TEST_CASE("the same input gives the same report bytes, whatever the number of threads", "[audit]") {
+    Scratch scratch;
+    std::string folder = scratch.dir.file("month");
+    write_documents(folder, 40, 2);
+    for (const char *sample : {"id-mismatch-card-of-relative.xml", "consent-missing-self-pay.xml",
+                               "dup-test-within-document.xml", "gbk-id-mismatch-card-name.xml"})
+        fs::copy_file(kSamples + "/" + sample, folder + "/" + sample);
+    fs::copy(kSamples + "/inpatient-record", folder + "/inpatient-record");
+    Reports first(scratch, "first"), again(scratch, "again"), parallel(scratch, "parallel");
+
+    Run one = medlint(scratch, joined(joined({"audit", "--jobs", "1"}, first.options()), {folder}));
+    Run two = medlint(scratch, joined(joined({"audit", "--jobs", "1"}, again.options()), {folder}));
+    Run four = medlint(scratch, joined(joined({"audit", "--jobs", "4"}, parallel.options()), {folder}));
+    INFO(one.out << one.err << four.err);
+    CHECK(one.status == 1);
+    CHECK(json_report(first.json).at("findings").as_array().size() > 10);
+    for (const Reports *other : {&again, &parallel}) {
+        CHECK(same_bytes(other->csv, first.csv));
+        CHECK(same_bytes(other->json, first.json));
+        CHECK(same_bytes(other->html, first.html));
+    }
+    CHECK(four.out == one.out);
+}
+
+TEST_CASE("--commit records the documents in date order, so a later one meets an earlier one as history",
+          "[audit]") {
+    Scratch scratch;
+    std::string folder = scratch.dir.file("batch");
+    fs::create_directories(folder);
+    // The later visit comes first in path order.
+    auto creatinine_visit = [](const std::string &encounter, const std::string &date) {
+        Doc doc;
+        doc.encounter = encounter;
+        doc.admitted = date;
+        doc.items = {"<item id=\"2\" kind=\"test\" code=\"002503070020000\" name=\"肌酐测定\" quantity=\"1\" "
+                     "price=\"10.00\" date=\"" +
+                     date + "\"/>"};
+        return doc.str();
+    };
+    test::write_file(folder + "/a-later.xml", creatinine_visit("MZ20261123062", "2026-11-23"));
+    test::write_file(folder + "/b-earlier.xml", creatinine_visit("MZ20261120015", "2026-11-20"));
+    Reports reports(scratch, "commit");
+
+    SECTION("with --commit, the repeat 3 days later is a duplicate test") {
+        Run run = medlint(scratch, joined(joined({"audit", "--commit"}, reports.options()), {folder}));
+        INFO(run.out << run.err);
+        CHECK(run.status == 1);
+        auto rows = csv_records(reports.csv);
+        REQUIRE(rows.size() == 1);
+        CHECK(rows[0]["document"] == folder + "/a-later.xml");
+        CHECK(rows[0]["rule"] == "DUP-TEST");
+        CHECK(test::store_int(scratch.store, "SELECT COUNT(*) FROM encounters") == 2);
+        CHECK(json_report(reports.json).at("committed").as_bool());
+    }
+    SECTION("without it, nothing is recorded and each document stands alone") {
+        Run run = medlint(scratch, joined(joined({"audit"}, reports.options()), {folder}));
+        INFO(run.out << run.err);
+        CHECK(run.status == 0);
+        CHECK(csv_records(reports.csv).empty());
+        CHECK(test::store_int(scratch.store, "SELECT COUNT(*) FROM encounters") == 0);
+    }
+}
+
+TEST_CASE("Ctrl-C stops after the documents in hand: reports of those done, and a store without half a document",
+          "[audit]") {
+    Scratch scratch;
+    std::string folder = scratch.dir.file("month");
+    constexpr int kDocuments = 3000, kItems = 3;
+    write_documents(folder, kDocuments, kItems);
+    Reports reports(scratch, "interrupted");
+
+    Medlint process(scratch, joined(joined({"audit", "--commit"}, reports.options()), {folder}), {});
+    // Interrupted once the first commit is in the store; no time is assumed.
+    auto committed = [&]() -> long long {
+        try {
+            return test::store_int(scratch.store, "SELECT COUNT(*) FROM encounters");
+        } catch (const std::exception &) {
+            return 0;  // the store or its tables are not there yet
+        }
+    };
+    while (committed() == 0 && process.running()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    process.interrupt();
+    Run run = process.wait();
+    INFO(run.out << run.err);
+    REQUIRE(run.status == 130);
+    CHECK(contains(run.out, "interrupted:"));
+
+    json::object report = json_report(reports.json);
+    CHECK(report.at("interrupted").as_bool());
+    long long checked = total(report, "checked"), left = total(report, "left");
+    CHECK(left > 0);
+    CHECK(checked + left + total(report, "failed") == kDocuments);
+    CHECK(csv_records(reports.csv).size() == static_cast<size_t>(total(report, "findings")));
+    Page page(reports.html);
+    CHECK(contains(page.text_of("interrupted"), std::to_string(left) + " documents left unchecked"));
+    CHECK(page.text_of("documents-checked") == std::to_string(checked));
+
+    // Every document checked was committed whole, and nothing else.
+    CHECK(test::store_int(scratch.store, "SELECT COUNT(*) FROM encounters") == checked);
+    CHECK(test::store_int(scratch.store, "SELECT COUNT(*) FROM items") == checked * kItems);
+    CHECK(test::store_int(scratch.store, "SELECT COUNT(*) FROM encounters e WHERE (SELECT COUNT(*) FROM items i "
+                                         "WHERE i.encounter_id = e.encounter_id) <> " +
+                                             std::to_string(kItems)) == 0);
+    Run verify = medlint(scratch, {"audit-log", "verify"});
+    INFO(verify.out);
+    CHECK(verify.status == 0);
+    CHECK(contains(verify.out, "hash chain intact"));
+}
+
+TEST_CASE("audit's options are checked before any document is read", "[audit]") {
+    Scratch scratch;
+    SECTION("--jobs takes a whole number from 1") {
+        Run run = medlint(scratch, {"audit", "--jobs", "0", kSamples});
+        CHECK(run.status == 3);
+        CHECK(contains(run.err, "--jobs is '0'"));
+    }
+    SECTION("--commit takes no value") {
+        Run run = medlint(scratch, {"audit", "--commit=yes", kSamples});
+        CHECK(run.status == 3);
+        CHECK(contains(run.err, "--commit takes no value"));
+    }
+    SECTION("check does not take audit's options") {
+        Run run = medlint(scratch, {"check", "--html", "x.html", kSamples + "/clean-outpatient-prescription.xml"});
+        CHECK(run.status == 3);
+        CHECK(contains(run.err, "check does not take --html"));
+    }
+    SECTION("the help names the exit statuses") {
+        Run run = medlint(scratch, {"audit", "--help"});
+        CHECK(run.status == 0);
+        CHECK(contains(run.out, "130 interrupted"));
+    }
+}
+
+// samples/reports/ holds the reports of the samples that the README shows.
+// Regenerate them with MEDLINT_UPDATE_GOLDEN=1 when the engine or the
+// reports change on purpose (and the screenshot beside them by hand).
+TEST_CASE("the sample reports are what audit --commit writes over the samples", "[audit][samples]") {
+    Scratch scratch;
+    // A copy, so that the run's paths, and the links of its page, are those
+    // of a run from the repository's root.
+    std::string root = scratch.dir.file("repository");
+    fs::create_directories(root);
+    fs::copy(kSamples, root + "/samples", fs::copy_options::recursive);
+    const std::vector<std::string> names = {"audit-report.html", "audit-report.csv", "audit-report.json"};
+    Run run = medlint(scratch,
+                      {"audit", "--commit", "--html", "samples/reports/audit-report.html", "--csv",
+                       "samples/reports/audit-report.csv", "--json", "samples/reports/audit-report.json", "samples"},
+                      {"/dev/null", root});
+    INFO(run.out << run.err);
+    CHECK(run.status == 1);
+    bool update = std::getenv("MEDLINT_UPDATE_GOLDEN") != nullptr;
+    for (const auto &name : names) {
+        std::string written = test::read_file(root + "/samples/reports/" + name);
+        std::string golden = kSamples + "/reports/" + name;
+        if (update && test::read_file(golden) != written) {
+            test::write_file(golden, written);
+            WARN("rewrote " << golden);
+        }
+        INFO(golden << " differs from what audit writes now (if audit is right, run with MEDLINT_UPDATE_GOLDEN=1)");
+        CHECK(same_bytes(golden, root + "/samples/reports/" + name));
+    }
+}
