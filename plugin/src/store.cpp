@@ -146,6 +146,47 @@ auto Store::locked(const char *action, Work &&work) {
     }
 }
 
+// A connection for reads, used by one thread at a time.
+struct Store::Reader {
+    SQLite::Database db;
+    std::map<const char *, std::unique_ptr<SQLite::Statement>> statements;
+
+    explicit Reader(const std::string &path) : db(path, SQLite::OPEN_READWRITE, kBusyTimeoutMs) {}
+    SQLite::Statement &statement(const char *sql) {
+        auto &slot = statements[sql];
+        if (!slot) slot = std::make_unique<SQLite::Statement>(db, sql);
+        slot->reset();
+        slot->clearBindings();
+        return *slot;
+    }
+    // A statement left on a row would keep an old snapshot of the file open.
+    void reset() noexcept {
+        for (auto &entry : statements) entry.second->tryReset();
+    }
+};
+
+template <class Work>
+auto Store::reading(const char *action, Work &&work) {
+    std::unique_ptr<Reader> reader;
+    {
+        std::lock_guard<std::mutex> guard(readers_mutex_);
+        if (!idle_readers_.empty()) {
+            reader = std::move(idle_readers_.back());
+            idle_readers_.pop_back();
+        }
+    }
+    try {
+        if (!reader) reader = std::make_unique<Reader>(path_);
+        auto result = work(*reader);
+        reader->reset();
+        std::lock_guard<std::mutex> guard(readers_mutex_);
+        idle_readers_.push_back(std::move(reader));
+        return result;
+    } catch (const SQLite::Exception &e) {
+        store_failure(path_, action, e);  // the reader is dropped: a failed statement may be mid-step
+    }
+}
+
 template <class Work>
 void Store::write(const char *action, Durability durability, const AuditEntry &audit, Work &&work) {
     locked(action, [&] { transact(durability, &audit, work); });
@@ -238,18 +279,18 @@ void Store::append_audit(const AuditEntry &audit, const std::string &time) {
 }
 
 bool Store::has_history(const std::string &patient_key) {
-    return locked("reading history", [&] {
-        auto &query = statement("SELECT EXISTS (SELECT 1 FROM encounters WHERE patient_key = ?)");
+    return reading("reading history", [&](Reader &reader) {
+        auto &query = reader.statement("SELECT EXISTS (SELECT 1 FROM encounters WHERE patient_key = ?)");
         query.bind(1, patient_key);
         return query.executeStep() && query.getColumn(0).getInt() != 0;
     });
 }
 
 std::vector<SeenIdentity> Store::identities(const std::string &patient_key, const std::string &except_encounter) {
-    return locked("reading identities", [&] {
+    return reading("reading identities", [&](Reader &reader) {
         // One row per identity, from its latest encounter (SQLite takes the bare
         // columns from the row of max()): a regular patient's visits are not re-read.
-        auto &query = statement(
+        auto &query = reader.statement(
             "SELECT encounter_id, name, gender, birth_date, max(seen_at) AS latest FROM patient_identities "
             "WHERE patient_key = ? AND encounter_id <> ? GROUP BY name, gender, birth_date "
             "ORDER BY latest DESC LIMIT 100");
@@ -264,8 +305,8 @@ std::vector<SeenIdentity> Store::identities(const std::string &patient_key, cons
 }
 
 std::vector<Stay> Store::inpatient_stays(const std::string &patient_key, const std::string &except_encounter) {
-    return locked("reading inpatient stays", [&] {
-        auto &query = statement(
+    return reading("reading inpatient stays", [&](Reader &reader) {
+        auto &query = reader.statement(
             "SELECT encounter_id, institution, admitted, discharged, primary_diagnosis FROM encounters "
             "WHERE patient_key = ? AND type = 'inpatient' AND encounter_id <> ? AND admitted IS NOT NULL "
             "ORDER BY admitted");
@@ -281,8 +322,8 @@ std::vector<Stay> Store::inpatient_stays(const std::string &patient_key, const s
 }
 
 std::vector<PastItem> Store::encounter_items(const std::string &encounter) {
-    return locked("reading an encounter's items", [&] {
-        auto &query = statement(
+    return reading("reading an encounter's items", [&](Reader &reader) {
+        auto &query = reader.statement(
             "SELECT item_id, kind, code, name, date, days FROM items WHERE encounter_id = ? ORDER BY date, item_id");
         query.bind(1, encounter);
         std::vector<PastItem> out;
@@ -296,10 +337,10 @@ std::vector<PastItem> Store::encounter_items(const std::string &encounter) {
 
 std::vector<PastItem> Store::items(const std::string &patient_key, const std::string &code, bool prefix, Date from,
                                   Date to, std::optional<Date> lasting_on) {
-    return locked("reading item history", [&] {
+    return reading("reading item history", [&](Reader &reader) {
         // Codes are ASCII, so '~' sorts after every code that starts with the prefix.  The
         // supply test runs on the covering index, so used-up supplies are never read out.
-        auto &query = statement(
+        auto &query = reader.statement(
             "SELECT encounter_id, item_id, kind, code, name, date, days FROM items "
             "WHERE patient_key = ? AND code >= ? AND code <= ? AND date >= ? AND date <= ? "
             "AND (?6 IS NULL OR days > julianday(?6) - julianday(date)) ORDER BY date");
@@ -321,9 +362,9 @@ std::vector<PastItem> Store::items(const std::string &patient_key, const std::st
 
 std::map<std::string, FeedbackRecord> Store::feedback(const std::vector<std::string> &finding_ids) {
     if (finding_ids.empty()) return {};
-    return locked("reading feedback", [&] {
+    return reading("reading feedback", [&](Reader &reader) {
         std::map<std::string, FeedbackRecord> out;
-        auto &query = statement(
+        auto &query = reader.statement(
             "SELECT action, reason, physician, time, reason_code FROM feedback WHERE finding_id = ? "
             "ORDER BY id DESC LIMIT 1");
         for (const auto &id : finding_ids) {
@@ -339,8 +380,8 @@ std::map<std::string, FeedbackRecord> Store::feedback(const std::vector<std::str
 }
 
 std::vector<LedgerRow> Store::ledger(const std::string &physician, int first_year, int last_year) {
-    return locked("reading the ledger", [&] {
-        auto &query = statement(
+    return reading("reading the ledger", [&](Reader &reader) {
+        auto &query = reader.statement(
             "SELECT kind, physician, notice, text, sanction_kind, date, until, reversed_on, points FROM ledger "
             "WHERE physician = ? AND ((date >= ? AND date < ?) OR (kind = 'sanction' AND (until IS NULL OR until >= ?) "
             "AND date < ?)) "

@@ -83,6 +83,12 @@ private:
     auto locked(const char *action, Work &&work);
     template <class Work>
     void write(const char *action, Durability durability, const AuditEntry &audit, Work &&work);
+    // Reads run on connections of their own, one per calling thread at a time:
+    // WAL lets readers run beside each other and beside the writer, so checks
+    // on several threads do not queue for the writer's mutex.
+    struct Reader;
+    template <class Work>
+    auto reading(const char *action, Work &&work);
     SQLite::Statement &statement(const char *sql);
     void reset_statements() noexcept;
     // write() for a caller that holds mutex_; `audit` may be null when only
@@ -98,6 +104,8 @@ private:
     std::map<const char *, std::unique_ptr<SQLite::Statement>> statements_;
     std::vector<SQLite::Statement *> in_use_;  // stepped since the last reset_statements()
     std::vector<std::pair<AuditEntry, std::string>> deferred_audit_;  // with the time of the check
+    std::mutex readers_mutex_;
+    std::vector<std::unique_ptr<Reader>> idle_readers_;
 };
 
 }  // namespace medlint
