@@ -63,6 +63,9 @@ inline std::string read_file(const std::string &path) {
 
 inline bool contains(std::string_view text, std::string_view part) { return text.find(part) != std::string_view::npos; }
 
+// An attribute of a response element, "" when absent.
+inline std::string attr(pugi::xml_node node, const char *name) { return node.attribute(name).value(); }
+
 // The 1-based line of `text` on which `needle` first occurs (0 when absent).
 inline int line_of(std::string_view text, std::string_view needle) {
     size_t at = text.find(needle);

@@ -10,6 +10,7 @@
 
 #include "support.hpp"
 
+using test::attr;
 using test::contains;
 using test::Doc;
 using test::Engine;
@@ -24,8 +25,6 @@ using test::write_pack;
 #endif
 
 namespace {
-
-std::string attr(pugi::xml_node node, const char *name) { return node.attribute(name).value(); }
 
 Reply check(const Engine &engine, const std::string &request) {
     Reply reply = engine.ok(request);

@@ -4,6 +4,7 @@
 
 #include "support.hpp"
 
+using test::attr;
 using test::contains;
 using test::Doc;
 using test::Engine;
@@ -15,8 +16,6 @@ using test::Scratch;
 #endif
 
 namespace {
-
-std::string attr(pugi::xml_node node, const char *name) { return node.attribute(name).value(); }
 
 // Lines of the default pack's catalog (rules/default/catalog.csv).
 const std::string kMetformin =  // class A

@@ -7,6 +7,7 @@
 #include "../civil_date.hpp"
 #include "support.hpp"
 
+using test::attr;
 using test::contains;
 using test::Doc;
 using test::Engine;
@@ -35,8 +36,6 @@ const char *const kMetforminEmpa = "XA10BDE083A001010104522";  // another generi
 const char *const kAmlodipine = "XC08CAA033A001010100237";     // 苯磺酸氨氯地平片
 const char *const kAngong = "ZA07AAA0061010100166";            // 安宫牛黄丸, a patent medicine
 const char *const kAngongOther = "ZA07AAA0061010100999";       // a patent medicine sharing its first 10 characters
-
-std::string attr(pugi::xml_node node, const char *name) { return node.attribute(name).value(); }
 
 // An attribute of the one finding of `rule` (the reply may be a temporary: it
 // lives until the end of the caller's full expression).

@@ -8,6 +8,7 @@
 
 #include "support.hpp"
 
+using test::attr;
 using test::contains;
 using test::Doc;
 using test::Engine;
@@ -21,8 +22,6 @@ using test::write_pack;
 #endif
 
 namespace {
-
-std::string attr(pugi::xml_node node, const char *name) { return node.attribute(name).value(); }
 
 std::string line(const std::string &id, const char *kind, const char *code, const char *name, const std::string &date) {
     return "<item id=\"" + id + "\" kind=\"" + kind + "\" code=\"" + code + "\" name=\"" + name +

@@ -6,6 +6,7 @@
 // exemptions and a hospital pack's override.
 #include "support.hpp"
 
+using test::attr;
 using test::contains;
 using test::Doc;
 using test::Engine;
@@ -19,8 +20,6 @@ using test::write_pack;
 #endif
 
 namespace {
-
-std::string attr(pugi::xml_node node, const char *name) { return node.attribute(name).value(); }
 
 // A line of the default pack's catalog, by its code.
 std::string item(const std::string &id, const std::string &kind, const std::string &code, const std::string &name,
