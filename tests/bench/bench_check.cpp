@@ -18,6 +18,7 @@
 #include <pugixml.hpp>
 
 #include "../civil_date.hpp"
+#include "../resident_id.hpp"
 
 #include <sched.h>
 #include <stdlib.h>
@@ -125,19 +126,7 @@ bool parse_options(int argc, char **argv, Options &options) {
 
 using test_dates::iso_date;
 
-// A GB 11643 resident id: 6-digit region, birth date, 3-digit sequence (odd
-// for men), check character.
-std::string resident_id(const std::string &region, const std::string &birth_date, unsigned sequence) {
-    char sequence_digits[16];
-    std::snprintf(sequence_digits, sizeof sequence_digits, "%03u", sequence % 1000);
-    std::string id = region + birth_date.substr(0, 4) + birth_date.substr(5, 2) + birth_date.substr(8, 2) +
-                     sequence_digits;
-    static const int weights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-    int sum = 0;
-    for (size_t i = 0; i < 17; ++i) sum += (id[i] - '0') * weights[i];
-    id += "10X98765432"[sum % 11];
-    return id;
-}
+using test_ids::resident_id;
 
 struct CatalogLine {
     const char *kind, *code, *name, *quantity, *unit, *price, *days;

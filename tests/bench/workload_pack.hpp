@@ -1,0 +1,63 @@
+// What the workload generator knows of a rule pack: the catalog (from any
+// file, so a hospital's own catalog can be used) and, from the pack folder,
+// the retest intervals, the code sets and the limits.  Read at run time, so
+// a clean document respects the same tables the engine checks against.
+#pragma once
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace workload {
+
+struct CatalogRow {
+    std::string code, name, kind, item_class, gender;  // gender: "", "M" or "F"
+    std::optional<int> min_age, max_age, max_days;
+    std::vector<std::string> indications;  // ICD-10 prefixes
+
+    bool paid() const { return item_class != "C"; }
+    // Restrictions bind only what the fund pays (LIMIT-GENDER, LIMIT-AGE, LIMIT-INDICATION).
+    bool gender_restricted() const { return paid() && !gender.empty(); }
+    bool age_restricted() const { return paid() && (min_age || max_age); }
+    bool indication_restricted() const { return paid() && !indications.empty(); }
+    bool restricted() const { return gender_restricted() || age_restricted() || indication_restricted(); }
+};
+
+// Codes compare as the engine compares them: dots and spaces removed, upper case.
+std::string normalised_code(const std::string &code);
+
+class Pack {
+public:
+    // Throws std::runtime_error naming the file and line of a bad row.
+    Pack(const std::string &catalog_file, const std::string &pack_dir);
+
+    const std::vector<CatalogRow> &catalog() const { return catalog_; }
+    const CatalogRow *find(const std::string &code) const;
+
+    // DUP-TEST: a code's retest interval (1, same day only, without a row) and
+    // the key its look-alikes share.
+    int retest_interval(const std::string &code) const;
+    std::string retest_key(const std::string &code) const;
+
+    bool in_code_set(const std::string &set, const std::string &code) const;
+    const std::vector<std::string> &code_set(const std::string &set) const;  // its prefixes, in file order
+    int limit(const std::string &name) const;  // the pack's value, else the engine's default
+
+private:
+    void load_catalog(const std::string &file);
+    void load_retest(const std::string &file);
+    void load_code_sets(const std::string &file);
+    void load_limits(const std::string &file);
+
+    std::vector<CatalogRow> catalog_;
+    std::map<std::string, size_t> by_code_;
+    std::map<std::string, std::pair<std::string, int>> retest_;  // code -> group, interval
+    std::map<std::string, std::vector<std::string>> code_sets_;  // set -> normalised prefixes
+    std::map<std::string, int> limits_;
+};
+
+// DUP-DRUG's notion of one drug: a western drug's generic (the first 10 of
+// its 23 characters), else the code itself.
+std::string generic_key(const std::string &code);
+
+}  // namespace workload

@@ -1,0 +1,408 @@
+// How each rule of the contract is planted: a story whose last document
+// breaks that rule once, and no other.  Every document before it is clean;
+// a violation that needs history (a repeat, another name under the same id,
+// an overlapping or too-early stay) depends on the one just before it.
+#include <stdexcept>
+
+#include "../civil_date.hpp"
+#include "workload_story.hpp"
+
+namespace workload {
+
+namespace {
+
+using test_dates::iso_date;
+
+bool is_test(const CatalogRow &row) { return row.kind == "test" || row.kind == "exam"; }
+
+std::string diagnosis_codes(const Document &document) {
+    std::string codes;
+    for (const auto &diagnosis : document.diagnoses) codes += (codes.empty() ? "" : " ") + diagnosis.code;
+    return codes;
+}
+
+}  // namespace
+
+bool Storyteller::plant(Draft &draft, const std::string &rule, long variant, long documents) {
+    draft.story.documents.reserve(static_cast<size_t>(documents));
+    if (rule == "DUP-TEST") return plant_dup_test(draft, variant, documents);
+    if (rule == "DUP-DRUG") return plant_dup_drug(draft, variant, documents);
+    if (rule == "CONSENT-MISSING") return plant_consent_missing(draft, variant, documents);
+    if (rule == "ID-INVALID") return plant_id_invalid(draft, documents);
+    if (rule == "ID-MISMATCH") return plant_id_mismatch(draft, variant, documents);
+    if (rule == "ID-CONCURRENT") return plant_id_concurrent(draft, documents);
+    if (rule == "PHYSICIAN-CODE") return plant_physician_code(draft, variant, documents);
+    if (rule == "PHYSICIAN-SUSPENDED") return plant_physician_suspended(draft, documents);
+    if (rule == "LIMIT-GENDER") return plant_limit_gender(draft, documents);
+    if (rule == "LIMIT-AGE") return plant_limit_age(draft, documents);
+    if (rule == "LIMIT-INDICATION") return plant_limit_indication(draft, documents);
+    if (rule == "LIMIT-DAYS") return plant_limit_days(draft, variant, documents);
+    if (rule == "DATE-OUTSIDE-STAY") return plant_date_outside_stay(draft, variant, documents);
+    if (rule == "SPLIT-ADMISSION") return plant_split_admission(draft, documents);
+    if (rule == "BED-IDLE") return plant_bed_idle(draft, documents);
+    throw std::logic_error("no way to plant " + rule);
+}
+
+// Odd variants: the same test at two visits within its retest interval.
+// Even: ordered twice in one document.
+bool Storyteller::plant_dup_test(Draft &draft, long variant, long documents) {
+    begin(draft, {});
+    const bool across_visits = variant % 2 == 1 && options_.inpatient_per_mille < 1000;
+    add_clean(draft, documents - (across_visits ? 2 : 1));
+    const bool inpatient = !across_visits && next_is_inpatient();
+    const long day = inpatient ? next_admission(draft) : next_day(draft);
+    const CatalogRow *test = pick_row([&](const CatalogRow &row) {
+        return is_test(row) && row.paid() && !row.restricted() && draft.history.allows(row.kind, row.code, day, 0) &&
+               (!across_visits || pack_->retest_interval(row.code) >= 2);
+    });
+    if (!test) return false;
+    VisitWish wish;
+    wish.forced = {builder_.line_for(*test, day, 0)};
+    auto is_the_test = [&](const Line &line) { return line.code == test->code; };
+    if (!across_visits) {
+        Document &last = inpatient ? add_inpatient(draft, day, stay_length(), wish) : add_outpatient(draft, day, wish);
+        Line repeat = *find_line(last, is_the_test);
+        draft.story.planted = Planted{"DUP-TEST", last.add_line(repeat).id, std::nullopt,
+                                      test->code + " ordered twice on " + iso_date(day)};
+        return true;
+    }
+    const size_t earlier = draft.story.documents.size();
+    add_outpatient(draft, day, wish);
+    const int interval = pack_->retest_interval(test->code);
+    const long repeat_day = day + random_->between(1, interval - 1);
+    VisitWish follow_up;
+    follow_up.diagnoses = draft.story.documents[earlier].diagnoses;
+    follow_up.forced = {builder_.line_for(*test, repeat_day, 0)};
+    const Document &last = add_outpatient(draft, repeat_day, follow_up);
+    draft.story.planted = Planted{"DUP-TEST", find_line(last, is_the_test)->id, earlier,
+                                  test->code + " repeated " + std::to_string(repeat_day - day) +
+                                      " days after the earlier visit; interval " + std::to_string(interval)};
+    return true;
+}
+
+// Odd variants: prescribed again at a visit while the earlier supply lasts.
+// Even: the same drug on two lines of one document.
+bool Storyteller::plant_dup_drug(Draft &draft, long variant, long documents) {
+    begin(draft, {});
+    const bool across_visits = variant % 2 == 1 && options_.inpatient_per_mille < 1000;
+    add_clean(draft, documents - (across_visits ? 2 : 1));
+    const bool inpatient = !across_visits && next_is_inpatient();
+    const long day = inpatient ? next_admission(draft) : next_day(draft);
+    const CatalogRow *drug = pick_row([&](const CatalogRow &row) {
+        return row.kind == "drug" && row.paid() && !row.restricted() && (!row.max_days || *row.max_days >= 2);
+    });
+    if (!drug) return false;
+    const int days = inpatient ? 1 : builder_.clean_supply_days(*drug, false);
+    if ((across_visits && days < 2) || !draft.history.allows(drug->kind, drug->code, day, days)) return false;
+    VisitWish wish;
+    wish.forced = {builder_.line_for(*drug, day, days)};
+    auto is_the_drug = [&](const Line &line) { return line.code == drug->code; };
+    if (!across_visits) {
+        Document &last = inpatient ? add_inpatient(draft, day, stay_length(), wish) : add_outpatient(draft, day, wish);
+        Line repeat = *find_line(last, is_the_drug);
+        draft.story.planted = Planted{"DUP-DRUG", last.add_line(repeat).id, std::nullopt,
+                                      drug->code + " prescribed twice on " + iso_date(day)};
+        return true;
+    }
+    const size_t earlier = draft.story.documents.size();
+    add_outpatient(draft, day, wish);
+    const long repeat_day = day + random_->between(1, days - 1);
+    VisitWish follow_up;
+    follow_up.diagnoses = draft.story.documents[earlier].diagnoses;
+    follow_up.forced = {builder_.line_for(*drug, repeat_day, builder_.clean_supply_days(*drug, false))};
+    const Document &last = add_outpatient(draft, repeat_day, follow_up);
+    draft.story.planted = Planted{"DUP-DRUG", find_line(last, is_the_drug)->id, earlier,
+                                  drug->code + " again " + std::to_string(repeat_day - day) + " days into a " +
+                                      std::to_string(days) + "-day supply"};
+    return true;
+}
+
+// Variant 0: a class C item without consent; 1: a non-catalog item without
+// consent; 2: a class C item whose consent form was never signed.
+bool Storyteller::plant_consent_missing(Draft &draft, long variant, long documents) {
+    begin(draft, {});
+    add_clean(draft, documents - 1);
+    Document &last = add_document(draft, next_is_inpatient(), {});
+    const long day = last.admitted;
+    const CatalogRow *self_paid = pick_row([&](const CatalogRow &row) {
+        return !row.paid() && row.kind != "service" && draft.history.allows(row.kind, row.code, day, 1);
+    });
+    const long kind = self_paid ? variant % 3 : 1;
+    Line line = kind == 1 ? builder_.non_catalog_line(day)
+                          : builder_.line_for(*self_paid, day, self_paid->kind == "drug" ? 1 : 0);
+    const std::string id = last.add_line(line).id;
+    if (kind == 2) last.consents.push_back({"C2", "patient", "", {id}});
+    const char *what[] = {"class C item without consent", "non-catalog item without consent",
+                          "consent for a class C item never signed"};
+    draft.story.planted = Planted{"CONSENT-MISSING", id, std::nullopt, line.code + ": " + what[kind]};
+    return true;
+}
+
+// The clerk mistyped one digit of the number; no card was read.
+bool Storyteller::plant_id_invalid(Draft &draft, long documents) {
+    begin(draft, {});
+    add_clean(draft, documents - 1);
+    Document &last = add_document(draft, next_is_inpatient(), {});
+    char &digit = last.patient.id[14];
+    digit = static_cast<char>('0' + (digit - '0' + random_->between(1, 9)) % 10);
+    last.card.reset();
+    draft.story.planted = Planted{"ID-INVALID", "", std::nullopt,
+                                  "digit 15 mistyped: " + last.patient.id + " for " + draft.patient.id};
+    return true;
+}
+
+// Variant 0: the name mistyped against the card read; 1: another person
+// under a number committed before (depends on the earlier document); 2: a
+// relative's card read for the patient.
+bool Storyteller::plant_id_mismatch(Draft &draft, long variant, long documents) {
+    begin(draft, {});
+    add_clean(draft, documents - 1);
+    Document &last = add_document(draft, next_is_inpatient(), {});
+    const Patient &real = draft.patient;
+    switch (variant % 3) {
+        case 0:
+            last.patient.name = misspelt_name(*random_, real.name, real.gender);
+            last.card = Card{"insurance-card", real.id, real.name, real.gender, real.birth_date};
+            draft.story.planted = Planted{"ID-MISMATCH", "", std::nullopt,
+                                          "name typed " + last.patient.name + ", card reads " + real.name};
+            return true;
+        case 1:
+            do last.patient.name = person_name(*random_, real.gender);
+            while (last.patient.name == real.name);
+            last.card.reset();
+            draft.story.planted = Planted{"ID-MISMATCH", "", draft.story.documents.size() - 2,
+                                          "id " + real.id + " committed before as " + real.name + ", now " +
+                                              last.patient.name};
+            return true;
+        default: {
+            // A parent's card for a younger patient, a grown child's for an older one.
+            const int age = real.age_on(draft.start_day);
+            const int gap = static_cast<int>(random_->between(22, 35));
+            PatientSpec spec;
+            spec.min_age = spec.max_age = age <= 55 ? age + gap : age - gap;
+            const Patient relative = new_patient(spec, draft.start_day);
+            last.card = Card{"insurance-card", relative.id, relative.name, relative.gender, relative.birth_date};
+            draft.story.planted = Planted{"ID-MISMATCH", "", std::nullopt,
+                                          "card of " + relative.name + " " + relative.id + " read for " + real.name};
+            return true;
+        }
+    }
+}
+
+// Admitted elsewhere while the stay before it runs.
+bool Storyteller::plant_id_concurrent(Draft &draft, long documents) {
+    begin(draft, {});
+    add_clean(draft, documents - 2);
+    const long admitted = next_admission(draft), length = stay_length();
+    const size_t earlier = draft.story.documents.size();
+    add_inpatient(draft, admitted, length, {});
+    const Institution &elsewhere = other_than(*draft.story.documents[earlier].institution);
+    const long overlapping = admitted + random_->between(1, length - 1);
+    add_inpatient(draft, overlapping, stay_length(), {}, &elsewhere);
+    draft.story.planted = Planted{"ID-CONCURRENT", "", earlier,
+                                  "admitted " + iso_date(overlapping) + " at " + elsewhere.code + " during the stay " +
+                                      iso_date(admitted) + " to " + iso_date(admitted + length)};
+    return true;
+}
+
+// Variant 0: the HIS's staff number instead of the national code; 1: an
+// item's own code in lower case; 2: no <physician> at all.
+bool Storyteller::plant_physician_code(Draft &draft, long variant, long documents) {
+    begin(draft, {});
+    add_clean(draft, documents - 1);
+    Document &last = add_document(draft, next_is_inpatient(), {});
+    switch (variant % 3) {
+        case 0:
+            last.physician->code = "0" + std::to_string(random_->between(100, 999));
+            draft.story.planted = Planted{"PHYSICIAN-CODE", "", std::nullopt, "staff number " + last.physician->code};
+            return true;
+        case 1: {
+            Line &line = last.lines.back();
+            line.physician = "d" + last.physician->code.substr(1);
+            draft.story.planted = Planted{"PHYSICIAN-CODE", line.id, std::nullopt, "item physician " + *line.physician};
+            return true;
+        }
+        default:
+            last.physician.reset();
+            draft.story.planted = Planted{"PHYSICIAN-CODE", "", std::nullopt, "no <physician>"};
+            return true;
+    }
+}
+
+// A document of the physician the ledger suspends on its dates.
+bool Storyteller::plant_physician_suspended(Draft &draft, long documents) {
+    begin(draft, {});
+    add_clean(draft, documents - 1);
+    const bool inpatient = next_is_inpatient();
+    const long day = inpatient ? next_admission(draft) : next_day(draft);
+    const Institution &where = world_->institution_with_suspension_on(day);
+    VisitWish wish;
+    wish.physician = &world_->sanctioned(where);
+    if (inpatient) add_inpatient(draft, day, stay_length(), wish, &where);
+    else add_outpatient(draft, day, wish, &where);
+    draft.story.planted = Planted{"PHYSICIAN-SUSPENDED", "", std::nullopt,
+                                  wish.physician->code + " suspended on " + iso_date(day) + " (ledger)"};
+    return true;
+}
+
+// A patient of the other gender: the item fits them in every other way.
+bool Storyteller::plant_limit_gender(Draft &draft, long documents) {
+    const CatalogRow *row = pick_restricted([](const CatalogRow &r) { return r.gender_restricted(); });
+    if (!row) return false;
+    PatientSpec spec = spec_within(*row);
+    spec.gender = row->gender == "M" ? "F" : "M";
+    begin(draft, spec);
+    return plant_restricted_line(draft, *row, "LIMIT-GENDER", {}, documents);
+}
+
+// A patient above the item's maximum age, else below its minimum.
+bool Storyteller::plant_limit_age(Draft &draft, long documents) {
+    auto above = [](const CatalogRow &r) { return r.age_restricted() && r.max_age && *r.max_age <= 82; };
+    auto below = [](const CatalogRow &r) { return r.age_restricted() && r.min_age && *r.min_age >= 4; };
+    const CatalogRow *row = pick_restricted([&](const CatalogRow &r) { return above(r) || below(r); });
+    if (!row) return false;
+    PatientSpec spec;
+    if (row->gender_restricted()) spec.gender = row->gender;
+    if (above(*row)) {
+        spec.min_age = *row->max_age + 1;
+        spec.max_age = 85;
+    } else {
+        spec.min_age = 1;
+        spec.max_age = *row->min_age - 3;  // two years' margin, as in spec_within
+    }
+    begin(draft, spec);
+    return plant_restricted_line(draft, *row, "LIMIT-AGE", {}, documents);
+}
+
+// A document none of whose diagnoses is among the item's indications.
+bool Storyteller::plant_limit_indication(Draft &draft, long documents) {
+    const CatalogRow *row = pick_restricted([](const CatalogRow &r) { return r.indication_restricted(); });
+    if (!row) return false;
+    begin(draft, spec_within(*row));
+    VisitWish wish;
+    wish.avoided_indications = row->indications;
+    return plant_restricted_line(draft, *row, "LIMIT-INDICATION", wish, documents);
+}
+
+bool Storyteller::plant_restricted_line(Draft &draft, const CatalogRow &row, const std::string &rule, VisitWish wish,
+                                        long documents) {
+    add_clean(draft, documents - 1);
+    const bool inpatient = next_is_inpatient();
+    const long day = inpatient ? next_admission(draft) : next_day(draft);
+    const int days = row.kind != "drug" ? 0 : inpatient ? 1 : builder_.clean_supply_days(row, false);
+    if (!draft.history.allows(row.kind, row.code, day, days)) return false;
+    if (rule != "LIMIT-INDICATION" && !row.indications.empty()) wish.needed_indications = {row.indications.front()};
+    wish.forced = {builder_.line_for(row, day, days)};
+    const Document &last = inpatient ? add_inpatient(draft, day, stay_length(), wish) : add_outpatient(draft, day, wish);
+    draft.story.planted = Planted{rule, find_line(last, [&](const Line &l) { return l.code == row.code; })->id,
+                                  std::nullopt,
+                                  row.code + " for a patient " + last.patient.gender + " aged " +
+                                      std::to_string(last.patient.age_on(day)) + " with " + diagnosis_codes(last)};
+    return true;
+}
+
+// Outpatient variants: beyond the outpatient limit, beyond the long-term
+// maximum, beyond the catalog's max_days.  Inpatient: discharge medication
+// beyond its limit, an order beyond the catalog's max_days.
+bool Storyteller::plant_limit_days(Draft &draft, long variant, long documents) {
+    const bool inpatient = next_is_inpatient();
+    auto long_term = [&](const CatalogRow &r) { return pack_->in_code_set("long_term_drug", r.code); };
+    struct Way {
+        const char *name, *limit;
+        std::function<bool(const CatalogRow &)> wanted;
+    };
+    const std::vector<Way> ways =
+        inpatient ? std::vector<Way>{{"discharge", "supply_days_discharge",
+                                      [&](const CatalogRow &r) { return !long_term(r) && !r.max_days; }},
+                                     {"catalog", nullptr, [](const CatalogRow &r) { return bool(r.max_days); }}}
+                  : std::vector<Way>{{"outpatient", "supply_days_outpatient",
+                                      [&](const CatalogRow &r) { return !long_term(r) && !r.max_days; }},
+                                     {"long-term-max", "supply_days_long_term_max",
+                                      [&](const CatalogRow &r) { return long_term(r) && !r.max_days; }},
+                                     {"catalog", nullptr, [](const CatalogRow &r) { return bool(r.max_days); }}};
+    for (size_t tried = 0; tried < ways.size(); ++tried) {
+        const Way &way = ways[(static_cast<size_t>(variant) + tried) % ways.size()];
+        auto drug = [&](const CatalogRow &r) { return r.kind == "drug" && r.paid() && way.wanted(r); };
+        const CatalogRow *row = pick_row([&](const CatalogRow &r) { return drug(r) && !r.restricted(); });
+        if (!row) row = pick_row(drug);
+        if (!row) continue;
+        begin(draft, spec_within(*row));
+        add_clean(draft, documents - 1);
+        const int limit = way.limit ? pack_->limit(way.limit) : *row->max_days;
+        const int days = limit + static_cast<int>(random_->between(1, 7));
+        const long admitted = inpatient ? next_admission(draft) : next_day(draft);
+        const long length = stay_length();
+        const bool discharge = std::string(way.name) == "discharge";
+        const long day = discharge ? admitted + length : admitted;
+        if (!draft.history.allows(row->kind, row->code, day, days)) return false;
+        VisitWish wish;
+        if (!row->indications.empty()) wish.needed_indications = {row->indications.front()};
+        wish.forced = {builder_.line_for(*row, day, days)};
+        wish.forced.front().discharge_medication = discharge;
+        const Document &last = inpatient ? add_inpatient(draft, admitted, length, wish)
+                                         : add_outpatient(draft, admitted, wish);
+        draft.story.planted = Planted{"LIMIT-DAYS", find_line(last, [&](const Line &l) { return l.code == row->code; })->id,
+                                      std::nullopt,
+                                      row->code + " for " + std::to_string(days) + " days, " + way.name + " limit " +
+                                          std::to_string(limit)};
+        return true;
+    }
+    return false;
+}
+
+// Even variants: a bed day billed before the admission; odd: after the discharge.
+bool Storyteller::plant_date_outside_stay(Draft &draft, long variant, long documents) {
+    begin(draft, {});
+    add_clean(draft, documents - 1);
+    const long admitted = next_admission(draft), length = stay_length();
+    Document &last = add_inpatient(draft, admitted, length, {});
+    const CatalogRow *charge = pick_row([&](const CatalogRow &r) { return pack_->in_code_set("stay_charge", r.code); });
+    if (!charge) charge = pick_row([](const CatalogRow &r) { return r.kind == "treatment" && r.paid() && !r.restricted(); });
+    if (!charge) return false;
+    const bool before = variant % 2 == 0;
+    const long day = before ? admitted - random_->between(1, 2) : last.discharged + random_->between(1, 2);
+    const std::string id = last.add_line(builder_.line_for(*charge, day, 0)).id;
+    draft.story.planted = Planted{"DATE-OUTSIDE-STAY", id, std::nullopt,
+                                  charge->code + " billed " + iso_date(day) + ", stay " + iso_date(admitted) + " to " +
+                                      iso_date(last.discharged)};
+    return true;
+}
+
+// Readmitted to the same hospital with the same primary diagnosis within the window.
+bool Storyteller::plant_split_admission(Draft &draft, long documents) {
+    begin(draft, {});
+    add_clean(draft, documents - 2);
+    const Institution &where = institution_for(draft);
+    const size_t earlier = draft.story.documents.size();
+    add_inpatient(draft, next_admission(draft), stay_length(), {}, &where);
+    const long discharged = draft.story.documents[earlier].discharged;
+    const long gap = random_->between(1, pack_->limit("split_admission_days"));
+    VisitWish wish;
+    wish.diagnoses = draft.story.documents[earlier].diagnoses;
+    add_inpatient(draft, discharged + gap, stay_length(), wish, &where);
+    draft.story.planted = Planted{"SPLIT-ADMISSION", "", earlier,
+                                  "readmitted " + std::to_string(gap) + " days after discharge with " +
+                                      wish.diagnoses.front().code};
+    return true;
+}
+
+// A run of the pack's idle-bed days billing only bed and nursing; the
+// finding must name the first day's bed line.
+bool Storyteller::plant_bed_idle(Draft &draft, long documents) {
+    begin(draft, {});
+    add_clean(draft, documents - 1);
+    const long run = pack_->limit("bed_idle_days");
+    const long length = random_->between(run + 1, std::max(run + 1, 30L));
+    const long admitted = next_admission(draft);
+    const long first_idle = admitted + random_->between(1, length - run);
+    VisitWish wish;
+    for (long day = first_idle; day < first_idle + run; ++day) wish.idle_days.insert(day);
+    const Document &last = add_inpatient(draft, admitted, length, wish);
+    const Line *bed = find_line(last, [&](const Line &line) { return line.day == first_idle; });
+    if (!bed) return false;
+    draft.story.planted = Planted{"BED-IDLE", bed->id, std::nullopt,
+                                  "idle " + iso_date(first_idle) + " to " + iso_date(first_idle + run - 1)};
+    return true;
+}
+
+}  // namespace workload
