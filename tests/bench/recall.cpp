@@ -11,8 +11,8 @@
 // ties by path.  With --jobs J, J threads share the engine, each taking whole
 // patients, so every patient's history still arrives in date order.
 //
-//   medlint_recall DIR --manifest FILE [--ledger FILE] [--jobs J] [--check-only [--immediate-audit]]
-//                      [--dir PARENT] [--keep]
+//   medlint_recall DIR --manifest FILE [--ledger FILE] [--rules DIR]... [--jobs J]
+//                      [--check-only [--immediate-audit]] [--dir PARENT] [--keep]
 //
 // --check-only sends <check audit="deferred">, as `medlint audit` without
 // --commit does, and judges nothing (history-based violations need the
@@ -50,6 +50,7 @@ using Clock = std::chrono::steady_clock;
 
 struct Options {
     std::string documents, manifest, ledger, parent;
+    std::vector<std::string> rules;  // rule pack folders, in order; none: the built-in pack
     long jobs = 1;
     bool check_only = false;
     bool immediate_audit = false;
@@ -62,6 +63,9 @@ void usage(std::FILE *out) {
         "  DIR              the folder medlint_workload --out wrote\n"
         "  --manifest FILE  the manifest it wrote\n"
         "  --ledger FILE    the ledger it wrote: imported before any document\n"
+        "  --rules DIR      a rule pack for the engine, repeatable, in order, as <rules> in a\n"
+        "                   configuration (default: the built-in pack); give the tables the\n"
+        "                   workload was generated from\n"
         "  --jobs J         threads sharing the engine, each taking whole patients (default 1)\n"
         "  --check-only     send <check audit=\"deferred\">, not <commit>: time only, judge nothing\n"
         "  --immediate-audit  with --check-only: each check's audit row in a transaction of its own\n"
@@ -91,6 +95,7 @@ bool parse_options(int argc, char **argv, Options &options) {
         } else {
             if (arg == "--manifest") options.manifest = value;
             else if (arg == "--ledger") options.ledger = value;
+            else if (arg == "--rules") options.rules.push_back(fs::absolute(value).string());
             else if (arg == "--dir") options.parent = value;
             else if (arg == "--jobs") options.jobs = std::strtol(value, nullptr, 10);
             else return false;
@@ -212,10 +217,14 @@ struct TempFolder {
     }
 };
 
-medlint_engine *open_engine(const TempFolder &folder) {
+medlint_engine *open_engine(const TempFolder &folder, const std::vector<std::string> &rules) {
     const std::string config = folder.path + "/medlint.xml";
-    std::ofstream(config) << "<medlint><store path=\"" << folder.path
-                          << "/medlint.db\"/><policy profile=\"national-2024\"/></medlint>\n";
+    {
+        std::ofstream out(config);
+        out << "<medlint><store path=\"" << folder.path << "/medlint.db\"/>";
+        for (const auto &pack : rules) out << "<rules path=\"" << pack << "\"/>";
+        out << "<policy profile=\"national-2024\"/></medlint>\n";
+    }
     medlint_engine *engine = nullptr;
     if (medlint_open(config.c_str(), &engine) != MEDLINT_OK)
         throw std::runtime_error(std::string("medlint_open failed: ") + medlint_last_error());
@@ -289,9 +298,10 @@ bool report(const std::vector<Entry> &entries) {
     long planted_total = 0, found_total = 0;
     std::printf("\n  %-20s %8s %8s %8s\n", "rule", "planted", "found", "missed");
     for (const auto &[rule, counts] : by_rule) {
-        std::printf("  %-20s %8ld %8ld %8ld\n", rule.c_str(), counts.first, counts.second, counts.first - counts.second);
-        planted_total += counts.first;
-        found_total += counts.second;
+        const auto [planted, found] = counts;
+        std::printf("  %-20s %8ld %8ld %8ld\n", rule.c_str(), planted, found, planted - found);
+        planted_total += planted;
+        found_total += found;
     }
     std::printf("  %-20s %8ld %8ld %8ld\n", "total", planted_total, found_total, planted_total - found_total);
     std::printf("  clean documents: %ld, with a finding: %ld\n", clean, clean_fired);
@@ -311,16 +321,18 @@ int run(const Options &options) {
     }
     std::vector<std::vector<Entry *>> queues(static_cast<size_t>(options.jobs));
     for (auto &entry : entries) queues[entry.patient % queues.size()].push_back(&entry);
-    for (auto &queue : queues)
-        std::sort(queue.begin(), queue.end(),
-                  [](const Entry *a, const Entry *b) { return std::tie(a->date, a->path) < std::tie(b->date, b->path); });
+    auto in_date_order = [](const Entry *a, const Entry *b) {
+        return std::tie(a->date, a->path) < std::tie(b->date, b->path);
+    };
+    for (auto &queue : queues) std::sort(queue.begin(), queue.end(), in_date_order);
 
     std::string parent = options.parent;
     if (parent.empty()) parent = std::getenv("TMPDIR") && *std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp";
     std::string pattern = parent + "/medlint-recall-XXXXXX";
     if (!mkdtemp(pattern.data())) throw std::runtime_error("cannot make a folder in " + parent);
-    TempFolder folder{pattern, options.keep};
-    medlint_engine *engine = open_engine(folder);
+    // Absolute: the configuration names the store relative to its own folder.
+    TempFolder folder{fs::absolute(pattern).string(), options.keep};
+    medlint_engine *engine = open_engine(folder, options.rules);
     if (!options.ledger.empty()) import_ledger(engine, options.ledger);
 
     const auto started = Clock::now();
@@ -344,11 +356,13 @@ int run(const Options &options) {
                 seconds * static_cast<double>(options.jobs));
     if (options.keep) std::printf("  kept: %s\n", folder.path.c_str());
     if (options.check_only) {
-        const auto failed = std::count_if(entries.begin(), entries.end(), [](const Entry &e) { return !e.seen.empty(); });
-        for (const auto &entry : entries)
-            if (!entry.seen.empty()) std::printf("FAIL %s: %s\n", entry.path.c_str(), entry.seen.c_str());
-        std::printf("recall not judged: --check-only commits no history; %ld document(s) failed\n",
-                    static_cast<long>(failed));
+        long failed = 0;
+        for (const auto &entry : entries) {
+            if (entry.seen.empty()) continue;
+            ++failed;
+            std::printf("FAIL %s: %s\n", entry.path.c_str(), entry.seen.c_str());
+        }
+        std::printf("recall not judged: --check-only commits no history; %ld document(s) failed\n", failed);
         return failed ? 1 : 0;
     }
     return report(entries) ? 0 : 1;

@@ -154,10 +154,9 @@ std::string document_xml(const Document &document) {
            attribute("type", document.inpatient ? "inpatient" : "outpatient") +
            attribute("admitted", iso_date(document.admitted)) +
            attribute("discharged", document.inpatient ? iso_date(document.discharged) : "") + " rescue=\"false\">\n";
-    for (size_t i = 0; i < document.diagnoses.size(); ++i)
-        xml += "    <diagnosis" + attribute("code", document.diagnoses[i].code) +
-               optional_attribute("name", document.diagnoses[i].name) + attribute("primary", i == 0 ? "true" : "false") +
-               "/>\n";
+    for (const auto &diagnosis : document.diagnoses)
+        xml += "    <diagnosis" + attribute("code", diagnosis.code) + optional_attribute("name", diagnosis.name) +
+               attribute("primary", &diagnosis == &document.diagnoses.front() ? "true" : "false") + "/>\n";
     xml += "  </encounter>\n";
     for (const auto &line : document.lines) {
         xml += "  <item" + attribute("id", line.id) + attribute("kind", line.kind) + attribute("code", line.code) +
@@ -216,7 +215,7 @@ DocumentBuilder::DocumentBuilder(const Pack &pack, const World &world, Random &r
         if (stay_charge || row.kind == "service" || !row.paid()) continue;
         general_.push_back(&row);
         if (row.kind == "drug") drugs_.push_back(&row);
-        if (row.kind == "test" || row.kind == "exam") tests_.push_back(&row);
+        if (row.is_test()) tests_.push_back(&row);
         if (!row.restricted() && row.kind == "treatment" && !infusion_) infusion_ = &row;
         if (!row.restricted() && row.kind == "material" && !infusion_set_) infusion_set_ = &row;
     }
@@ -390,8 +389,8 @@ void DocumentBuilder::add_admission_tests(Document &document, PatientHistory &hi
     long added = 0;
     for (int attempt = 0; added < wanted && attempt < 20; ++attempt) {
         const CatalogRow *row = candidate(document);
-        if (row->kind != "test" && row->kind != "exam" && tests_.empty()) return;
-        if (row->kind != "test" && row->kind != "exam") row = random_->pick(tests_);
+        if (!row->is_test() && tests_.empty()) return;
+        if (!row->is_test()) row = random_->pick(tests_);
         added += try_add(document, history, *row, day, 0);
     }
 }

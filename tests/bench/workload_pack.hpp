@@ -16,6 +16,7 @@ struct CatalogRow {
     std::vector<std::string> indications;  // ICD-10 prefixes
 
     bool paid() const { return item_class != "C"; }
+    bool is_test() const { return kind == "test" || kind == "exam"; }  // what DUP-TEST looks at
     // Restrictions bind only what the fund pays (LIMIT-GENDER, LIMIT-AGE, LIMIT-INDICATION).
     bool gender_restricted() const { return paid() && !gender.empty(); }
     bool age_restricted() const { return paid() && (min_age || max_age); }

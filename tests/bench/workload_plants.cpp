@@ -2,6 +2,7 @@
 // breaks that rule once, and no other.  Every document before it is clean;
 // a violation that needs history (a repeat, another name under the same id,
 // an overlapping or too-early stay) depends on the one just before it.
+#include <algorithm>
 #include <stdexcept>
 
 #include "../civil_date.hpp"
@@ -12,8 +13,6 @@ namespace workload {
 namespace {
 
 using test_dates::iso_date;
-
-bool is_test(const CatalogRow &row) { return row.kind == "test" || row.kind == "exam"; }
 
 std::string diagnosis_codes(const Document &document) {
     std::string codes;
@@ -43,16 +42,20 @@ bool Storyteller::plant(Draft &draft, const std::string &rule, long variant, lon
     throw std::logic_error("no way to plant " + rule);
 }
 
-// Odd variants: the same test at two visits within its retest interval.
-// Even: ordered twice in one document.
+// Odd variants: the same test at two visits within its retest interval
+// (when some test's interval spans two days).  Even: ordered twice in one document.
 bool Storyteller::plant_dup_test(Draft &draft, long variant, long documents) {
     begin(draft, {});
-    const bool across_visits = variant % 2 == 1 && options_.inpatient_per_mille < 1000;
+    auto repeatable_later = [&](const CatalogRow &row) {
+        return row.is_test() && row.paid() && !row.restricted() && pack_->retest_interval(row.code) >= 2;
+    };
+    const bool across_visits = variant % 2 == 1 && options_.inpatient_per_mille < 1000 &&
+                               std::any_of(pack_->catalog().begin(), pack_->catalog().end(), repeatable_later);
     add_clean(draft, documents - (across_visits ? 2 : 1));
     const bool inpatient = !across_visits && next_is_inpatient();
     const long day = inpatient ? next_admission(draft) : next_day(draft);
     const CatalogRow *test = pick_row([&](const CatalogRow &row) {
-        return is_test(row) && row.paid() && !row.restricted() && draft.history.allows(row.kind, row.code, day, 0) &&
+        return row.is_test() && row.paid() && !row.restricted() && draft.history.allows(row.kind, row.code, day, 0) &&
                (!across_visits || pack_->retest_interval(row.code) >= 2);
     });
     if (!test) return false;
@@ -257,13 +260,11 @@ bool Storyteller::plant_limit_gender(Draft &draft, long documents) {
 
 // A patient above the item's maximum age, else below its minimum.
 bool Storyteller::plant_limit_age(Draft &draft, long documents) {
-    auto above = [](const CatalogRow &r) { return r.age_restricted() && r.max_age && *r.max_age <= 82; };
-    auto below = [](const CatalogRow &r) { return r.age_restricted() && r.min_age && *r.min_age >= 4; };
-    const CatalogRow *row = pick_restricted([&](const CatalogRow &r) { return above(r) || below(r); });
+    const CatalogRow *row = pick_restricted([](const CatalogRow &r) { return can_be_older(r) || can_be_younger(r); });
     if (!row) return false;
     PatientSpec spec;
     if (row->gender_restricted()) spec.gender = row->gender;
-    if (above(*row)) {
+    if (can_be_older(*row)) {
         spec.min_age = *row->max_age + 1;
         spec.max_age = 85;
     } else {
@@ -293,7 +294,8 @@ bool Storyteller::plant_restricted_line(Draft &draft, const CatalogRow &row, con
     if (!draft.history.allows(row.kind, row.code, day, days)) return false;
     if (rule != "LIMIT-INDICATION" && !row.indications.empty()) wish.needed_indications = {row.indications.front()};
     wish.forced = {builder_.line_for(row, day, days)};
-    const Document &last = inpatient ? add_inpatient(draft, day, stay_length(), wish) : add_outpatient(draft, day, wish);
+    const Document &last =
+        inpatient ? add_inpatient(draft, day, stay_length(), wish) : add_outpatient(draft, day, wish);
     draft.story.planted = Planted{rule, find_line(last, [&](const Line &l) { return l.code == row.code; })->id,
                                   std::nullopt,
                                   row.code + " for a patient " + last.patient.gender + " aged " +
@@ -341,8 +343,8 @@ bool Storyteller::plant_limit_days(Draft &draft, long variant, long documents) {
         wish.forced.front().discharge_medication = discharge;
         const Document &last = inpatient ? add_inpatient(draft, admitted, length, wish)
                                          : add_outpatient(draft, admitted, wish);
-        draft.story.planted = Planted{"LIMIT-DAYS", find_line(last, [&](const Line &l) { return l.code == row->code; })->id,
-                                      std::nullopt,
+        const Line *planted = find_line(last, [&](const Line &l) { return l.code == row->code; });
+        draft.story.planted = Planted{"LIMIT-DAYS", planted->id, std::nullopt,
                                       row->code + " for " + std::to_string(days) + " days, " + way.name + " limit " +
                                           std::to_string(limit)};
         return true;
@@ -357,7 +359,8 @@ bool Storyteller::plant_date_outside_stay(Draft &draft, long variant, long docum
     const long admitted = next_admission(draft), length = stay_length();
     Document &last = add_inpatient(draft, admitted, length, {});
     const CatalogRow *charge = pick_row([&](const CatalogRow &r) { return pack_->in_code_set("stay_charge", r.code); });
-    if (!charge) charge = pick_row([](const CatalogRow &r) { return r.kind == "treatment" && r.paid() && !r.restricted(); });
+    if (!charge)
+        charge = pick_row([](const CatalogRow &r) { return r.kind == "treatment" && r.paid() && !r.restricted(); });
     if (!charge) return false;
     const bool before = variant % 2 == 0;
     const long day = before ? admitted - random_->between(1, 2) : last.discharged + random_->between(1, 2);

@@ -18,11 +18,12 @@ std::vector<std::string> Storyteller::plantable_rules(
         return std::any_of(pack_->catalog().begin(), pack_->catalog().end(), wanted);
     };
     const bool inpatient = options_.inpatient_per_mille > 0;
-    const bool has_stay_charge = any_row([&](const CatalogRow &row) { return pack_->in_code_set("stay_charge", row.code); });
+    const bool has_stay_charge =
+        any_row([&](const CatalogRow &row) { return pack_->in_code_set("stay_charge", row.code); });
     auto long_term = [&](const CatalogRow &row) { return pack_->in_code_set("long_term_drug", row.code); };
     const char *no_inpatient = "no inpatient documents (--inpatient-share 0)";
     const std::vector<std::tuple<std::string, bool, std::string>> rules = {
-        {"DUP-TEST", any_row([](const CatalogRow &r) { return (r.kind == "test" || r.kind == "exam") && r.paid() && !r.restricted(); }),
+        {"DUP-TEST", any_row([](const CatalogRow &r) { return r.is_test() && r.paid() && !r.restricted(); }),
          "the catalog has no paid test or exam without restrictions"},
         {"DUP-DRUG", any_row([](const CatalogRow &r) { return r.kind == "drug" && r.paid() && !r.restricted(); }),
          "the catalog has no paid drug without restrictions"},
@@ -31,13 +32,12 @@ std::vector<std::string> Storyteller::plantable_rules(
         {"ID-MISMATCH", true, ""},
         {"ID-CONCURRENT", inpatient, no_inpatient},
         {"PHYSICIAN-CODE", true, ""},
-        {"PHYSICIAN-SUSPENDED", options_.ledger, "no --ledger FILE: the suspensions must be imported before the documents"},
+        {"PHYSICIAN-SUSPENDED", options_.ledger,
+         "no --ledger FILE: the suspensions must be imported before the documents"},
         {"LIMIT-GENDER", any_row([](const CatalogRow &r) { return r.gender_restricted(); }),
          "the catalog restricts no item to one gender"},
-        {"LIMIT-AGE", any_row([](const CatalogRow &r) {
-             return r.age_restricted() && ((r.max_age && *r.max_age <= 82) || (r.min_age && *r.min_age >= 4));
-         }),
-         "the catalog bounds no item's ages so that a patient of 1 to 90 can be outside them"},
+        {"LIMIT-AGE", any_row([](const CatalogRow &r) { return can_be_older(r) || can_be_younger(r); }),
+         "the catalog bounds no item's ages so that a patient of 1 to 85 can be outside them"},
         {"LIMIT-INDICATION", any_row([](const CatalogRow &r) { return r.indication_restricted(); }),
          "the catalog gives no item indications"},
         {"LIMIT-DAYS", any_row([&](const CatalogRow &r) {

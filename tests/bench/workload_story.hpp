@@ -77,6 +77,10 @@ private:
     const CatalogRow *pick_row(const std::function<bool(const CatalogRow &)> &wanted);
     const CatalogRow *pick_restricted(const std::function<bool(const CatalogRow &)> &restricted);
     PatientSpec spec_within(const CatalogRow &row) const;
+    // LIMIT-AGE: a patient of 1 to 85 can be older than the row's maximum
+    // age, or, with two years' margin, younger than its minimum.
+    static bool can_be_older(const CatalogRow &row) { return row.age_restricted() && row.max_age && *row.max_age <= 82; }
+    static bool can_be_younger(const CatalogRow &row) { return row.age_restricted() && row.min_age && *row.min_age >= 4; }
     static const Line *find_line(const Document &document, const std::function<bool(const Line &)> &wanted);
 
     // One function per rule: tells a story whose last document breaks it.

@@ -76,8 +76,9 @@ const std::vector<DiagnosisKind> &diagnosis_kinds() {
 }
 
 std::string department_for(const DiagnosisKind &kind, int age) {
-    bool medical = kind.department == "内科" || kind.department == "呼吸内科" || kind.department == "消化内科";
-    return age < 14 && medical ? "儿科" : kind.department;
+    const std::string &department = kind.department;
+    bool medical = department == "内科" || department == "呼吸内科" || department == "消化内科";
+    return age < 14 && medical ? "儿科" : department;
 }
 
 World::World(Random &random) {
