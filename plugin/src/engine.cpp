@@ -99,7 +99,7 @@ std::string to_text(const pugi::xml_document &document, const std::string &encod
     return encode_response(out.str(), encoding);
 }
 
-PhysicianStanding standing_of(Store &store, const Knowledge &knowledge, const Profile &profile,
+PhysicianStanding standing_of(StoreSnapshot &store, const Knowledge &knowledge, const Profile &profile,
                               const std::string &code, Date as_of) {
     return PhysicianStanding(code, store.ledger(code, as_of.year() - kLedgerYearsBack, as_of.year()), knowledge,
                              profile);
@@ -120,7 +120,7 @@ void set_physician_attributes(pugi::xml_node node, const PhysicianSummary &summa
 // instead of one or more per item.
 class PatientHistory : public History {
 public:
-    PatientHistory(Store &store, const std::string &patient_key) : store_(store), patient_key_(patient_key) {}
+    PatientHistory(StoreSnapshot &store, const std::string &patient_key) : store_(store), patient_key_(patient_key) {}
 
     std::vector<PastItem> items(const std::string &patient_key, const std::string &code, bool prefix, Date from,
                                 Date to, std::optional<Date> lasting_on) override {
@@ -146,7 +146,7 @@ private:
         if (!any_) any_ = store_.has_history(patient_key_);
         return *any_;
     }
-    Store &store_;
+    StoreSnapshot &store_;
     const std::string &patient_key_;
     std::optional<bool> any_;
 };
@@ -173,17 +173,18 @@ public:
 private:
     std::string check(const Document &document) {
         std::string patient_key = document.patient.id_type + ":" + document.patient.id;
+        StoreSnapshot snapshot(store_);
         std::map<std::string, std::optional<PhysicianStanding>> standings;  // each physician's ledger read once
         auto standing = [&](const std::string &code) -> const PhysicianStanding & {
             auto &slot = standings[code];
-            if (!slot) slot.emplace(standing_of(store_, knowledge_, profile_, code, service_date(document)));
+            if (!slot) slot.emplace(standing_of(snapshot, knowledge_, profile_, code, service_date(document)));
             return *slot;
         };
         auto standing_on = [&](const std::string &code, Date date) {
             PhysicianSummary summary = standing(code).as_of(date);
             return Standing{summary.standing, summary.until};
         };
-        PatientHistory history(store_, patient_key);
+        PatientHistory history(snapshot, patient_key);
         RuleContext context{document, knowledge_, history, patient_key, Date::today_china(), standing_on};
         std::vector<Finding> findings;
         for (const auto &rule : registered_rules())
@@ -191,7 +192,8 @@ private:
 
         std::string physician = document.physician ? document.physician->code : "";
         const PhysicianStanding &responsible = standing(physician);
-        std::vector<Reported> reported = describe(findings, document, responsible);
+        std::vector<Reported> reported = describe(findings, document, responsible, snapshot);
+        snapshot.end();
         AuditEntry audit{document.commit ? "commit" : "check", physician, document.encounter.id, audit_findings(reported)};
         if (document.commit) store_.commit(document, patient_key, audit);
         else store_.record_check(audit, document.defer_audit);
@@ -199,7 +201,7 @@ private:
     }
 
     std::vector<Reported> describe(const std::vector<Finding> &findings, const Document &document,
-                                   const PhysicianStanding &responsible) {
+                                   const PhysicianStanding &responsible, StoreSnapshot &snapshot) {
         std::vector<Reported> reported;
         std::vector<std::string> ids;
         for (const auto &finding : findings) {
@@ -216,7 +218,7 @@ private:
             ids.push_back(out.id);
             reported.push_back(std::move(out));
         }
-        auto feedback = store_.feedback(ids);
+        auto feedback = snapshot.feedback(ids);
         for (auto &out : reported) {
             if (auto found = feedback.find(out.id); found != feedback.end()) out.feedback = found->second;
             // Settlement is the last self-check: an unresolved warning stops submission.
@@ -338,12 +340,13 @@ private:
     }
 
     std::string physician_status(const PhysicianStatus &status) {
-        PhysicianStanding standing = standing_of(store_, knowledge_, profile_, status.code, status.date);
+        StoreSnapshot snapshot(store_);
+        PhysicianStanding standing = standing_of(snapshot, knowledge_, profile_, status.code, status.date);
         pugi::xml_document xml;
         auto root = xml.append_child("physician-status-result");
         set_physician_attributes(root, standing.as_of(status.date));
         root.append_attribute("profile") = config_.profile.c_str();  // beyond the contract: which rules the standing follows
-        for (const auto &row : store_.ledger(status.code, status.date.year(), status.date.year())) {
+        for (const auto &row : snapshot.ledger(status.code, status.date.year(), status.date.year())) {
             if (row.date.year() != status.date.year()) continue;  // a sanction of an earlier year lasting into this one
             auto entry = root.append_child("entry");
             entry.append_attribute("kind") = row.kind.c_str();

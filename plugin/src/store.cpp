@@ -165,26 +165,46 @@ struct Store::Reader {
     }
 };
 
-template <class Work>
-auto Store::reading(const char *action, Work &&work) {
-    std::unique_ptr<Reader> reader;
+std::unique_ptr<Store::Reader> Store::lend_reader() {
     {
         std::lock_guard<std::mutex> guard(readers_mutex_);
         if (!idle_readers_.empty()) {
-            reader = std::move(idle_readers_.back());
+            std::unique_ptr<Reader> reader = std::move(idle_readers_.back());
             idle_readers_.pop_back();
+            return reader;
         }
     }
+    return std::make_unique<Reader>(path_);
+}
+
+void Store::give_back(std::unique_ptr<Reader> reader) noexcept {
+    std::lock_guard<std::mutex> guard(readers_mutex_);
+    idle_readers_.push_back(std::move(reader));
+}
+
+template <class Work>
+auto StoreSnapshot::reading(const char *action, Work &&work) {
     try {
-        if (!reader) reader = std::make_unique<Reader>(path_);
-        auto result = work(*reader);
-        reader->reset();
-        std::lock_guard<std::mutex> guard(readers_mutex_);
-        idle_readers_.push_back(std::move(reader));
+        if (!reader_) {
+            reader_ = store_.lend_reader();
+            reader_->db.exec("BEGIN");  // deferred: the snapshot is taken by the first read
+        }
+        auto result = work(*reader_);
+        reader_->reset();
         return result;
     } catch (const SQLite::Exception &e) {
-        store_failure(path_, action, e);  // the reader is dropped: a failed statement may be mid-step
+        reader_.reset();  // a failed statement may be mid-step; its connection is closed, ending the transaction
+        store_failure(store_.path_, action, e);
     }
+}
+
+StoreSnapshot::StoreSnapshot(Store &store) : store_(store) {}
+
+StoreSnapshot::~StoreSnapshot() { end(); }
+
+void StoreSnapshot::end() noexcept {
+    if (reader_ && reader_->db.tryExec("COMMIT") == SQLITE_OK) store_.give_back(std::move(reader_));
+    reader_.reset();
 }
 
 template <class Work>
@@ -278,16 +298,17 @@ void Store::append_audit(const AuditEntry &audit, const std::string &time) {
     update.exec();
 }
 
-bool Store::has_history(const std::string &patient_key) {
-    return reading("reading history", [&](Reader &reader) {
+bool StoreSnapshot::has_history(const std::string &patient_key) {
+    return reading("reading history", [&](Store::Reader &reader) {
         auto &query = reader.statement("SELECT EXISTS (SELECT 1 FROM encounters WHERE patient_key = ?)");
         query.bind(1, patient_key);
         return query.executeStep() && query.getColumn(0).getInt() != 0;
     });
 }
 
-std::vector<SeenIdentity> Store::identities(const std::string &patient_key, const std::string &except_encounter) {
-    return reading("reading identities", [&](Reader &reader) {
+std::vector<SeenIdentity> StoreSnapshot::identities(const std::string &patient_key,
+                                                    const std::string &except_encounter) {
+    return reading("reading identities", [&](Store::Reader &reader) {
         // One row per identity, from its latest encounter (SQLite takes the bare
         // columns from the row of max()): a regular patient's visits are not re-read.
         auto &query = reader.statement(
@@ -304,8 +325,9 @@ std::vector<SeenIdentity> Store::identities(const std::string &patient_key, cons
     });
 }
 
-std::vector<Stay> Store::inpatient_stays(const std::string &patient_key, const std::string &except_encounter) {
-    return reading("reading inpatient stays", [&](Reader &reader) {
+std::vector<Stay> StoreSnapshot::inpatient_stays(const std::string &patient_key,
+                                                 const std::string &except_encounter) {
+    return reading("reading inpatient stays", [&](Store::Reader &reader) {
         auto &query = reader.statement(
             "SELECT encounter_id, institution, admitted, discharged, primary_diagnosis FROM encounters "
             "WHERE patient_key = ? AND type = 'inpatient' AND encounter_id <> ? AND admitted IS NOT NULL "
@@ -321,8 +343,8 @@ std::vector<Stay> Store::inpatient_stays(const std::string &patient_key, const s
     });
 }
 
-std::vector<PastItem> Store::encounter_items(const std::string &encounter) {
-    return reading("reading an encounter's items", [&](Reader &reader) {
+std::vector<PastItem> StoreSnapshot::encounter_items(const std::string &encounter) {
+    return reading("reading an encounter's items", [&](Store::Reader &reader) {
         auto &query = reader.statement(
             "SELECT item_id, kind, code, name, date, days FROM items WHERE encounter_id = ? ORDER BY date, item_id");
         query.bind(1, encounter);
@@ -335,9 +357,9 @@ std::vector<PastItem> Store::encounter_items(const std::string &encounter) {
     });
 }
 
-std::vector<PastItem> Store::items(const std::string &patient_key, const std::string &code, bool prefix, Date from,
-                                  Date to, std::optional<Date> lasting_on) {
-    return reading("reading item history", [&](Reader &reader) {
+std::vector<PastItem> StoreSnapshot::items(const std::string &patient_key, const std::string &code, bool prefix,
+                                          Date from, Date to, std::optional<Date> lasting_on) {
+    return reading("reading item history", [&](Store::Reader &reader) {
         // Codes are ASCII, so '~' sorts after every code that starts with the prefix.  The
         // supply test runs on the covering index, so used-up supplies are never read out.
         auto &query = reader.statement(
@@ -360,9 +382,9 @@ std::vector<PastItem> Store::items(const std::string &patient_key, const std::st
     });
 }
 
-std::map<std::string, FeedbackRecord> Store::feedback(const std::vector<std::string> &finding_ids) {
+std::map<std::string, FeedbackRecord> StoreSnapshot::feedback(const std::vector<std::string> &finding_ids) {
     if (finding_ids.empty()) return {};
-    return reading("reading feedback", [&](Reader &reader) {
+    return reading("reading feedback", [&](Store::Reader &reader) {
         std::map<std::string, FeedbackRecord> out;
         auto &query = reader.statement(
             "SELECT action, reason, physician, time, reason_code FROM feedback WHERE finding_id = ? "
@@ -379,8 +401,8 @@ std::map<std::string, FeedbackRecord> Store::feedback(const std::vector<std::str
     });
 }
 
-std::vector<LedgerRow> Store::ledger(const std::string &physician, int first_year, int last_year) {
-    return reading("reading the ledger", [&](Reader &reader) {
+std::vector<LedgerRow> StoreSnapshot::ledger(const std::string &physician, int first_year, int last_year) {
+    return reading("reading the ledger", [&](Store::Reader &reader) {
         auto &query = reader.statement(
             "SELECT kind, physician, notice, text, sanction_kind, date, until, reversed_on, points FROM ledger "
             "WHERE physician = ? AND ((date >= ? AND date < ?) OR (kind = 'sanction' AND (until IS NULL OR until >= ?) "

@@ -41,27 +41,14 @@ struct AuditVerification {
     std::string problem;
 };
 
-class Store : public History {
+class Store {
 public:
     static constexpr int kSchemaVersion = 3;
 
     // Opens or creates the file and brings its schema up to date.  Throws
     // MEDLINT_ESTORE when it is locked, read-only, corrupt or from a newer medlint.
     explicit Store(const std::string &path);
-    ~Store() override;
-
-    // Whether any encounter of the patient was ever committed.
-    bool has_history(const std::string &patient_key);
-    std::vector<SeenIdentity> identities(const std::string &patient_key, const std::string &except_encounter) override;
-    std::vector<Stay> inpatient_stays(const std::string &patient_key, const std::string &except_encounter) override;
-    std::vector<PastItem> encounter_items(const std::string &encounter) override;
-    std::vector<PastItem> items(const std::string &patient_key, const std::string &code, bool prefix, Date from,
-                                Date to, std::optional<Date> lasting_on) override;
-    // The latest feedback on each of these finding ids that has any.
-    std::map<std::string, FeedbackRecord> feedback(const std::vector<std::string> &finding_ids);
-    // The physician's ledger rows dated from first_year to last_year, and the
-    // sanctions that last into first_year.
-    std::vector<LedgerRow> ledger(const std::string &physician, int first_year, int last_year);
+    ~Store();
 
     // With `deferred`, the row waits in memory and is written with the next
     // write of any kind, once kDeferredAuditRows have gathered, before the
@@ -83,12 +70,11 @@ private:
     auto locked(const char *action, Work &&work);
     template <class Work>
     void write(const char *action, Durability durability, const AuditEntry &audit, Work &&work);
-    // Reads run on connections of their own, one per calling thread at a time:
-    // WAL lets readers run beside each other and beside the writer, so checks
-    // on several threads do not queue for the writer's mutex.
+    // A connection for reads, lent to one snapshot at a time.
     struct Reader;
-    template <class Work>
-    auto reading(const char *action, Work &&work);
+    friend class StoreSnapshot;
+    std::unique_ptr<Reader> lend_reader();
+    void give_back(std::unique_ptr<Reader> reader) noexcept;
     SQLite::Statement &statement(const char *sql);
     void reset_statements() noexcept;
     // write() for a caller that holds mutex_; `audit` may be null when only
@@ -106,6 +92,43 @@ private:
     std::vector<std::pair<AuditEntry, std::string>> deferred_audit_;  // with the time of the check
     std::mutex readers_mutex_;
     std::vector<std::unique_ptr<Reader>> idle_readers_;
+};
+
+// One consistent view of the store for the reads of one operation: a read
+// transaction on a connection of its own, from the first read to the end of
+// the snapshot.  WAL lets readers run beside each other and beside the
+// writer, so checks on several threads do not queue for the writer's mutex;
+// a check's look-ups see one state of the file, and pay for one
+// transaction's locks instead of one per query.  Used by one thread.
+class StoreSnapshot : public History {
+public:
+    explicit StoreSnapshot(Store &store);
+    ~StoreSnapshot() override;
+    // Ends the read transaction and gives the connection back; a later read
+    // takes a new snapshot.  Before a write, so that the write's checkpoint
+    // finds no reader holding on to the WAL.
+    void end() noexcept;
+    StoreSnapshot(const StoreSnapshot &) = delete;
+    StoreSnapshot &operator=(const StoreSnapshot &) = delete;
+
+    // Whether any encounter of the patient was ever committed.
+    bool has_history(const std::string &patient_key);
+    std::vector<SeenIdentity> identities(const std::string &patient_key, const std::string &except_encounter) override;
+    std::vector<Stay> inpatient_stays(const std::string &patient_key, const std::string &except_encounter) override;
+    std::vector<PastItem> encounter_items(const std::string &encounter) override;
+    std::vector<PastItem> items(const std::string &patient_key, const std::string &code, bool prefix, Date from,
+                                Date to, std::optional<Date> lasting_on) override;
+    // The latest feedback on each of these finding ids that has any.
+    std::map<std::string, FeedbackRecord> feedback(const std::vector<std::string> &finding_ids);
+    // The physician's ledger rows dated from first_year to last_year, and the
+    // sanctions that last into first_year.
+    std::vector<LedgerRow> ledger(const std::string &physician, int first_year, int last_year);
+
+private:
+    template <class Work>
+    auto reading(const char *action, Work &&work);
+    Store &store_;
+    std::unique_ptr<Store::Reader> reader_;  // from the first read on
 };
 
 }  // namespace medlint

@@ -24,11 +24,13 @@ using test::store_text;
 
 namespace {
 
-// A document of its own patient, so that threads do not share history.
-std::string document(const std::string &op, const std::string &encounter) {
+// A document of its own patient unless one is given, so that threads do not share history.
+std::string document(const std::string &op, const std::string &encounter, const std::string &patient = "",
+                     const std::string &name = "N") {
     return "<" + op + " mode=\"preaudit\" time=\"2026-11-23T09:30:00+08:00\">"
            "<physician code=\"D522701000123\"/>"
-           "<patient id-type=\"passport\" id=\"P-" + encounter + "\" name=\"N\"/>"
+           "<patient id-type=\"passport\" id=\"P-" + (patient.empty() ? encounter : patient) + "\" name=\"" +
+           name + "\"/>"
            "<encounter id=\"" + encounter + "\" type=\"outpatient\"/>"
            "<item id=\"1\" kind=\"treatment\" code=\"001204000010000\" date=\"2026-11-23\"/>"
            "</" + op + ">";
@@ -164,6 +166,20 @@ TEST_CASE("two engines in one process share a store", "[concurrency][threads]") 
     CHECK(committed_encounters(scratch.store).size() == 200);
     CHECK(first.ok("<audit-log-verify/>").attr("intact") == "true");
     CHECK(second.ok("<audit-log-verify/>").attr("rows") == "200");
+}
+
+TEST_CASE("each check reads the store as it is then, not as an earlier check saw it", "[concurrency][threads]") {
+    // A check's reads share one snapshot, on a connection the next check reuses:
+    // ending the snapshot is what lets the next check see later commits.
+    Scratch scratch;
+    Engine checker(scratch.config), committer(scratch.config);
+    // The same passport under another name: ID-MISMATCH once the first name is on record.
+    std::string check = document("check", "E2", "E1", "Other");
+    Reply before = checker.ok(check);
+    CHECK_FALSE(before.fired("ID-MISMATCH"));
+    committer.ok(document("commit", "E1"));
+    Reply after = checker.ok(check);
+    CHECK(after.fired("ID-MISMATCH"));
 }
 
 TEST_CASE("engines opening a new store at the same moment all get it", "[concurrency][threads]") {
