@@ -9,6 +9,7 @@
 #include <fstream>
 #include <functional>
 #include <iostream>
+#include <map>
 #include <numeric>
 #include <thread>
 #include <vector>
@@ -68,17 +69,18 @@ Outcome unchecked(Outcome::Kind kind, const std::string &name, const std::string
 Outcome audit_document(const medlint::engine &engine, const AuditInput &input, const Invocation &invocation) {
     try {
         std::string bytes = input_bytes(input);
-        RequestOutline outline = outline_request(bytes);
         // A folder of a day's records may also hold results, ledgers or
         // feedback; they are not records to audit.  Unreadable markup ("")
         // goes to the engine, which says precisely what is wrong.
-        const std::string &root = outline.root_name;
+        std::string root = root_name_of(bytes);
         if (!root.empty() && root != "check" && root != "commit")
             return unchecked(Outcome::Kind::skipped, input.name,
                              "the root element is <" + root + ">, not <check> or <commit>");
         pugi::xml_document response;
         pugi::xml_node result =
             response_root(engine.call(prepare_request(bytes, root, invocation)), response, "check-result");
+        // The lines of the items only point at findings; most documents have none.
+        RequestOutline outline = result.child("finding") ? outline_request(bytes) : RequestOutline{};
         Outcome outcome;
         outcome.kind = Outcome::Kind::checked;
         outcome.checked = checked_document(input.name, outline, read_request_facts(bytes), result);
@@ -109,32 +111,39 @@ std::vector<size_t> sending_order(const std::vector<AuditInput> &inputs, bool co
     return order;
 }
 
-// Checks run on `jobs` threads sharing the engine, which is thread-safe.
-// Commits run one at a time: a document's checks must see the commits of
-// every earlier one of the same patient, and the engine does not say who is
-// the same patient; the store writes one commit at a time anyway.
-unsigned worker_count(const Invocation &invocation, size_t documents) {
-    if (invocation.commit) return 1;
-    unsigned jobs = invocation.jobs ? static_cast<unsigned>(std::stoul(*invocation.jobs))
-                                    : std::max(1u, std::thread::hardware_concurrency());
-    return static_cast<unsigned>(std::clamp<size_t>(documents, 1, jobs));
+// The threads --jobs asks for, else one per core.
+unsigned job_count(const Invocation &invocation) {
+    if (invocation.jobs) return std::max(1u, static_cast<unsigned>(std::stoul(*invocation.jobs)));
+    return std::max(1u, std::thread::hardware_concurrency());
+}
+
+// Calls work(i) for each i below `count` on up to `threads` threads sharing
+// the engine, which is thread-safe; each thread takes the next i.  `done`
+// counts the calls that returned.
+void share_out(size_t count, unsigned threads, std::atomic<size_t> &done, const std::function<void(size_t)> &work) {
+    std::atomic<size_t> next{0};
+    auto worker = [&] {
+        for (size_t at; (at = next++) < count; ++done) work(at);
+    };
+    std::vector<std::thread> workers;
+    for (size_t i = std::clamp<size_t>(count, 1, threads); i > 0; --i) workers.emplace_back(worker);
+    for (auto &thread : workers) thread.join();
 }
 
 // Each outcome at its input's index, so that nothing later depends on which
 // worker finished first.  Documents not reached before Ctrl-C stay `left`.
+// Commits run one at a time: a document's checks must see the commits of
+// every earlier one of the same patient, and the engine does not say who is
+// the same patient; the store writes one commit at a time anyway.
 std::vector<Outcome> audit_documents(const medlint::engine &engine, const std::vector<AuditInput> &inputs,
                                      const Invocation &invocation) {
     std::vector<size_t> order = sending_order(inputs, invocation.commit);
     std::vector<Outcome> outcomes(inputs.size());
-    std::atomic<size_t> next{0}, done{0};
-    auto work = [&] {
-        for (size_t at; !g_interrupted.load() && (at = next++) < order.size(); ++done)
-            outcomes[order[at]] = audit_document(engine, inputs[order[at]], invocation);
-    };
+    std::atomic<size_t> done{0};
     ProgressBar progress(inputs.size(), done, g_interrupted);
-    std::vector<std::thread> workers;
-    for (unsigned i = worker_count(invocation, inputs.size()); i > 0; --i) workers.emplace_back(work);
-    for (auto &worker : workers) worker.join();
+    share_out(order.size(), invocation.commit ? 1 : job_count(invocation), done, [&](size_t at) {
+        if (!g_interrupted.load()) outcomes[order[at]] = audit_document(engine, inputs[order[at]], invocation);
+    });
     return outcomes;
 }
 
@@ -143,6 +152,7 @@ AuditReport report_of(std::vector<Outcome> &outcomes, const Invocation &invocati
     report.engine = medlint_version();
     report.committed = invocation.commit;
     report.documents = outcomes.size();
+    report.checked.reserve(outcomes.size());
     for (auto &outcome : outcomes) {
         switch (outcome.kind) {
             case Outcome::Kind::left: ++report.left; break;
@@ -157,9 +167,15 @@ AuditReport report_of(std::vector<Outcome> &outcomes, const Invocation &invocati
 
 // Each physician's remaining points and standing on their latest service
 // date in the batch; unknown for a code the engine cannot look up.
-void look_up_physicians(const medlint::engine &engine, AuditReport &report) {
-    for (const auto &[code, date] : physicians_to_look_up(report)) {
-        PhysicianPoints &points = report.physician_points[code];
+void look_up_physicians(const medlint::engine &engine, AuditReport &report, const Invocation &invocation) {
+    std::map<std::string, std::string> wanted = physicians_to_look_up(report);
+    std::vector<std::pair<std::string, std::string>> physicians(wanted.begin(), wanted.end());
+    // Every entry made here, so that the threads only fill in their own.
+    for (const auto &physician : physicians) report.physician_points[physician.first];
+    std::atomic<size_t> done{0};
+    share_out(physicians.size(), job_count(invocation), done, [&](size_t at) {
+        const auto &[code, date] = physicians[at];
+        PhysicianPoints &points = report.physician_points.at(code);
         try {
             pugi::xml_document response;
             pugi::xml_node status =
@@ -170,7 +186,7 @@ void look_up_physicians(const medlint::engine &engine, AuditReport &report) {
         } catch (const std::exception &) {
             points = {};
         }
-    }
+    });
 }
 
 void write_report_file(const std::optional<std::string> &path, const std::function<void(std::ostream &)> &write) {
@@ -214,7 +230,7 @@ int audit(const medlint::engine &engine, const Invocation &invocation) {
     InterruptHandler interrupts;
     std::vector<Outcome> outcomes = audit_documents(engine, inputs, invocation);
     AuditReport report = report_of(outcomes, invocation);
-    look_up_physicians(engine, report);
+    look_up_physicians(engine, report, invocation);
     AuditSummary summary = summarize(report);
     write_report_file(invocation.csv, [&](std::ostream &out) { write_csv_report(out, report); });
     write_report_file(invocation.json, [&](std::ostream &out) { write_json_report(out, report, summary); });

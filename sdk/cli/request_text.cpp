@@ -152,6 +152,11 @@ bool has_root_attribute(std::string_view bytes, std::string_view name) {
     return root && root->attribute(name);
 }
 
+std::string root_name_of(std::string_view bytes) {
+    std::optional<Tag> root = root_start_tag(bytes);
+    return root ? std::string(root->name) : "";
+}
+
 size_t RequestOutline::line_of(const std::vector<std::string> &item_ids) const {
     for (const auto &id : item_ids)
         if (auto found = item_lines.find(id); found != item_lines.end()) return found->second;

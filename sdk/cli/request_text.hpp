@@ -28,6 +28,10 @@ struct RequestOutline {
 // Reads as far as the markup is readable; the engine reports what is not.
 RequestOutline outline_request(std::string_view bytes);
 
+// The name of the root element; "" when no root start tag can be read.
+// Reads only up to that tag.
+std::string root_name_of(std::string_view bytes);
+
 // A physician a <ledger> names, with the years of the entries naming him:
 // the year of an entry's date, or of a sanction's from.
 struct LedgerPhysician {
