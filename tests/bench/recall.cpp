@@ -13,6 +13,11 @@
 //
 //   medlint_recall DIR --manifest FILE [--ledger FILE] [--rules DIR]... [--jobs J]
 //                      [--check-only [--immediate-audit]] [--dir PARENT] [--keep]
+//   medlint_recall DIR --manifest FILE --audit-csv FILE
+//
+// --audit-csv judges, instead of sending anything, the findings report of
+// `medlint audit --commit --csv FILE DIR`, run over the same documents after
+// importing the ledger: the same promises, kept by the command-line tool.
 //
 // --check-only sends <check audit="deferred">, as `medlint audit` without
 // --commit does, and judges nothing (history-based violations need the
@@ -49,7 +54,7 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 struct Options {
-    std::string documents, manifest, ledger, parent;
+    std::string documents, manifest, ledger, parent, audit_csv;
     std::vector<std::string> rules;  // rule pack folders, in order; none: the built-in pack
     long jobs = 1;
     bool check_only = false;
@@ -70,7 +75,8 @@ void usage(std::FILE *out) {
         "  --check-only     send <check audit=\"deferred\">, not <commit>: time only, judge nothing\n"
         "  --immediate-audit  with --check-only: each check's audit row in a transaction of its own\n"
         "  --dir PARENT     make the temporary store folder in PARENT (default $TMPDIR or /tmp)\n"
-        "  --keep           keep the temporary folder (configuration and store)\n",
+        "  --keep           keep the temporary folder (configuration and store)\n"
+        "  --audit-csv FILE judge this CSV report of `medlint audit --commit` over DIR instead\n",
         out);
 }
 
@@ -95,6 +101,7 @@ bool parse_options(int argc, char **argv, Options &options) {
         } else {
             if (arg == "--manifest") options.manifest = value;
             else if (arg == "--ledger") options.ledger = value;
+            else if (arg == "--audit-csv") options.audit_csv = value;
             else if (arg == "--rules") options.rules.push_back(fs::absolute(value).string());
             else if (arg == "--dir") options.parent = value;
             else if (arg == "--jobs") options.jobs = std::strtol(value, nullptr, 10);
@@ -103,7 +110,7 @@ bool parse_options(int argc, char **argv, Options &options) {
         }
     }
     return !options.documents.empty() && !options.manifest.empty() && options.jobs >= 1 && options.jobs <= 64 &&
-           (options.check_only || !options.immediate_audit);
+           (options.check_only || !options.immediate_audit) && (options.audit_csv.empty() || !options.check_only);
 }
 
 // ---------------------------------------------------------------- the manifest and the documents
@@ -184,26 +191,55 @@ void fail(Entry &entry, const std::string &why) {
     entry.seen = why;
 }
 
+// One finding of `rule` on the space-separated item ids `items`.
+void judge_finding(Entry &entry, const std::string &rule, const std::string &items) {
+    std::istringstream ids(items);
+    std::string id;
+    bool names_item = entry.item.empty();
+    while (!names_item && ids >> id) names_item = id == entry.item;
+    if (!entry.rule.empty() && rule == entry.rule) entry.found = entry.found || names_item;
+    else ++entry.other_findings;
+    entry.seen += "; " + rule + (items.empty() ? "" : " [" + items + "]");
+}
+
+// After its findings: a failed document keeps what was seen, a good one nothing.
+void conclude(Entry &entry) {
+    const bool failed = entry.rule.empty() ? entry.other_findings > 0 : !entry.found || entry.other_findings > 0;
+    if (!failed) entry.seen.clear();
+}
+
 void judge(Entry &entry, const char *response) {
     pugi::xml_document document;
     if (!document.load_string(response)) return fail(entry, std::string("unreadable response: ") + response);
     const pugi::xml_node result = document.document_element();
     const std::string status = result.attribute("status").as_string();
-    std::string seen = "status " + status;
-    for (const auto finding : result.children("finding")) {
-        const std::string rule = finding.attribute("rule").as_string();
-        const std::string items = finding.attribute("items").as_string();
-        seen += "; " + rule + (items.empty() ? "" : " [" + items + "]");
-        std::istringstream ids(items);
-        std::string id;
-        bool names_item = entry.item.empty();
-        while (!names_item && ids >> id) names_item = id == entry.item;
-        if (!entry.rule.empty() && rule == entry.rule) entry.found = entry.found || names_item;
-        else ++entry.other_findings;
-    }
+    entry.seen = "status " + status;
+    for (const auto finding : result.children("finding"))
+        judge_finding(entry, finding.attribute("rule").as_string(), finding.attribute("items").as_string());
     if (entry.rule.empty() && status != "pass") ++entry.other_findings;
-    const bool failed = entry.rule.empty() ? entry.other_findings > 0 : !entry.found || entry.other_findings > 0;
-    if (failed) entry.seen = seen;
+    conclude(entry);
+}
+
+// The findings of `medlint audit --commit --csv FILE DIR`, document by
+// document; its document column is DIR/ and the manifest's path.
+void judge_audit_csv(std::vector<Entry> &entries, const Options &options) {
+    std::map<std::string, Entry *> by_path;
+    for (auto &entry : entries) {
+        by_path[entry.path] = &entry;
+        entry.seen = "the audit's CSV";
+    }
+    const workload::CsvTable report(options.audit_csv);
+    for (const char *column : {"document", "rule", "items"})
+        if (!report.has(column)) throw std::runtime_error(options.audit_csv + ": no column " + column);
+    const std::string prefix = options.documents + "/";
+    for (size_t row = 0; row < report.rows(); ++row) {
+        std::string path = report.cell(row, "document");
+        if (path.compare(0, prefix.size(), prefix) == 0) path.erase(0, prefix.size());
+        const auto found = by_path.find(path);
+        if (found == by_path.end()) throw std::runtime_error(report.where(row) + ": " + path + " is not in the manifest");
+        judge_finding(*found->second, report.cell(row, "rule"), report.cell(row, "items"));
+    }
+    for (auto &entry : entries) conclude(entry);
 }
 
 // ---------------------------------------------------------------- the run
@@ -314,6 +350,11 @@ bool report(const std::vector<Entry> &entries) {
 
 int run(const Options &options) {
     std::vector<Entry> entries = read_manifest(options.manifest);
+    if (!options.audit_csv.empty()) {
+        judge_audit_csv(entries, options);
+        std::printf("medlint_recall: %zu documents, judged from %s\n", entries.size(), options.audit_csv.c_str());
+        return report(entries) ? 0 : 1;
+    }
     long items = 0;
     for (auto &entry : entries) {
         read_date_and_patient(options.documents, entry);

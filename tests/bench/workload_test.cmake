@@ -1,5 +1,5 @@
 # The workload tests (registered in CMakeLists.txt beside this file), run as
-#   cmake -DMODE=... -DWORKLOAD=... -DRECALL=... -DWORK=... -P workload_test.cmake
+#   cmake -DMODE=... -DWORKLOAD=... -DRECALL=... -DMEDLINT=... -DWORK=... -P workload_test.cmake
 #
 # MODE recall        a mixed batch of 400 documents, every rule of the contract
 #                    planted at least 3 times: medlint_recall must find each
@@ -8,6 +8,9 @@
 #                    medlint_recall must fail (a miss is seen).
 # MODE false-alarm   the manifest calls a planted document clean:
 #                    medlint_recall must fail (a finding on a clean document is seen).
+# MODE audit         the batch of MODE recall through `medlint audit --commit
+#                    --csv` (the ledger imported first): its report must keep
+#                    the same promises, and fail them on a tampered manifest.
 # MODE reproducible  the same seed gives the same bytes; another seed, others.
 cmake_minimum_required(VERSION 3.25)
 
@@ -31,6 +34,22 @@ endfunction()
 function(run_recall manifest)
   execute_process(COMMAND "${RECALL}" "${WORK}/documents" --manifest "${manifest}" --ledger "${WORK}/ledger.xml"
                           --dir "${WORK}"
+                  RESULT_VARIABLE code OUTPUT_VARIABLE output ERROR_VARIABLE errors)
+  set(code ${code} PARENT_SCOPE)
+  set(output "${output}${errors}" PARENT_SCOPE)
+endfunction()
+
+# medlint_recall judging the audit's CSV report against `manifest`; sets `code` and `output`.
+function(judge_audit manifest)
+  execute_process(COMMAND "${RECALL}" "${WORK}/documents" --manifest "${manifest}" --audit-csv "${WORK}/findings.csv"
+                  RESULT_VARIABLE code OUTPUT_VARIABLE output ERROR_VARIABLE errors)
+  set(code ${code} PARENT_SCOPE)
+  set(output "${output}${errors}" PARENT_SCOPE)
+endfunction()
+
+# `medlint ARGS...` with the store in WORK; sets `code` and `output`.
+function(run_medlint)
+  execute_process(COMMAND "${MEDLINT}" --config "${WORK}/medlint.xml" ${ARGN}
                   RESULT_VARIABLE code OUTPUT_VARIABLE output ERROR_VARIABLE errors)
   set(code ${code} PARENT_SCOPE)
   set(output "${output}${errors}" PARENT_SCOPE)
@@ -78,6 +97,30 @@ elseif(MODE STREQUAL "missed" OR MODE STREQUAL "false-alarm")
   message("${output}")
   if(NOT code EQUAL 1 OR NOT output MATCHES "RECALL FAILED")
     message(FATAL_ERROR "medlint_recall did not fail on a tampered manifest (exit ${code})")
+  endif()
+elseif(MODE STREQUAL "audit")
+  generate(400)
+  file(WRITE "${WORK}/medlint.xml"
+       "<medlint><store path=\"${WORK}/medlint.db\"/><policy profile=\"national-2024\"/></medlint>\n")
+  run_medlint(ledger import "${WORK}/ledger.xml")
+  if(NOT code EQUAL 0)
+    message(FATAL_ERROR "medlint ledger import failed (${code}):\n${output}")
+  endif()
+  run_medlint(audit --commit --jobs 2 --csv "${WORK}/findings.csv" "${WORK}/documents")
+  message("${output}")
+  # 1 or 2: warnings or blocks were found; 3 would mean a document failed.
+  if(NOT (code EQUAL 1 OR code EQUAL 2) OR NOT output MATCHES "documents: 400 checked, 0 failed")
+    message(FATAL_ERROR "medlint audit --commit did not check all 400 documents (exit ${code})")
+  endif()
+  judge_audit("${WORK}/manifest.csv")
+  message("${output}")
+  if(NOT code EQUAL 0)
+    message(FATAL_ERROR "the audit's report broke the manifest's promises (${code})")
+  endif()
+  tamper("^([^,]+,[0-9]+),,,,$" "\\1,DUP-TEST,,,claimed" "${WORK}/tampered.csv")
+  judge_audit("${WORK}/tampered.csv")
+  if(NOT code EQUAL 1 OR NOT output MATCHES "RECALL FAILED")
+    message(FATAL_ERROR "medlint_recall --audit-csv did not fail on a tampered manifest (exit ${code}):\n${output}")
   endif()
 elseif(MODE STREQUAL "reproducible")
   file(REMOVE_RECURSE "${WORK}")
