@@ -79,11 +79,13 @@ Outcome audit_document(const medlint::engine &engine, const AuditInput &input, c
         pugi::xml_document response;
         pugi::xml_node result =
             response_root(engine.call(prepare_request(bytes, root, invocation)), response, "check-result");
-        // The lines of the items only point at findings; most documents have none.
-        RequestOutline outline = result.child("finding") ? outline_request(bytes) : RequestOutline{};
+        // The items' lines and facts only describe findings; most documents have none.
+        bool findings = result.child("finding");
+        RequestOutline outline = findings ? outline_request(bytes) : RequestOutline{};
+        RequestFacts facts = read_request_facts(bytes, findings ? ItemFactsWanted::yes : ItemFactsWanted::no);
         Outcome outcome;
         outcome.kind = Outcome::Kind::checked;
-        outcome.checked = checked_document(input.name, outline, read_request_facts(bytes), result);
+        outcome.checked = checked_document(input.name, outline, facts, result);
         return outcome;
     } catch (const std::exception &e) {
         // Whatever kept this document from being checked, the next ones still are.
@@ -102,7 +104,7 @@ std::vector<size_t> sending_order(const std::vector<AuditInput> &inputs, bool co
     std::vector<std::string> dates;
     for (const auto &input : inputs) {
         try {
-            dates.push_back(read_request_facts(input_bytes(input)).service_date);
+            dates.push_back(read_request_facts(input_bytes(input), ItemFactsWanted::no).service_date);
         } catch (const std::exception &) {
             dates.emplace_back();  // unreadable: it fails on its turn, which may as well be first
         }

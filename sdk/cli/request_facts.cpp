@@ -83,7 +83,7 @@ std::string service_date(pugi::xml_node root) {
 
 }  // namespace
 
-RequestFacts read_request_facts(std::string_view bytes) {
+RequestFacts read_request_facts(std::string_view bytes, ItemFactsWanted items) {
     std::string utf8 = as_utf8(bytes);
     pugi::xml_document document;
     RequestFacts facts;
@@ -95,6 +95,7 @@ RequestFacts read_request_facts(std::string_view bytes) {
     facts.physician = physician.attribute("code").value();
     facts.physician_name = physician.attribute("name").value();
     facts.department = physician.attribute("dept").value();
+    if (items == ItemFactsWanted::no) return facts;
     for (pugi::xml_node item : root.children("item")) {
         pugi::xml_attribute own_physician = item.attribute("physician");
         facts.items[item.attribute("id").value()] = {item.attribute("name").value(),

@@ -20,12 +20,15 @@ struct RequestFacts {
     std::string service_date;
     std::string encounter;
     std::string physician, physician_name, department;  // of the document's <physician>
-    std::map<std::string, ItemFacts> items;               // by id
+    std::map<std::string, ItemFacts> items;               // by id, when wanted
 };
+
+// Whether `items` is wanted: only findings name items.
+enum class ItemFactsWanted { no, yes };
 
 // Reads the facts of a UTF-8, GBK, GB2312 or GB18030 document into UTF-8.
 // Never throws: what cannot be read stays empty, since the engine, not this
 // reading, decides whether a document is valid.
-RequestFacts read_request_facts(std::string_view bytes);
+RequestFacts read_request_facts(std::string_view bytes, ItemFactsWanted items);
 
 }  // namespace medlint::cli
