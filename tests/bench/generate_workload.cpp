@@ -122,7 +122,14 @@ bool parse_options(int argc, char **argv, Options &options) {
     return options.documents > 0 && options.to_stdout != !options.out.empty();
 }
 
+// As --out's folder is made, so are the folders of --manifest and --ledger.
+void make_parent_folder(const std::string &path) {
+    const fs::path parent = fs::path(path).parent_path();
+    if (!parent.empty()) fs::create_directories(parent);
+}
+
 void write_file(const std::string &path, const std::string &text) {
+    make_parent_folder(path);
     std::FILE *file = std::fopen(path.c_str(), "wb");
     if (!file || std::fwrite(text.data(), 1, text.size(), file) != text.size() || std::fclose(file) != 0)
         throw std::runtime_error(path + ": cannot write: " + std::strerror(errno));
@@ -137,6 +144,7 @@ public:
             fs::create_directories(dir_);
         }
         if (!options.manifest.empty()) {
+            make_parent_folder(options.manifest);
             manifest_.open(options.manifest, std::ios::binary);
             if (!manifest_) throw std::runtime_error(options.manifest + ": cannot write");
             manifest_ << "document,items,rule,item,depends_on,note\n";

@@ -11,7 +11,8 @@
 # MODE audit         the batch of MODE recall through `medlint audit --commit
 #                    --csv` (the ledger imported first): its report must keep
 #                    the same promises, and fail them on a tampered manifest.
-# MODE reproducible  the same seed gives the same bytes; another seed, others.
+# MODE reproducible  the same seed gives the same bytes; another seed, others
+#                    (and the folder of --ledger is made when missing).
 cmake_minimum_required(VERSION 3.25)
 
 set(rules DUP-TEST DUP-DRUG CONSENT-MISSING ID-INVALID ID-MISMATCH ID-CONCURRENT PHYSICIAN-CODE
@@ -130,7 +131,8 @@ elseif(MODE STREQUAL "reproducible")
     if(run STREQUAL "other")
       set(seed 8)
     endif()
-    execute_process(COMMAND "${WORKLOAD}" --seed ${seed} --documents 300 --stdout --ledger "${WORK}/${run}.ledger"
+    # The ledger in a folder not made yet: the generator makes it.
+    execute_process(COMMAND "${WORKLOAD}" --seed ${seed} --documents 300 --stdout --ledger "${WORK}/${run}/ledger.xml"
                     OUTPUT_FILE "${WORK}/${run}.xml" RESULT_VARIABLE code ERROR_QUIET)
     if(NOT code EQUAL 0)
       message(FATAL_ERROR "medlint_workload failed (${code})")
