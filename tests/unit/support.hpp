@@ -268,6 +268,25 @@ struct Doc {
     }
 };
 
+// An <item> priced 10 yuan; `extra` holds more attributes.
+inline std::string item(const std::string &id, const std::string &kind, const std::string &code,
+                        const std::string &name, const std::string &date = "2026-11-23", int days = 0,
+                        const std::string &extra = "") {
+    std::string out = "<item id=\"" + id + "\" kind=\"" + kind + "\" code=\"" + code + "\" name=\"" + name +
+                      "\" price=\"10\" date=\"" + date + "\"";
+    if (days > 0) out += " days=\"" + std::to_string(days) + "\"";
+    return out + extra + "/>";
+}
+
+// A call that must succeed, its response shown with any later failed
+// assertion of the test.
+inline Reply check(const Engine &engine, std::string_view request) {
+    Reply reply = engine.ok(request);
+    UNSCOPED_INFO(reply.text);
+    return reply;
+}
+inline Reply check(const Engine &engine, const Doc &doc) { return check(engine, doc.str()); }
+
 // GB 11643: the ISO 7064 MOD 11-2 check character of 17 digits, computed here
 // independently of the engine.
 inline char check_character(std::string_view first17) {

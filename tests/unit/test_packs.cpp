@@ -11,6 +11,7 @@
 #include "support.hpp"
 
 using test::attr;
+using test::check;
 using test::contains;
 using test::Doc;
 using test::Engine;
@@ -25,12 +26,6 @@ using test::write_pack;
 #endif
 
 namespace {
-
-Reply check(const Engine &engine, const std::string &request) {
-    Reply reply = engine.ok(request);
-    UNSCOPED_INFO(reply.text);
-    return reply;
-}
 
 const char *const kMetformin =
     R"(<item id="1" kind="drug" code="XA10BAA002A001010101445" name="二甲双胍片" quantity="1" price="12.50" days="7" date="2026-11-23"/>)";

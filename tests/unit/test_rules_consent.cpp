@@ -5,6 +5,7 @@
 #include "support.hpp"
 
 using test::attr;
+using test::check;
 using test::contains;
 using test::Doc;
 using test::Engine;
@@ -43,13 +44,6 @@ Doc with_items(std::vector<std::string> items, std::string consents = "") {
 }
 
 std::string consent(const std::string &attributes) { return "  <consent id=\"C1\" " + attributes + "/>\n"; }
-
-Reply check(const Engine &engine, const std::string &request) {
-    Reply reply = engine.ok(request);
-    UNSCOPED_INFO(reply.text);
-    return reply;
-}
-Reply check(const Engine &engine, const Doc &doc) { return check(engine, doc.str()); }
 
 std::string replaced(std::string text, const std::string &from, const std::string &to) {
     size_t at = text.find(from);

@@ -8,6 +8,7 @@
 #include "support.hpp"
 
 using test::attr;
+using test::check;
 using test::contains;
 using test::Doc;
 using test::Engine;
@@ -83,12 +84,6 @@ std::string in_dept(const Doc &doc, const std::string &dept) {
 }
 std::string as_rescue(const Doc &doc) { return replaced(doc.str(), "rescue=\"false\"", "rescue=\"true\""); }
 
-Reply check(const Engine &engine, const std::string &request) {
-    Reply reply = engine.ok(request);
-    UNSCOPED_INFO(reply.text);
-    return reply;
-}
-Reply check(const Engine &engine, const Doc &doc) { return check(engine, doc.str()); }
 Reply commit(const Engine &engine, Doc doc) { return check(engine, doc.commit().str()); }
 
 // The number of characters (code points) of UTF-8 text.

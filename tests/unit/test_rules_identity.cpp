@@ -2,6 +2,7 @@
 // PHYSICIAN-CODE, and what settlement mode makes of a warning.
 #include "support.hpp"
 
+using test::check;
 using test::contains;
 using test::Doc;
 using test::Engine;
@@ -12,12 +13,6 @@ using test::Scratch;
 namespace {
 
 // A check of `doc`; the findings of `rule`, with their messages in the log.
-Reply check(const Engine &engine, const Doc &doc) {
-    Reply reply = engine.ok(doc.str());
-    UNSCOPED_INFO(reply.text);
-    return reply;
-}
-
 Doc with_id(std::string id, std::string gender = "U", std::string birth = "") {
     Doc doc;
     doc.id = std::move(id);

@@ -9,9 +9,11 @@
 #include "support.hpp"
 
 using test::attr;
+using test::check;
 using test::contains;
 using test::Doc;
 using test::Engine;
+using test::item;
 using test::Reply;
 using test::Scratch;
 using test::use_packs;
@@ -23,15 +25,11 @@ using test::write_pack;
 
 namespace {
 
-std::string line(const std::string &id, const char *kind, const char *code, const char *name, const std::string &date) {
-    return "<item id=\"" + id + "\" kind=\"" + kind + "\" code=\"" + code + "\" name=\"" + name +
-           "\" price=\"10\" date=\"" + date + "\"/>";
-}
 std::string bed(const std::string &id, const std::string &date) {
-    return line(id, "service", "001103000010000", "普通病房床位费", date);
+    return item(id, "service", "001103000010000", "普通病房床位费", date);
 }
 std::string infusion(const std::string &id, const std::string &date) {
-    return line(id, "treatment", "001204000010000", "静脉输液", date);
+    return item(id, "treatment", "001204000010000", "静脉输液", date);
 }
 
 // 2026-11-DD
@@ -59,12 +57,6 @@ std::vector<std::string> days_of_care(int first, int last, std::set<int> idle) {
         if (!idle.count(day)) items.push_back(infusion("t" + std::to_string(day), nov(day)));
     }
     return items;
-}
-
-Reply check(const Engine &engine, const Doc &doc) {
-    Reply reply = engine.ok(doc.str());
-    UNSCOPED_INFO(reply.text);
-    return reply;
 }
 
 }  // namespace
@@ -250,14 +242,14 @@ TEST_CASE("BED-IDLE: a run of days billing no treatment, drug, test or exam", "[
         doc.items = days_of_care(1, 19, {});
         for (int day : {7, 8, 9}) {
             auto at = std::find(doc.items.begin(), doc.items.end(), infusion("t" + std::to_string(day), nov(day)));
-            *at = line("n" + std::to_string(day), "treatment", "001104000010000", "一级护理", nov(day));
+            *at = item("n" + std::to_string(day), "treatment", "001104000010000", "一级护理", nov(day));
         }
         Reply reply = check(engine, doc);
         CHECK(attr(reply.finding("BED-IDLE"), "items") == "b7 n7 b8 n8 b9 n9");
     }
     SECTION("a drug, a test or an exam is care; a day billing nothing ends a run") {
         doc.items = days_of_care(1, 19, {5, 6, 7, 8});
-        doc.items.push_back(line("d6", "drug", "XA10BAA002A001010101445", "二甲双胍片", nov(6)));
+        doc.items.push_back(item("d6", "drug", "XA10BAA002A001010101445", "二甲双胍片", nov(6)));
         CHECK_FALSE(check(engine, doc).fired("BED-IDLE"));
         doc.items = days_of_care(1, 19, {5, 6, 8, 9});
         doc.items.erase(std::find(doc.items.begin(), doc.items.end(), infusion("t7", nov(7))));
@@ -313,7 +305,7 @@ TEST_CASE("BED-IDLE: a hospital pack's threshold and stay charges", "[rules][inp
         for (int day = 1; day <= 19; ++day) {
             doc.items.push_back(bed("b" + std::to_string(day), nov(day)));
             if (day != 5 && day != 6)
-                doc.items.push_back(line("d" + std::to_string(day), "drug", "XA10BAA002A001010101445", "二甲双胍片", nov(day)));
+                doc.items.push_back(item("d" + std::to_string(day), "drug", "XA10BAA002A001010101445", "二甲双胍片", nov(day)));
         }
         Reply reply = check(engine, doc);
         CHECK(attr(reply.finding("BED-IDLE"), "items") == "b5 b6");
@@ -330,7 +322,7 @@ TEST_CASE("modes: prescribing runs the item-level rules, preaudit and settlement
     engine.ok(stay("ZY20261001001", "2026-10-01", "2026-10-10").commit().str());
     Doc doc = stay("ZY20261015001", "2026-10-15", "2026-10-25");
     doc.items = {infusion("1", "2026-10-14"), bed("2", "2026-10-16"), bed("3", "2026-10-17"), bed("4", "2026-10-18"),
-                 line("5", "drug", "XJ01CAA040E001010101234", "阿莫西林胶囊", "2026-10-15")};
+                 item("5", "drug", "XJ01CAA040E001010101234", "阿莫西林胶囊", "2026-10-15")};
     doc.items.back().insert(doc.items.back().size() - 2, " days=\"10\" discharge-medication=\"true\"");
 
     std::map<std::string, std::set<std::string>> fired;

@@ -7,9 +7,11 @@
 #include "support.hpp"
 
 using test::attr;
+using test::check;
 using test::contains;
 using test::Doc;
 using test::Engine;
+using test::item;
 using test::Reply;
 using test::Scratch;
 using test::use_packs;
@@ -21,15 +23,7 @@ using test::write_pack;
 
 namespace {
 
-// A line of the default pack's catalog, by its code.
-std::string item(const std::string &id, const std::string &kind, const std::string &code, const std::string &name,
-                 const std::string &date = "2026-11-23", int days = 0, const std::string &extra = "") {
-    std::string out = "<item id=\"" + id + "\" kind=\"" + kind + "\" code=\"" + code + "\" name=\"" + name +
-                      "\" price=\"10\" date=\"" + date + "\"";
-    if (days > 0) out += " days=\"" + std::to_string(days) + "\"";
-    return out + extra + "/>";
-}
-
+// Codes of the default pack's catalog.
 const char *const kFinasteride = "XG04CBF019A006010100320";  // B, men only, for N40
 const char *const kProgesterone = "XG03DAH124B002010103315";  // B, women only
 const char *const kProstateFluid = "002501040130000";         // test, men only
@@ -42,12 +36,6 @@ const char *const kMinoxidil = "XD11AXM098G001010100123";     // C
 
 std::string signed_consent(const std::string &items) {
     return "  <consent id=\"C1\" signer=\"patient\" signed=\"2026-11-23T09:10:00+08:00\" items=\"" + items + "\"/>\n";
-}
-
-Reply check(const Engine &engine, const Doc &doc) {
-    Reply reply = engine.ok(doc.str());
-    UNSCOPED_INFO(reply.text);
-    return reply;
 }
 
 // The severity of the one finding of `rule` that the document gives.
