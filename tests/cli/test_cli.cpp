@@ -1,60 +1,22 @@
 // The medlint tool run as a user runs it: each test starts the built binary
 // with a scratch configuration and store and checks its output and exit
 // status.  Dates are always given, so nothing depends on the day it runs.
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <filesystem>
 #include <sstream>
 #include <string>
 #include <vector>
 
-#include "../unit/support.hpp"
-
-extern char **environ;
+#include "run_medlint.hpp"
 
 namespace {
 
 using test::contains;
+using test::medlint;
+using test::Run;
 using test::Scratch;
 
 const std::string kSamples = MEDLINT_SAMPLES;
-
-struct Run {
-    int status = -1;  // the exit status, or -1 when the tool did not exit normally
-    std::string out, err;
-};
-
-// Runs the built medlint with `arguments`; stdout and stderr go to files in
-// the scratch folder, so that neither pipe can fill up and stall the tool.
-Run medlint(const Scratch &scratch, const std::vector<std::string> &arguments) {
-    std::string out_path = scratch.dir.file("stdout.txt"), err_path = scratch.dir.file("stderr.txt");
-    std::vector<std::string> words{MEDLINT_CLI, "--config", scratch.config};
-    words.insert(words.end(), arguments.begin(), arguments.end());
-    std::vector<char *> argv;
-    for (auto &word : words) argv.push_back(word.data());
-    argv.push_back(nullptr);
-
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    pid_t pid = 0;
-    int spawned = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    REQUIRE(spawned == 0);
-    int wait_status = 0;
-    REQUIRE(waitpid(pid, &wait_status, 0) == pid);
-
-    Run run;
-    if (WIFEXITED(wait_status)) run.status = WEXITSTATUS(wait_status);
-    run.out = test::read_file(out_path);
-    run.err = test::read_file(err_path);
-    return run;
-}
 
 // The line of `text` that holds `part`, "" when none does.
 std::string line_with(const std::string &text, std::string_view part) {
