@@ -42,12 +42,41 @@ bool Storyteller::plant(Draft &draft, const std::string &rule, long variant, lon
     throw std::logic_error("no way to plant " + rule);
 }
 
+// A duplicate's two stories, each returning the later line, which the
+// finding must name.  In one document: `row` on two lines of a visit or stay
+// on `day`.  Across visits: `row` at an outpatient visit on `day`, and again,
+// for repeat_days() days, at one 1 to window - 1 days later with the same
+// diagnoses.
+std::string Storyteller::twice_in_one_document(Draft &draft, const CatalogRow &row, long day, int days,
+                                               bool inpatient) {
+    VisitWish wish;
+    wish.forced = {builder_.line_for(row, day, days)};
+    Document &last = inpatient ? add_inpatient(draft, day, stay_length(), wish) : add_outpatient(draft, day, wish);
+    Line repeat = *find_line(last, [&](const Line &line) { return line.code == row.code; });
+    return last.add_line(repeat).id;
+}
+
+Storyteller::LaterVisit Storyteller::again_at_a_later_visit(Draft &draft, const CatalogRow &row, long day, int days,
+                                                            long window, const std::function<int()> &repeat_days) {
+    VisitWish wish;
+    wish.forced = {builder_.line_for(row, day, days)};
+    const size_t earlier = draft.story.documents.size();
+    add_outpatient(draft, day, wish);
+    const long gap = random_->between(1, window - 1);
+    VisitWish follow_up;
+    follow_up.diagnoses = draft.story.documents[earlier].diagnoses;
+    follow_up.forced = {builder_.line_for(row, day + gap, repeat_days())};
+    const Document &last = add_outpatient(draft, day + gap, follow_up);
+    return {find_line(last, [&](const Line &line) { return line.code == row.code; })->id, earlier, gap};
+}
+
 // Odd variants: the same test at two visits within its retest interval
 // (when some test's interval spans two days).  Even: ordered twice in one document.
 bool Storyteller::plant_dup_test(Draft &draft, long variant, long documents) {
     begin(draft, {});
+    auto plain_test = [](const CatalogRow &row) { return row.is_test() && row.paid() && !row.restricted(); };
     auto repeatable_later = [&](const CatalogRow &row) {
-        return row.is_test() && row.paid() && !row.restricted() && pack_->retest_interval(row.code) >= 2;
+        return plain_test(row) && pack_->retest_interval(row.code) >= 2;
     };
     const bool across_visits = variant % 2 == 1 && options_.inpatient_per_mille < 1000 &&
                                std::any_of(pack_->catalog().begin(), pack_->catalog().end(), repeatable_later);
@@ -55,30 +84,19 @@ bool Storyteller::plant_dup_test(Draft &draft, long variant, long documents) {
     const bool inpatient = !across_visits && next_is_inpatient();
     const long day = inpatient ? next_admission(draft) : next_day(draft);
     const CatalogRow *test = pick_row([&](const CatalogRow &row) {
-        return row.is_test() && row.paid() && !row.restricted() && draft.history.allows(row.kind, row.code, day, 0) &&
-               (!across_visits || pack_->retest_interval(row.code) >= 2);
+        return (across_visits ? repeatable_later(row) : plain_test(row)) &&
+               draft.history.allows(row.kind, row.code, day, 0);
     });
     if (!test) return false;
-    VisitWish wish;
-    wish.forced = {builder_.line_for(*test, day, 0)};
-    auto is_the_test = [&](const Line &line) { return line.code == test->code; };
     if (!across_visits) {
-        Document &last = inpatient ? add_inpatient(draft, day, stay_length(), wish) : add_outpatient(draft, day, wish);
-        Line repeat = *find_line(last, is_the_test);
-        draft.story.planted = Planted{"DUP-TEST", last.add_line(repeat).id, std::nullopt,
+        draft.story.planted = Planted{"DUP-TEST", twice_in_one_document(draft, *test, day, 0, inpatient), std::nullopt,
                                       test->code + " ordered twice on " + iso_date(day)};
         return true;
     }
-    const size_t earlier = draft.story.documents.size();
-    add_outpatient(draft, day, wish);
     const int interval = pack_->retest_interval(test->code);
-    const long repeat_day = day + random_->between(1, interval - 1);
-    VisitWish follow_up;
-    follow_up.diagnoses = draft.story.documents[earlier].diagnoses;
-    follow_up.forced = {builder_.line_for(*test, repeat_day, 0)};
-    const Document &last = add_outpatient(draft, repeat_day, follow_up);
-    draft.story.planted = Planted{"DUP-TEST", find_line(last, is_the_test)->id, earlier,
-                                  test->code + " repeated " + std::to_string(repeat_day - day) +
+    const LaterVisit later = again_at_a_later_visit(draft, *test, day, 0, interval, [] { return 0; });
+    draft.story.planted = Planted{"DUP-TEST", later.item, later.earlier,
+                                  test->code + " repeated " + std::to_string(later.gap) +
                                       " days after the earlier visit; interval " + std::to_string(interval)};
     return true;
 }
@@ -97,25 +115,15 @@ bool Storyteller::plant_dup_drug(Draft &draft, long variant, long documents) {
     if (!drug) return false;
     const int days = inpatient ? 1 : builder_.clean_supply_days(*drug, false);
     if ((across_visits && days < 2) || !draft.history.allows(drug->kind, drug->code, day, days)) return false;
-    VisitWish wish;
-    wish.forced = {builder_.line_for(*drug, day, days)};
-    auto is_the_drug = [&](const Line &line) { return line.code == drug->code; };
     if (!across_visits) {
-        Document &last = inpatient ? add_inpatient(draft, day, stay_length(), wish) : add_outpatient(draft, day, wish);
-        Line repeat = *find_line(last, is_the_drug);
-        draft.story.planted = Planted{"DUP-DRUG", last.add_line(repeat).id, std::nullopt,
-                                      drug->code + " prescribed twice on " + iso_date(day)};
+        draft.story.planted = Planted{"DUP-DRUG", twice_in_one_document(draft, *drug, day, days, inpatient),
+                                      std::nullopt, drug->code + " prescribed twice on " + iso_date(day)};
         return true;
     }
-    const size_t earlier = draft.story.documents.size();
-    add_outpatient(draft, day, wish);
-    const long repeat_day = day + random_->between(1, days - 1);
-    VisitWish follow_up;
-    follow_up.diagnoses = draft.story.documents[earlier].diagnoses;
-    follow_up.forced = {builder_.line_for(*drug, repeat_day, builder_.clean_supply_days(*drug, false))};
-    const Document &last = add_outpatient(draft, repeat_day, follow_up);
-    draft.story.planted = Planted{"DUP-DRUG", find_line(last, is_the_drug)->id, earlier,
-                                  drug->code + " again " + std::to_string(repeat_day - day) + " days into a " +
+    const LaterVisit later = again_at_a_later_visit(draft, *drug, day, days, days,
+                                                    [&] { return builder_.clean_supply_days(*drug, false); });
+    draft.story.planted = Planted{"DUP-DRUG", later.item, later.earlier,
+                                  drug->code + " again " + std::to_string(later.gap) + " days into a " +
                                       std::to_string(days) + "-day supply"};
     return true;
 }

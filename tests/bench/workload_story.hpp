@@ -82,6 +82,15 @@ private:
     static bool can_be_older(const CatalogRow &row) { return row.age_restricted() && row.max_age && *row.max_age <= 82; }
     static bool can_be_younger(const CatalogRow &row) { return row.age_restricted() && row.min_age && *row.min_age >= 4; }
     static const Line *find_line(const Document &document, const std::function<bool(const Line &)> &wanted);
+    // The two stories of DUP-TEST and DUP-DRUG (see workload_plants.cpp).
+    struct LaterVisit {
+        std::string item;  // the repeated line
+        size_t earlier;    // the document of the first
+        long gap;          // days between them
+    };
+    std::string twice_in_one_document(Draft &draft, const CatalogRow &row, long day, int days, bool inpatient);
+    LaterVisit again_at_a_later_visit(Draft &draft, const CatalogRow &row, long day, int days, long window,
+                                      const std::function<int()> &repeat_days);
 
     // One function per rule: tells a story whose last document breaks it.
     // False when this attempt cannot (the caller starts a new patient).
