@@ -107,6 +107,16 @@ std::optional<Date> column_date(const SQLite::Column &column) {
     fail(MEDLINT_ESTORE, "store " + path + " " + reason + " while " + action + " (SQLite: " + e.what() + ")");
 }
 
+// The statement for `sql`, prepared on first use and kept; reset, with no
+// bindings, for a new run.
+SQLite::Statement &prepared(SQLite::Database &db, StatementCache &cache, const char *sql) {
+    auto &slot = cache[sql];
+    if (!slot) slot = std::make_unique<SQLite::Statement>(db, sql);
+    slot->reset();
+    slot->clearBindings();
+    return *slot;
+}
+
 // Switching a new file to WAL needs an exclusive lock, and when two processes
 // open a new store at once SQLite may answer BUSY at once instead of calling
 // the busy handler (it would deadlock otherwise): wait and try again, as the
@@ -149,16 +159,10 @@ auto Store::locked(const char *action, Work &&work) {
 // A connection for reads, used by one thread at a time.
 struct Store::Reader {
     SQLite::Database db;
-    std::map<const char *, std::unique_ptr<SQLite::Statement>> statements;
+    StatementCache statements;
 
     explicit Reader(const std::string &path) : db(path, SQLite::OPEN_READWRITE, kBusyTimeoutMs) {}
-    SQLite::Statement &statement(const char *sql) {
-        auto &slot = statements[sql];
-        if (!slot) slot = std::make_unique<SQLite::Statement>(db, sql);
-        slot->reset();
-        slot->clearBindings();
-        return *slot;
-    }
+    SQLite::Statement &statement(const char *sql) { return prepared(db, statements, sql); }
     // A statement left on a row would keep an old snapshot of the file open.
     void reset() noexcept {
         for (auto &entry : statements) entry.second->tryReset();
@@ -268,12 +272,9 @@ void Store::reset_statements() noexcept {
 }
 
 SQLite::Statement &Store::statement(const char *sql) {
-    auto &slot = statements_[sql];
-    if (!slot) slot = std::make_unique<SQLite::Statement>(*db_, sql);
-    slot->reset();
-    slot->clearBindings();
-    in_use_.push_back(slot.get());
-    return *slot;
+    SQLite::Statement &statement = prepared(*db_, statements_, sql);
+    in_use_.push_back(&statement);
+    return statement;
 }
 
 void Store::append_audit(const AuditEntry &audit, const std::string &time) {

@@ -41,6 +41,9 @@ struct AuditVerification {
     std::string problem;
 };
 
+// Prepared statements by their SQL text, a literal's address.
+using StatementCache = std::map<const char *, std::unique_ptr<SQLite::Statement>>;
+
 class Store {
 public:
     static constexpr int kSchemaVersion = 3;
@@ -87,7 +90,7 @@ private:
     std::string path_;
     std::mutex mutex_;
     std::unique_ptr<SQLite::Database> db_;
-    std::map<const char *, std::unique_ptr<SQLite::Statement>> statements_;
+    StatementCache statements_;
     std::vector<SQLite::Statement *> in_use_;  // stepped since the last reset_statements()
     std::vector<std::pair<AuditEntry, std::string>> deferred_audit_;  // with the time of the check
     std::mutex readers_mutex_;
