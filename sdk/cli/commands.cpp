@@ -57,11 +57,9 @@ void require_document_root(const std::string &root_name) {
 // <check>, or as a <commit> with --commit, so that it never records what it
 // was not asked to.
 std::optional<std::string> root_to_send(const std::string &root_name, const Invocation &invocation) {
-    std::optional<std::string> wanted;
-    if (invocation.command == Command::commit && root_name == "check") wanted = "commit";
-    if (invocation.command == Command::audit) wanted = invocation.commit ? "commit" : "check";
-    if (wanted == root_name) return std::nullopt;  // renaming reads to the end tag: not for nothing
-    return wanted;
+    if (invocation.command == Command::commit && root_name == "check") return "commit";
+    if (invocation.command == Command::audit) return invocation.commit ? "commit" : "check";
+    return std::nullopt;
 }
 
 }  // namespace

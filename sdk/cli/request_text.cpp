@@ -224,7 +224,8 @@ std::string with_root_attribute(std::string_view bytes, std::string_view name, s
 std::string with_root_name(std::string_view bytes, std::string_view name) {
     std::string request(bytes);
     std::optional<Tag> start = root_start_tag(bytes), end;
-    if (!start) return request;
+    // Finding the end tag reads the whole document: not for nothing.
+    if (!start || start->name == name) return request;
     TagScanner scanner(bytes);
     while (std::optional<Tag> tag = scanner.next())
         if (tag->closing && tag->depth == 0) {
