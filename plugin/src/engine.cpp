@@ -345,7 +345,7 @@ private:
         pugi::xml_document xml;
         auto root = xml.append_child("physician-status-result");
         set_physician_attributes(root, standing.as_of(status.date));
-        root.append_attribute("profile") = config_.profile.c_str();  // beyond the contract: which rules the standing follows
+        root.append_attribute("profile") = config_.profile.c_str();  // contract section 2.5: which rules the standing follows
         for (const auto &row : snapshot.ledger(status.code, status.date.year(), status.date.year())) {
             if (row.date.year() != status.date.year()) continue;  // a sanction of an earlier year lasting into this one
             auto entry = root.append_child("entry");

@@ -3,10 +3,12 @@
  * systems.  The host contract, version 1.
  *
  * One engine checks XML request documents (check, commit, retract, feedback,
- * ledger, physician-status) and answers with XML response documents.  The
- * request and response formats are described in the README and in the host
- * contract.  Within ABI 1 these symbols and signatures never change; new
- * operations arrive as new request elements.
+ * ledger, physician-status, audit-log-verify, ...) and answers with XML
+ * response documents.  Every request, response, error, encoding, limit,
+ * configuration element and rule-pack table is specified in the host
+ * contract, docs/contract.md in the source repository.  Within ABI 1 these
+ * symbols and signatures never change; new operations arrive as new request
+ * elements.
  *
  * Error handling follows SQLite and libgit2: every function that can fail
  * returns an int code (MEDLINT_OK or a negative MEDLINT_E* value), results
