@@ -33,7 +33,7 @@ endif()
 
 if(problems)
   message(FATAL_ERROR "${LIBRARY} does not have the ABI of the checked-in list:\n${problems}"
-          "A removed or changed symbol breaks hosts in the field; see README.md, \"Compatibility\".")
+          "A removed or changed symbol breaks hosts in the field; see docs/host.md, \"Compatibility\".")
 endif()
 list(LENGTH exported count)
 message(STATUS "${LIBRARY}: ${count} symbols as listed, SONAME ${SONAME}")

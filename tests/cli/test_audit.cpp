@@ -394,7 +394,7 @@ TEST_CASE("audit's options are checked before any document is read", "[audit]") 
     }
 }
 
-// samples/reports/ holds the reports of the samples that the README shows.
+// samples/reports/ holds the reports of the samples that docs/cli.md shows.
 // Regenerate them with MEDLINT_UPDATE_GOLDEN=1 when the engine or the
 // reports change on purpose (and the screenshot beside them by hand).
 TEST_CASE("the sample reports are what audit --commit writes over the samples", "[audit][samples]") {

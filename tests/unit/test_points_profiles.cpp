@@ -10,7 +10,7 @@
 // shared/seeds (000 Fengtai, 001 national 2024, 003 Qiannan 2023), whose
 // clause each scenario cites; the profile is chosen in the configuration file
 // (<policy profile="…"/>, contract section 3).  Where a policy gives a range
-// (1-6 months, 1-5 years) the shortest is expected, as README.md says.
+// (1-6 months, 1-5 years) the shortest is expected, as rules/default/README.md says.
 #include <filesystem>
 #include <map>
 
@@ -241,7 +241,7 @@ TEST_CASE("national-2024: last year's points do not count in January", "[points]
 
 TEST_CASE("national-2024: the agency's recorded sanction rules its dates", "[points][national-2024][sanction]") {
     // Seed 001: suspension for "1 to 6 months": the agency decides how long;
-    // README: a recorded sanction replaces the computed one of its kind in its year.
+    // Contract 2.4: a recorded sanction replaces the computed one of its kind in its year.
     Physicians national("national-2024");
     national.import({deduction("GJ-1", "2026-03-02", 6), deduction("GJ-2", "2026-03-05", 3)});
     CHECK(national.standing("2026-03-10") == "year=2026 deducted=9 bonus=0 remaining=3 suspended until 2026-04-04");
@@ -594,7 +594,7 @@ TEST_CASE("the same ledger under each profile: bonus and repair only where the p
 TEST_CASE("a check result carries the physician's points and says which threshold a finding would reach",
           "[points][check]") {
     // Contract 2.1: <physician deducted bonus remaining standing until at-risk
-    // projected>; every finding's points under the active profile; README: a
+    // projected>; every finding's points under the active profile; and a
     // finding that would carry the physician over a threshold says so.
     struct Expected {
         const char *profile, *projected, *suffix;
