@@ -20,6 +20,9 @@ using test::write_pack;
 #ifndef MEDLINT_DEFAULT_PACK
 #error "MEDLINT_DEFAULT_PACK must name rules/default (set by tests/unit/CMakeLists.txt)"
 #endif
+#ifndef MEDLINT_NATIONAL_PACK
+#error "MEDLINT_NATIONAL_PACK must name rules/national (set by tests/unit/CMakeLists.txt)"
+#endif
 
 namespace {
 
@@ -359,4 +362,26 @@ TEST_CASE("limits.csv and code_sets.csv refuse bad rows with file, line and colu
                    "code_sets.csv:2, column 1 (set): \"chronic\" is not one of long_term_drug, planned_cycle, stay_charge"));
     CHECK(contains(refused("rules.csv", "rule,severity,mitigated_severity,certainty\nLIMIT-AGE,warning,low,definite\n"),
                    "rules.csv:2, column 3 (mitigated_severity)"));
+}
+
+TEST_CASE("The national pack stacked on the default pack: a male-only drug of the knowledge points for a woman",
+          "[rules][limits][packs][national]") {
+    Scratch scratch;
+    use_packs(scratch, {MEDLINT_DEFAULT_PACK, MEDLINT_NATIONAL_PACK});
+    Engine engine(scratch.config);
+    // 阿帕他胺片, knowledge point KP-9d2200dd87d22a1a (药品区分性别使用): 限转移性激素敏感性前列腺癌(mHSPC)患者.
+    Doc doc = with_items({item("1", "drug", "XL02BBA326A001010102180", "阿帕他胺片", "2026-11-23", 7)});
+    doc.gender = "F";
+    doc.id = test::resident_id("52270119800101002");  // a woman's
+    doc.diagnoses = {R"(<diagnosis code="C61.x00" name="前列腺恶性肿瘤" primary="true"/>)"};
+    Reply reply = check(engine, doc);
+    CHECK(reply.attr("rules") == "default 2026.11; national 2026.06");
+    CHECK(reply.rules() == std::vector<std::string>{"LIMIT-GENDER"});
+    CHECK(contains(reply.message("LIMIT-GENDER"), "for men only and the patient is a woman"));
+
+    SECTION("the same drug for a man with its indication passes") {
+        doc.gender = "M";
+        doc.id = "522701198001010011";
+        CHECK(check(engine, doc).rules().empty());
+    }
 }
