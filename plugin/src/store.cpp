@@ -50,7 +50,7 @@ const char *const kMigrations[] = {
         encounter TEXT NOT NULL, findings TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
     CREATE TABLE audit_head (
         id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL, hash TEXT NOT NULL);
-    INSERT INTO audit_head VALUES (1, 0, '');
+    INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '');
     )sql",
     // 2: coded override reasons beside the free text.
     R"sql(
@@ -283,7 +283,8 @@ void Store::append_audit(const AuditEntry &audit, const std::string &time) {
     int64_t seq = head.getColumn(0).getInt64() + 1;
     std::string prev = head.getColumn(1).getString();
     std::string hash = audit_hash(prev, seq, time, audit);
-    auto &insert = statement("INSERT INTO audit_log VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    auto &insert = statement("INSERT INTO audit_log (seq, time, operation, physician, encounter, findings, "
+                             "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     insert.bind(1, seq);
     insert.bind(2, time);
     insert.bind(3, audit.operation);
@@ -439,7 +440,9 @@ void Store::commit(const Document &document, const std::string &patient_key, con
         const Encounter &encounter = document.encounter;
         std::string now = now_utc();
         const Diagnosis *primary = encounter.primary_diagnosis();
-        auto &upsert = statement("INSERT OR REPLACE INTO encounters VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        auto &upsert = statement("INSERT OR REPLACE INTO encounters (encounter_id, institution, patient_key, type, "
+                                 "admitted, discharged, rescue, physician, dept, primary_diagnosis, committed_at) "
+                                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         upsert.bind(1, encounter.id);
         upsert.bind(2, document.institution.code);
         upsert.bind(3, patient_key);
@@ -462,7 +465,8 @@ void Store::commit(const Document &document, const std::string &patient_key, con
         forget.bind(1, encounter.id);
         forget.exec();
         const Patient &patient = document.patient;
-        auto &identity = statement("INSERT INTO patient_identities VALUES (?, ?, ?, ?, ?, ?)");
+        auto &identity = statement("INSERT INTO patient_identities (patient_key, encounter_id, name, gender, "
+                                   "birth_date, seen_at) VALUES (?, ?, ?, ?, ?, ?)");
         identity.bind(1, patient_key);
         identity.bind(2, encounter.id);
         identity.bind(3, patient.name);
@@ -471,7 +475,9 @@ void Store::commit(const Document &document, const std::string &patient_key, con
         identity.bind(6, now);
         identity.exec();
 
-        auto &item_upsert = statement("INSERT OR REPLACE INTO items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        auto &item_upsert = statement("INSERT OR REPLACE INTO items (encounter_id, item_id, patient_key, kind, code, "
+                                      "name, quantity, price, days, date, physician, discharge_medication) "
+                                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         for (const auto &item : document.items) {
             item_upsert.reset();
             item_upsert.bind(1, encounter.id);
@@ -540,7 +546,8 @@ int Store::import_ledger(const Ledger &ledger, const AuditEntry &audit) {
     int added = 0;
     write("importing the ledger", Durability::survives_power_loss, audit, [&] {
         std::string now = now_utc();
-        auto &insert = statement("INSERT OR IGNORE INTO ledger VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)");
+        auto &insert = statement("INSERT OR IGNORE INTO ledger (notice, kind, physician, date, until, points, "
+                                 "sanction_kind, text, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
         auto &reverse = statement("UPDATE ledger SET reversed_on = ? WHERE notice = ? AND reversed_on IS NULL");
         auto &known = statement("SELECT count(*) FROM ledger WHERE notice = ?");
         for (const auto &entry : ledger.entries) {
