@@ -1,11 +1,13 @@
 // Engine internals that the ABI tests reach only indirectly: dates, GB 11643
-// numbers, CSV tables, rule-pack loading, request decoding and XML sources.
+// numbers, SHA-256, CSV tables, rule-pack loading, request decoding and XML
+// sources.
 #include "csv.hpp"
 #include "dates.hpp"
 #include "encoding.hpp"
 #include "error.hpp"
 #include "knowledge.hpp"
 #include "resident_id.hpp"
+#include "sha256.hpp"
 #include "xml_input.hpp"
 
 #include <cstdio>
@@ -53,6 +55,18 @@ TEST_CASE("dates are strict YYYY-MM-DD and count days", "[internals][dates]") {
     for (const char *bad : {"2026-11-23", "2026-11-23T09:30:00", "2026-11-23T24:00:00Z", "2026-11-23T09:60:00Z",
                             "2026-11-23T09:30:00+8:00", "2026-02-30T09:30:00Z", "2026-11-23T09:30:00.Z"})
         CHECK_FALSE(parse_timestamp_date(bad));
+}
+
+// Finding ids and the audit chain are stored for ever: the digest must be
+// SHA-256 exactly, so it is held to the FIPS 180-4 examples (one block, two
+// blocks, many blocks) and to the empty message.
+TEST_CASE("SHA-256 gives the known answers", "[internals][sha256]") {
+    CHECK(sha256_hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    CHECK(sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    CHECK(sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq") ==
+          "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    CHECK(sha256_hex(std::string(1000000, 'a')) ==
+          "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
 
 TEST_CASE("GB 11643 numbers are inspected field by field", "[internals][id]") {
