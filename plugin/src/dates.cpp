@@ -18,6 +18,24 @@ bool read_digits(std::string_view text, size_t pos, size_t count, int &value) {
     return true;
 }
 
+struct Civil {
+    int year;
+    unsigned month, day;
+};
+
+// Howard Hinnant's civil_from_days.
+Civil civil_from_days(int z) {
+    z += 719468;
+    const int era = (z >= 0 ? z : z - 146096) / 146097;
+    const unsigned doe = static_cast<unsigned>(z - era * 146097);
+    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const unsigned mp = (5 * doy + 2) / 153;
+    const unsigned day = doy - (153 * mp + 2) / 5 + 1;
+    const unsigned month = mp < 10 ? mp + 3 : mp - 9;
+    return {static_cast<int>(yoe) + era * 400 + (month <= 2), month, day};
+}
+
 }  // namespace
 
 bool is_valid_civil(int year, unsigned month, unsigned day) {
@@ -52,40 +70,20 @@ Date Date::today_china() {
     return Date{static_cast<int>(hours_since_epoch / 24)};
 }
 
-static void civil_from_days(int z, int &year, unsigned &month, unsigned &day) {
-    z += 719468;
-    const int era = (z >= 0 ? z : z - 146096) / 146097;
-    const unsigned doe = static_cast<unsigned>(z - era * 146097);
-    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const unsigned mp = (5 * doy + 2) / 153;
-    day = doy - (153 * mp + 2) / 5 + 1;
-    month = mp < 10 ? mp + 3 : mp - 9;
-    year = static_cast<int>(yoe) + era * 400 + (month <= 2);
-}
-
-int Date::year() const {
-    int y;
-    unsigned m, d;
-    civil_from_days(days, y, m, d);
-    return y;
-}
+int Date::year() const { return civil_from_days(days).year; }
+unsigned Date::month() const { return civil_from_days(days).month; }
+unsigned Date::day() const { return civil_from_days(days).day; }
 
 int Date::full_years_since(Date birth) const {
-    int year, birth_year;
-    unsigned month, day, birth_month, birth_day;
-    civil_from_days(days, year, month, day);
-    civil_from_days(birth.days, birth_year, birth_month, birth_day);
-    bool before_birthday = month < birth_month || (month == birth_month && day < birth_day);
-    return year - birth_year - (before_birthday ? 1 : 0);
+    Civil today = civil_from_days(days), born = civil_from_days(birth.days);
+    bool before_birthday = today.month < born.month || (today.month == born.month && today.day < born.day);
+    return today.year - born.year - (before_birthday ? 1 : 0);
 }
 
 std::string Date::str() const {
-    int y;
-    unsigned m, d;
-    civil_from_days(days, y, m, d);
+    Civil civil = civil_from_days(days);
     char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02u", y, m, d);
+    std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02u", civil.year, civil.month, civil.day);
     return buffer;
 }
 

@@ -13,6 +13,8 @@ struct Date {
     static Date from_civil(int year, unsigned month, unsigned day);
     static Date today_china();  // the calendar date in China Standard Time (UTC+8)
     int year() const;
+    unsigned month() const;  // 1 to 12
+    unsigned day() const;    // 1 to 31
     // Age in full years on this day of someone born on `birth`: one more on each birthday.
     int full_years_since(Date birth) const;
     std::string str() const;

@@ -21,8 +21,8 @@ const char *standing_of_sanction(const std::string &kind) {
 // Calendar arithmetic on months, clamping the day (31 January + 1 month = 28 or 29 February).
 Date add_months(Date date, int months) {
     int year = date.year();
-    int month = std::stoi(date.str().substr(5, 2)) - 1 + months;
-    int day = std::stoi(date.str().substr(8, 2));
+    int month = static_cast<int>(date.month()) - 1 + months;
+    int day = static_cast<int>(date.day());
     year += month / 12;
     month %= 12;
     while (!is_valid_civil(year, static_cast<unsigned>(month + 1), static_cast<unsigned>(day))) --day;

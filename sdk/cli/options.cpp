@@ -1,6 +1,7 @@
 #include "options.hpp"
 
 #include <cstdint>
+#include <ctime>
 #include <iterator>
 #include <sstream>
 #include <string_view>
@@ -213,11 +214,17 @@ bool is_digits(std::string_view text) {
     return text.find_first_not_of("0123456789") == std::string_view::npos;
 }
 
+// Whether the day exists, by the C library's calendar, which moves a day
+// that does not exist (30 February, month 13) onto one that does: the tool
+// keeps no leap-year rule of its own beside the engine's.
 bool is_calendar_day(int year, int month, int day) {
-    static const int kDaysInMonth[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    if (month < 1 || month > 12 || day < 1) return false;
-    return day <= kDaysInMonth[month - 1] + (month == 2 && leap ? 1 : 0);
+    std::tm fields{};
+    fields.tm_year = year - 1900;
+    fields.tm_mon = month - 1;
+    fields.tm_mday = day;
+    fields.tm_hour = 12;
+    timegm(&fields);
+    return fields.tm_year == year - 1900 && fields.tm_mon == month - 1 && fields.tm_mday == day;
 }
 
 // Threads, not processes: a few hundred is already far more than useful.

@@ -266,9 +266,17 @@ TEST_CASE("points prints the year's entries, appeal deadlines, totals, standing 
         CHECK(contains(run.out, "12 remaining"));
     }
     SECTION("a day that does not exist is a usage error") {
-        Run run = medlint(scratch, {"points", "D522701000123", "--date", "2026-02-29"});
-        CHECK(run.status == 3);
-        CHECK(contains(run.err, "--date is '2026-02-29'"));
-        CHECK(run.out.empty());
+        for (std::string day : {"2026-02-29", "1900-02-29", "2026-13-01", "2026-04-31", "2026-11-00"}) {
+            Run run = medlint(scratch, {"points", "D522701000123", "--date", day});
+            CHECK(run.status == 3);
+            CHECK(contains(run.err, "--date is '" + day + "'"));
+            CHECK(run.out.empty());
+        }
+    }
+    SECTION("a leap day is a day") {
+        Run run = medlint(scratch, {"points", "D522701000123", "--date", "2028-02-29"});
+        INFO(run.out << run.err);
+        CHECK(run.status == 0);
+        CHECK(contains(run.out, "no ledger entries in 2028"));
     }
 }

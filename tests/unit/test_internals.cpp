@@ -48,6 +48,10 @@ TEST_CASE("dates are strict YYYY-MM-DD and count days", "[internals][dates]") {
     CHECK(Date::parse("2026-11-23")->str() == "2026-11-23");
     CHECK((*Date::parse("2026-12-31") + 1).str() == "2027-01-01");
     CHECK(Date::parse("2026-12-31")->year() == 2026);
+    CHECK(Date::parse("2026-12-31")->month() == 12);
+    CHECK(Date::parse("2024-02-29")->day() == 29);
+    CHECK(Date::parse("1800-01-01")->month() == 1);
+    CHECK(Date::parse("9999-12-31")->day() == 31);
 
     CHECK(parse_timestamp_date("2026-11-23T09:30:00+08:00") == Date::parse("2026-11-23"));
     CHECK(parse_timestamp_date("2026-11-23T23:59:59.123Z"));
