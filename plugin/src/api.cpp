@@ -1,9 +1,12 @@
-// The C ABI.  Every body catches everything: nothing but return codes
-// crosses the boundary.
+// The C ABI.  Every body catches everything, and the error path itself never
+// throws, even out of memory: nothing but return codes crosses the boundary.
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <initializer_list>
 #include <new>
 #include <string>
+#include <string_view>
 
 #include "medlint/medlint.h"
 
@@ -18,28 +21,55 @@ struct medlint_engine {
 
 namespace {
 
-thread_local std::string last_error;
+// What medlint_last_error() says when even the message could not be kept.
+constexpr const char kOutOfMemory[] = "out of memory";
 
-int remember(int code, const std::string &message) {
-    last_error = message;
+thread_local std::string last_error_text;
+thread_local const char *last_error = "";
+
+// Keeps the message for medlint_last_error(), joined from `parts` here so that
+// no caller allocates on its error path.  Never throws: when memory runs out,
+// the static message stands in for the lost one, as in libgit2.
+int remember(int code, std::initializer_list<std::string_view> parts) noexcept {
+    try {
+        last_error_text.clear();
+        for (std::string_view part : parts) last_error_text += part;
+        last_error = last_error_text.c_str();
+    } catch (...) {
+        last_error = kOutOfMemory;
+    }
     return code;
 }
 
 // A malloc'ed copy, so that medlint_free() can release it whatever allocator built it.
-char *duplicate(const std::string &text) {
+char *duplicate(std::string_view text) noexcept {
     char *copy = static_cast<char *>(std::malloc(text.size() + 1));
-    if (copy) std::memcpy(copy, text.c_str(), text.size() + 1);
+    if (!copy) return nullptr;
+    std::memcpy(copy, text.data(), text.size());
+    copy[text.size()] = '\0';
     return copy;
 }
 
-int respond_error(int code, const std::string &message, char **response) noexcept {
+// The <error> document of the last error.  When memory runs out while it is
+// built, a fixed one stands in, made without C++ allocation; NULL only when
+// even malloc fails.
+char *error_response(int code) noexcept {
     try {
-        *response = duplicate(medlint::error_document(code, message));
-        return remember(code, message);
+        return duplicate(medlint::error_document(code, last_error));
     } catch (...) {
-        *response = nullptr;  // out of memory while reporting: the code still says it failed
-        return code;
+        char fixed[128];
+        int length = std::snprintf(fixed, sizeof fixed,
+                                   "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<error code=\"%d\" message=\"%s\"/>\n",
+                                   code, kOutOfMemory);
+        return length > 0 ? duplicate(std::string_view(fixed, static_cast<size_t>(length))) : nullptr;
     }
+}
+
+// The failure as a return code, medlint_last_error() and an <error> document.
+int respond_error(int code, std::initializer_list<std::string_view> parts, char **response) noexcept {
+    remember(code, parts);
+    *response = error_response(code);
+    return code;
 }
 
 }  // namespace
@@ -48,7 +78,7 @@ extern "C" {
 
 MEDLINT_API int medlint_open(const char *config_path, medlint_engine **out) {
     try {
-        if (!out) return remember(MEDLINT_EINVAL, "medlint_open: out is NULL");
+        if (!out) return remember(MEDLINT_EINVAL, {"medlint_open: out is NULL"});
         *out = nullptr;
         medlint::Config config = config_path ? medlint::read_config(config_path) : medlint::default_config();
         *out = new medlint_engine{medlint::Engine(config)};
@@ -56,37 +86,37 @@ MEDLINT_API int medlint_open(const char *config_path, medlint_engine **out) {
     } catch (const medlint::Error &e) {
         // Contract section 3: the message names the configuration file, also
         // when the problem lies in what it names (a profile, a rule pack).
-        std::string message = e.what();
-        if (config_path && e.code() == MEDLINT_ECONFIG && message.find(config_path) == std::string::npos)
-            message = "configuration " + std::string(config_path) + ": " + message;
-        return remember(e.code(), message);
+        std::string_view message = e.what();
+        if (config_path && e.code() == MEDLINT_ECONFIG && message.find(config_path) == std::string_view::npos)
+            return remember(e.code(), {"configuration ", config_path, ": ", message});
+        return remember(e.code(), {message});
     } catch (const std::bad_alloc &) {
-        return remember(MEDLINT_EINTERNAL, "medlint_open: out of memory");
+        return remember(MEDLINT_EINTERNAL, {"medlint_open: out of memory"});
     } catch (const std::exception &e) {
-        return remember(MEDLINT_EINTERNAL, std::string("medlint_open: internal error: ") + e.what());
+        return remember(MEDLINT_EINTERNAL, {"medlint_open: internal error: ", e.what()});
     } catch (...) {
-        return remember(MEDLINT_EINTERNAL, "medlint_open: internal error");
+        return remember(MEDLINT_EINTERNAL, {"medlint_open: internal error"});
     }
 }
 
 MEDLINT_API int medlint_call(medlint_engine *engine, const char *request, size_t length, char **response) {
-    if (!response) return remember(MEDLINT_EINVAL, "medlint_call: response is NULL");
+    if (!response) return remember(MEDLINT_EINVAL, {"medlint_call: response is NULL"});
     *response = nullptr;
     try {
-        if (!engine) return respond_error(MEDLINT_EINVAL, "medlint_call: engine is NULL", response);
-        if (!request && length > 0) return respond_error(MEDLINT_EINVAL, "medlint_call: request is NULL", response);
+        if (!engine) return respond_error(MEDLINT_EINVAL, {"medlint_call: engine is NULL"}, response);
+        if (!request && length > 0) return respond_error(MEDLINT_EINVAL, {"medlint_call: request is NULL"}, response);
         std::string answer = engine->engine.call(std::string_view(request ? request : "", length));
         *response = duplicate(answer);
-        if (!*response) return remember(MEDLINT_EINTERNAL, "medlint_call: out of memory");
+        if (!*response) return remember(MEDLINT_EINTERNAL, {"medlint_call: out of memory"});
         return MEDLINT_OK;
     } catch (const medlint::Error &e) {
-        return respond_error(e.code(), e.what(), response);
+        return respond_error(e.code(), {e.what()}, response);
     } catch (const std::bad_alloc &) {
-        return respond_error(MEDLINT_EINTERNAL, "medlint_call: out of memory", response);
+        return respond_error(MEDLINT_EINTERNAL, {"medlint_call: out of memory"}, response);
     } catch (const std::exception &e) {
-        return respond_error(MEDLINT_EINTERNAL, std::string("medlint_call: internal error: ") + e.what(), response);
+        return respond_error(MEDLINT_EINTERNAL, {"medlint_call: internal error: ", e.what()}, response);
     } catch (...) {
-        return respond_error(MEDLINT_EINTERNAL, "medlint_call: internal error", response);
+        return respond_error(MEDLINT_EINTERNAL, {"medlint_call: internal error"}, response);
     }
 }
 
@@ -96,11 +126,11 @@ MEDLINT_API void medlint_close(medlint_engine *engine) {
     try {
         delete engine;
     } catch (...) {
-        remember(MEDLINT_EINTERNAL, "medlint_close: internal error while closing");
+        remember(MEDLINT_EINTERNAL, {"medlint_close: internal error while closing"});
     }
 }
 
-MEDLINT_API const char *medlint_last_error(void) { return last_error.c_str(); }
+MEDLINT_API const char *medlint_last_error(void) { return last_error; }
 
 MEDLINT_API const char *medlint_version(void) { return medlint::kVersion; }
 

@@ -73,7 +73,8 @@ MEDLINT_API int medlint_open(const char *config_path, medlint_engine **out);
  * response: receives a NUL-terminated document that the caller releases with
  *   medlint_free().  It is UTF-8 unless the request asked for
  *   response-encoding="GB18030".  It is set also when the call fails: then
- *   its root is <error code="..." message="..."/>.
+ *   its root is <error code="..." message="..."/> (message="out of memory"
+ *   when memory ran out; NULL only if even malloc() fails).
  *
  * Returns MEDLINT_OK, or the negative code of the failure (the same code as
  * the <error> document): MEDLINT_EINVAL for a NULL engine or response pointer
@@ -98,8 +99,9 @@ MEDLINT_API void medlint_close(medlint_engine *engine);
 
 /*
  * The message of the calling thread's most recent failure, or "" when none
- * has failed yet.  The string is owned by medlint and stays valid until the
- * thread's next medlint call.
+ * has failed yet ("out of memory" when memory ran out even for the message).
+ * The string is owned by medlint and stays valid until the thread's next
+ * medlint call.
  */
 MEDLINT_API const char *medlint_last_error(void);
 
