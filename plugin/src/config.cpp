@@ -1,10 +1,9 @@
 #include "config.hpp"
 
-#include <sys/stat.h>
-
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -23,11 +22,13 @@ std::string resolve(const std::string &base, const std::string &path) {
     return path.empty() || path[0] == '/' ? path : base + "/" + path;
 }
 
-// mkdir -p; the store's own open reports a folder that still is not there.
-void make_directories(const std::string &path) {
-    for (size_t slash = path.find('/', 1); slash != std::string::npos; slash = path.find('/', slash + 1))
-        mkdir(path.substr(0, slash).c_str(), 0700);
-    mkdir(path.c_str(), 0700);
+// The store's folder with any missing parents; private to the user when made
+// here.  A failure is not reported here: the store's own open reports a
+// folder that still is not there.
+void make_store_directory(const std::string &path) {
+    std::error_code ignored;
+    if (std::filesystem::create_directories(path, ignored))
+        std::filesystem::permissions(path, std::filesystem::perms::owner_all, ignored);
 }
 
 }  // namespace
@@ -39,7 +40,7 @@ Config default_config() {
     else if (const char *home = std::getenv("HOME"); home && home[0] == '/') data_home = std::string(home) + "/.local/share";
     else fail(MEDLINT_ECONFIG, "no user data directory for the default store: set HOME or XDG_DATA_HOME, "
                                "or open medlint with a configuration file");
-    make_directories(data_home + "/medlint");
+    make_store_directory(data_home + "/medlint");
     config.store_path = data_home + "/medlint/medlint.db";
     return config;
 }

@@ -2,12 +2,9 @@
 
 #include <pugixml.hpp>
 
-#include <dirent.h>
-
 #include <algorithm>
-
+#include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "csv.hpp"
 #include "error.hpp"
@@ -26,6 +23,34 @@ bool is_text_file(const std::string &name) {
         return name.size() >= s.size() && name.compare(name.size() - s.size(), s.size(), s) == 0;
     };
     return ends_with(".csv") || name == "pack.xml";
+}
+
+// A table of a pack, refused unless it is a regular file (or a link to one)
+// of at most kMaxPackFileBytes: a link to /dev/zero would be read until
+// memory runs out, and a FIFO would block medlint_open for ever.  The read
+// stops past the limit too, in case the file changed after the check.
+std::string read_pack_file(const std::string &path) {
+    namespace fs = std::filesystem;
+    std::error_code error;
+    fs::file_status status = fs::status(path, error);
+    if (error) fail(MEDLINT_ECONFIG, path + ": cannot be read: " + error.message());
+    if (!fs::is_regular_file(status))
+        fail(MEDLINT_ECONFIG, path + ": is not a regular file (a device, FIFO, socket or folder); "
+                                     "a rule pack table must be a file");
+    auto too_large = [&] {
+        fail(MEDLINT_ECONFIG, path + ": is larger than " + std::to_string(kMaxPackFileBytes >> 20) +
+                                  " MiB, the limit for one rule pack table");
+    };
+    if (fs::file_size(path, error) > kMaxPackFileBytes && !error) too_large();
+    std::ifstream in(path, std::ios::binary);
+    std::string content;
+    char buffer[1 << 16];
+    while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+        content.append(buffer, static_cast<size_t>(in.gcount()));
+        if (content.size() > kMaxPackFileBytes) too_large();
+    }
+    if (in.bad() || !in.eof()) fail(MEDLINT_ECONFIG, path + ": cannot be read");
+    return content;
 }
 
 PackInfo read_pack_xml(const PackFiles &files, const std::string &origin) {
@@ -180,22 +205,16 @@ std::string normalised_code(std::string_view code) {
 }
 
 PackFiles read_pack_directory(const std::string &directory) {
-    DIR *dir = opendir(directory.c_str());
-    if (!dir) fail(MEDLINT_ECONFIG, directory + ": rule pack folder cannot be opened");
+    namespace fs = std::filesystem;
+    std::error_code error;
+    fs::directory_iterator entry(directory, error), end;
+    if (error) fail(MEDLINT_ECONFIG, directory + ": rule pack folder cannot be opened: " + error.message());
     PackFiles files;
-    while (dirent *entry = readdir(dir)) {
-        std::string name = entry->d_name;
-        if (!is_text_file(name)) continue;
-        std::ifstream in(directory + "/" + name, std::ios::binary);
-        std::ostringstream content;
-        content << in.rdbuf();
-        if (!in) {
-            closedir(dir);
-            fail(MEDLINT_ECONFIG, directory + "/" + name + ": cannot be read");
-        }
-        files[name] = content.str();
+    for (; !error && entry != end; entry.increment(error)) {
+        std::string name = entry->path().filename().string();
+        if (is_text_file(name)) files[name] = read_pack_file(directory + "/" + name);
     }
-    closedir(dir);
+    if (error) fail(MEDLINT_ECONFIG, directory + ": rule pack folder cannot be read: " + error.message());
     return files;
 }
 

@@ -2,6 +2,7 @@
 // values per policy profile.  Packs merge in configuration order; a later
 // pack's row replaces an earlier row with the same key.
 #pragma once
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -16,6 +17,12 @@ namespace medlint {
 // embedded in the library.
 using PackFiles = std::map<std::string, std::string>;
 
+// The largest table a pack folder may hold, 64 MiB: many times the national
+// catalogues, and a bound on what a misplaced file can make medlint read.
+constexpr std::uintmax_t kMaxPackFileBytes = std::uintmax_t{64} << 20;
+
+// pack.xml and the *.csv tables of a folder; each must be a regular file (or a
+// link to one) within kMaxPackFileBytes.
 PackFiles read_pack_directory(const std::string &directory);  // throws MEDLINT_ECONFIG
 PackFiles embedded_default_pack();
 

@@ -158,3 +158,21 @@ TEST_CASE("rule packs: a bad row is refused with file and line; later packs over
         CHECK(std::string(finding.attribute("points").value()) == "6");
     }
 }
+
+TEST_CASE("without a configuration the store is made in a private folder under XDG_DATA_HOME", "[config]") {
+    TempDir dir;
+    std::string data_home = dir.file("home/.local/share");
+    std::string previous = std::getenv("XDG_DATA_HOME") ? std::getenv("XDG_DATA_HOME") : "";
+    REQUIRE(setenv("XDG_DATA_HOME", data_home.c_str(), 1) == 0);
+    medlint_engine *engine = nullptr;
+    int code = medlint_open(nullptr, &engine);
+    INFO(medlint_last_error());
+    medlint_close(engine);
+    if (previous.empty()) unsetenv("XDG_DATA_HOME");
+    else setenv("XDG_DATA_HOME", previous.c_str(), 1);
+    REQUIRE(code == MEDLINT_OK);
+    struct stat folder {};
+    REQUIRE(stat((data_home + "/medlint").c_str(), &folder) == 0);
+    CHECK((folder.st_mode & 0777) == 0700);
+    CHECK(stat((data_home + "/medlint/medlint.db").c_str(), &folder) == 0);
+}

@@ -6,6 +6,9 @@
 // holds or what is wrong with it.  (test_config.cpp covers opening with a bad
 // pack and a later pack's rules.csv row.)
 
+#include <sys/stat.h>
+
+#include <filesystem>
 #include <map>
 
 #include "support.hpp"
@@ -356,5 +359,43 @@ TEST_CASE("<pack-validate/> says what a pack holds, or what is wrong with it", "
         Reply reply = engine.call("<pack-validate/>");
         CHECK(reply.code == MEDLINT_EPARSE);
         CHECK(contains(reply.error(), "path"));
+    }
+}
+
+// A table is read only from a regular file of at most 64 MiB: a link to a
+// device would be read until memory runs out, and a FIFO would block
+// medlint_open for ever.
+TEST_CASE("a pack table that is no regular file, or too large, is refused", "[packs]") {
+    Scratch scratch;
+    std::string pack = write_pack(scratch, "odd", {{"pack.xml", "<pack id=\"odd\" version=\"1\"/>"}});
+    std::string catalog = pack + "/catalog.csv";
+    use_packs(scratch, {MEDLINT_DEFAULT_PACK, "odd"});
+    auto refused = [&](const std::string &why) {
+        test::OpenResult opened = test::try_open(scratch.config);
+        CHECK(opened.code == MEDLINT_ECONFIG);
+        CHECK(contains(opened.message, catalog));
+        CHECK(contains(opened.message, why));
+    };
+    SECTION("a link to /dev/zero") {
+        std::filesystem::create_symlink("/dev/zero", catalog);
+        refused("is not a regular file");
+    }
+    SECTION("a FIFO") {
+        REQUIRE(mkfifo(catalog.c_str(), 0600) == 0);
+        refused("is not a regular file");
+    }
+    SECTION("a folder") {
+        std::filesystem::create_directory(catalog);
+        refused("is not a regular file");
+    }
+    SECTION("a file one byte over 64 MiB (sparse, so it costs no disk)") {
+        write_file(catalog, "code\n");
+        std::filesystem::resize_file(catalog, (64u << 20) + 1);
+        refused("is larger than 64 MiB");
+    }
+    SECTION("a link to a regular file is read") {
+        write_file(scratch.dir.file("catalog.csv"), "code,name\nX1,linked\n");
+        std::filesystem::create_symlink(scratch.dir.file("catalog.csv"), catalog);
+        CHECK(test::try_open(scratch.config).code == MEDLINT_OK);
     }
 }
