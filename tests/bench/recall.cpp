@@ -52,6 +52,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
+using test_files::read_file;
 
 struct Options {
     std::string documents, manifest, ledger, parent, audit_csv;
@@ -146,13 +147,6 @@ std::vector<Entry> read_manifest(const std::string &path) {
     return entries;
 }
 
-std::string read_file(const std::string &path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw std::runtime_error(path + ": cannot read");
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
 
 // The order `medlint audit --commit` commits in: the admission date, else the earliest item date.
 void read_date_and_patient(const std::string &dir, Entry &entry) {

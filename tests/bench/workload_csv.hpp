@@ -10,17 +10,15 @@
 #include <string>
 #include <vector>
 
+#include "../files.hpp"
+
 namespace workload {
 
 class CsvTable {
 public:
     // Reads the whole file; throws std::runtime_error naming the file and line.
     explicit CsvTable(const std::string &path) : path_(path) {
-        std::ifstream in(path, std::ios::binary);
-        if (!in) throw std::runtime_error(path + ": cannot read");
-        std::stringstream text;
-        text << in.rdbuf();
-        std::string all = text.str();
+        std::string all = test_files::read_file(path);
         if (all.compare(0, 3, "\xEF\xBB\xBF") == 0) all.erase(0, 3);  // a spreadsheet's BOM
         parse(all);
         if (rows_.empty()) throw std::runtime_error(path + ": no header row");

@@ -30,6 +30,8 @@
 #include <string>
 #include <vector>
 
+#include "../files.hpp"
+
 #ifndef MEDLINT_SOURCE_DIR
 #error "MEDLINT_SOURCE_DIR must name the source tree (set by tests/golden/CMakeLists.txt)"
 #endif
@@ -37,6 +39,9 @@
 namespace {
 
 namespace fs = std::filesystem;
+using test_files::ends_with;
+using test_files::read_file;
+using test_files::write_file;
 
 const fs::path kSourceDir = MEDLINT_SOURCE_DIR;
 const char *const kResultSuffix = ".result.xml";
@@ -44,24 +49,6 @@ const char *const kResultSuffix = ".result.xml";
 bool update_mode() {
     const char *value = std::getenv("MEDLINT_UPDATE_GOLDEN");
     return value && std::string(value) == "1";
-}
-
-bool ends_with(const std::string &text, const std::string &suffix) {
-    return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-std::string read_file(const fs::path &path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw std::runtime_error("cannot read " + path.string());
-    std::ostringstream content;
-    content << in.rdbuf();
-    return content.str();
-}
-
-void write_file(const fs::path &path, const std::string &content) {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out.write(content.data(), static_cast<std::streamsize>(content.size()));
-    if (!out) throw std::runtime_error("cannot write " + path.string());
 }
 
 // The project-relative path, for messages.

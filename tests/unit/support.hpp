@@ -21,6 +21,9 @@
 #include <string_view>
 #include <vector>
 
+#include "../files.hpp"
+#include "../resident_id.hpp"
+
 namespace test {
 
 // A fresh folder under $TMPDIR (else /tmp), removed with its contents.
@@ -48,20 +51,17 @@ private:
     std::string path_;
 };
 
-inline void write_file(const std::string &path, std::string_view content) {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out.write(content.data(), static_cast<std::streamsize>(content.size()));
-    if (!out) throw std::runtime_error("cannot write " + path);
-}
-
-inline std::string read_file(const std::string &path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream content;
-    content << in.rdbuf();
-    return content.str();
-}
+using test_files::read_file;
+using test_files::write_file;
 
 inline bool contains(std::string_view text, std::string_view part) { return text.find(part) != std::string_view::npos; }
+
+// `text` with the first `from` (which must be there) replaced by `to`.
+inline std::string replaced(std::string text, const std::string &from, const std::string &to) {
+    size_t at = text.find(from);
+    REQUIRE(at != std::string::npos);
+    return text.replace(at, from.size(), to);
+}
 
 // An attribute of a response element, "" when absent.
 inline std::string attr(pugi::xml_node node, const char *name) { return node.attribute(name).value(); }
@@ -93,14 +93,17 @@ struct Scratch {
     }
 };
 
-// A rule pack folder `name` beside the configuration, with these files
-// (written over what it held).
-inline std::string write_pack(const Scratch &scratch, const std::string &name,
-                              std::initializer_list<std::pair<const char *, std::string>> files) {
-    std::string path = scratch.dir.file(name);
+// A rule pack folder `name` in `parent`, with these files (written over what it held).
+using PackFileList = std::initializer_list<std::pair<const char *, std::string>>;
+inline std::string write_pack(const TempDir &parent, const std::string &name, PackFileList files) {
+    std::string path = parent.file(name);
     std::filesystem::create_directories(path);
     for (const auto &[file, content] : files) write_file(path + "/" + file, content);
     return path;
+}
+// The same beside the configuration.
+inline std::string write_pack(const Scratch &scratch, const std::string &name, PackFileList files) {
+    return write_pack(scratch.dir, name, files);
 }
 
 // The configuration with these packs, by path relative to it, in this order.
@@ -287,15 +290,10 @@ inline Reply check(const Engine &engine, std::string_view request) {
 }
 inline Reply check(const Engine &engine, const Doc &doc) { return check(engine, doc.str()); }
 
-// GB 11643: the ISO 7064 MOD 11-2 check character of 17 digits, computed here
-// independently of the engine.
-inline char check_character(std::string_view first17) {
-    static const int weights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-    int sum = 0;
-    for (size_t i = 0; i < 17; ++i) sum += (first17[i] - '0') * weights[i];
-    return "10X98765432"[sum % 11];
+// A GB 11643 number of these 17 digits and their check character.
+inline std::string resident_id(std::string_view first17) {
+    return std::string(first17) + test_ids::check_character(first17);
 }
-inline std::string resident_id(std::string_view first17) { return std::string(first17) + check_character(first17); }
 
 // The first column of the first row of `sql` on the store file, as text,
 // through a read-only SQLite connection of the test's own.

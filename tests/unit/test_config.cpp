@@ -12,6 +12,7 @@ using test::Scratch;
 using test::TempDir;
 using test::try_open;
 using test::write_file;
+using test::write_pack;
 
 namespace {
 
@@ -23,14 +24,6 @@ void expect_config_error(const std::string &config, std::initializer_list<const 
     for (const char *part : parts) CHECK(contains(result.message, part));
 }
 
-// A rule pack folder `name` in `dir` with these files.
-std::string make_pack(const TempDir &dir, const std::string &name,
-                      std::initializer_list<std::pair<const char *, const char *>> files) {
-    std::string path = dir.file(name);
-    REQUIRE(mkdir(path.c_str(), 0700) == 0);
-    for (const auto &[file, content] : files) write_file(path + "/" + file, content);
-    return path;
-}
 
 }  // namespace
 
@@ -116,30 +109,30 @@ TEST_CASE("rule packs: a bad row is refused with file and line; later packs over
     const char *pack_xml = "<pack id=\"local\" version=\"7\"/>";
 
     SECTION("a severity that is none") {
-        make_pack(dir, "bad", {{"pack.xml", pack_xml},
+        write_pack(dir, "bad", {{"pack.xml", pack_xml},
                                {"rules.csv", "rule,severity,certainty\nID-INVALID,warning,definite\n"
                                              "ID-MISMATCH,severe,definite\n"}});
         write_file(config, test::config_xml(store, "national-2024", "<rules path=\"bad\"/>"));
         expect_config_error(config, {"rules.csv:3", "severity", "severe"});
     }
     SECTION("on top of the default pack") {
-        make_pack(dir, "bad", {{"pack.xml", pack_xml}, {"points.csv", "profile,rule,points\nnational-2024,ID-INVALID,x\n"}});
+        write_pack(dir, "bad", {{"pack.xml", pack_xml}, {"points.csv", "profile,rule,points\nnational-2024,ID-INVALID,x\n"}});
         write_file(config, test::config_xml(store, "national-2024",
                                             "<rules path=\"" MEDLINT_DEFAULT_PACK "\"/><rules path=\"bad\"/>"));
         expect_config_error(config, {"points.csv:2", "points"});
     }
     SECTION("an unclosed quote") {
-        make_pack(dir, "bad", {{"pack.xml", pack_xml}, {"messages.csv", "key,zh,en\nA.b.message,\"甲,b\n"}});
+        write_pack(dir, "bad", {{"pack.xml", pack_xml}, {"messages.csv", "key,zh,en\nA.b.message,\"甲,b\n"}});
         write_file(config, test::config_xml(store, "national-2024", "<rules path=\"bad\"/>"));
         expect_config_error(config, {"messages.csv:", "quoted"});
     }
     SECTION("no pack.xml") {
-        make_pack(dir, "bad", {{"rules.csv", "rule,severity,certainty\n"}});
+        write_pack(dir, "bad", {{"rules.csv", "rule,severity,certainty\n"}});
         write_file(config, test::config_xml(store, "national-2024", "<rules path=\"bad\"/>"));
         expect_config_error(config, {"pack.xml"});
     }
     SECTION("a later pack overrides a row of an earlier one") {
-        make_pack(dir, "local", {{"pack.xml", pack_xml},
+        write_pack(dir, "local", {{"pack.xml", pack_xml},
                                  {"rules.csv", "rule,severity,certainty,basis_en\n"
                                                "ID-MISMATCH,block,definite,local rule 12\n"}});
         write_file(config, test::config_xml(store, "national-2024",

@@ -23,6 +23,7 @@ using test::Reply;
 using test::Scratch;
 using test::store_int;
 using test::write_file;
+using test_files::ends_with;
 
 namespace {
 
@@ -109,9 +110,6 @@ std::string self_paid_item(const std::string &physician) {
 
 std::string message_of(const pugi::xml_node &finding) { return finding.child_value("message"); }
 
-bool ends_with(const std::string &text, const std::string &suffix) {
-    return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
 
 }  // namespace
 

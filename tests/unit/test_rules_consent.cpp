@@ -9,6 +9,7 @@ using test::check;
 using test::contains;
 using test::Doc;
 using test::Engine;
+using test::replaced;
 using test::Reply;
 using test::Scratch;
 
@@ -45,11 +46,6 @@ Doc with_items(std::vector<std::string> items, std::string consents = "") {
 
 std::string consent(const std::string &attributes) { return "  <consent id=\"C1\" " + attributes + "/>\n"; }
 
-std::string replaced(std::string text, const std::string &from, const std::string &to) {
-    size_t at = text.find(from);
-    REQUIRE(at != std::string::npos);
-    return text.replace(at, from.size(), to);
-}
 
 size_t characters(const std::string &text) {
     size_t count = 0;

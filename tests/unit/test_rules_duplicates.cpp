@@ -12,6 +12,7 @@ using test::check;
 using test::contains;
 using test::Doc;
 using test::Engine;
+using test::replaced;
 using test::Reply;
 using test::Scratch;
 
@@ -74,11 +75,6 @@ Doc visit(const std::string &encounter, std::vector<std::string> items) {
 }
 
 // The document's text with another department, or marked as rescue care.
-std::string replaced(std::string text, const std::string &from, const std::string &to) {
-    size_t at = text.find(from);
-    REQUIRE(at != std::string::npos);
-    return text.replace(at, from.size(), to);
-}
 std::string in_dept(const Doc &doc, const std::string &dept) {
     return replaced(doc.str(), "dept=\"内科\"", "dept=\"" + dept + "\"");
 }
