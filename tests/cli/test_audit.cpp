@@ -230,7 +230,7 @@ TEST_CASE("audit reads a stream of documents on standard input", "[audit]") {
     CHECK(findings[0].at("document").as_string() == "<stdin>#2");
 }
 
-TEST_CASE("CSV fields with commas, quotes and line breaks are quoted; JSON and HTML carry them exactly", "[audit]") {
+TEST_CASE("CSV fields with commas, quotes and line breaks are quoted, and JSON and HTML carry them exactly", "[audit]") {
     Scratch scratch;
     const std::string item_name = "敷料, \"特大号\"\n第二行", physician_name = "王, \"敏\"\n主任";
     std::string document = with_physician_name(
@@ -285,7 +285,7 @@ TEST_CASE("the same input gives the same report bytes, whatever the number of th
     CHECK(four.out == one.out);
 }
 
-TEST_CASE("--commit records the documents in date order, so a later one meets an earlier one as history",
+TEST_CASE("audit --commit records the documents in date order, so a later one meets an earlier one as history",
           "[audit]") {
     Scratch scratch;
     std::string folder = scratch.dir.file("batch");

@@ -131,7 +131,7 @@ TEST_CASE("pack validate prints what a pack holds, or refuses it naming file:lin
     }
 }
 
-TEST_CASE("ledger import reports new and present entries; a second import changes nothing", "[cli]") {
+TEST_CASE("ledger import reports new and present entries, and a second import changes nothing", "[cli]") {
     Scratch scratch("qiannan-2023");
     std::string ledger = scratch.dir.file("ledger.xml");
     test::write_file(ledger, kLedger);

@@ -102,7 +102,7 @@ TEST_CASE("a usable configuration opens", "[config]") {
     }
 }
 
-TEST_CASE("rule packs: a bad row is refused with file and line; later packs override", "[config][packs]") {
+TEST_CASE("rule packs: a bad row is refused with file and line, later packs override", "[config][packs]") {
     TempDir dir;
     std::string config = dir.file("medlint.xml");
     std::string store = dir.file("store.db");

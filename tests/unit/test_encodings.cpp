@@ -87,7 +87,7 @@ TEST_CASE("four-byte GB18030 characters convert", "[encoding]") {
     CHECK(contains(reply.messages("ID-MISMATCH"), kExtensionBUtf8 + kLiSiUtf8));
 }
 
-TEST_CASE("response-encoding=\"GB18030\" gives GB18030 bytes", "[encoding]") {
+TEST_CASE("response-encoding=GB18030 gives GB18030 bytes", "[encoding]") {
     Scratch scratch;
     Engine engine(scratch.config);
     const std::string lang = GENERATE(as<std::string>{}, "en", "zh");

@@ -148,7 +148,7 @@ TEST_CASE("packs merge in configuration order: a later pack overrides and adds r
     }
 }
 
-TEST_CASE("a bad row is refused with file, line, column and why; reload keeps the packs it had", "[packs][reload]") {
+TEST_CASE("a bad row is refused with file, line, column and why, and reload keeps the packs it had", "[packs][reload]") {
     Scratch scratch;
     std::string hospital = hospital_pack(scratch);
     use_packs(scratch, {MEDLINT_DEFAULT_PACK, "hospital"});

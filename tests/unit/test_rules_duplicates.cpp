@@ -540,7 +540,7 @@ TEST_CASE("DUP-DRUG: retraction and re-commit", "[rules][dup][dup-drug]") {
 
 // ------------------------------------------------- feedback, ids and texts
 
-TEST_CASE("DUP-TEST and DUP-DRUG: an override sticks; an unknown reason code is refused", "[rules][dup][feedback]") {
+TEST_CASE("DUP-TEST and DUP-DRUG: an override sticks, an unknown reason code is refused", "[rules][dup][feedback]") {
     Scratch scratch;
     Doc doc = visit("MZ20261123001", {test_line("1", kCreatinine, "肌酐测定", day(22)),
                                       drug_line("2", kMetformin, "二甲双胍片", day(22), 7)});

@@ -548,7 +548,7 @@ TEST_CASE("deferred audit rows: written in groups, in call order, and all of the
     }
 }
 
-TEST_CASE("the ledger: importing twice changes nothing; physician-status sums it", "[store][ledger]") {
+TEST_CASE("the ledger: importing twice changes nothing, physician-status sums it", "[store][ledger]") {
     Scratch scratch;
     Engine engine(scratch.config);
     const std::string ledger = R"(<ledger>
