@@ -71,8 +71,7 @@ std::string fill(std::string out, const Params &params) {
 
 std::string render(const Knowledge &knowledge, const Finding &finding, const char *part, const std::string &lang) {
     std::string key = finding.rule + "." + finding.variant + "." + part;
-    const std::string *text = knowledge.text(key, lang);
-    return fill(text ? *text : key, finding.params);
+    return fill(knowledge.text(key, lang), finding.params);
 }
 
 std::string join(const std::vector<std::string> &parts, const char *separator) {
@@ -188,7 +187,7 @@ private:
         RuleContext context{document, knowledge_, history, patient_key, Date::today_china(), standing_on};
         std::vector<Finding> findings;
         for (const auto &rule : registered_rules())
-            if (rule->item_level() || document.mode != Mode::prescribing) rule->check(context, findings);
+            if (rule->declaration().runs_in(document.mode)) rule->check(context, findings);
 
         std::string physician = document.physician ? document.physician->code : "";
         const PhysicianStanding &responsible = standing(physician);
@@ -213,8 +212,7 @@ private:
                          render(knowledge_, finding, "suggestion", lang_), lang_ == "en" ? meta->basis_en : meta->basis_zh,
                          0, std::nullopt};
             // A finding the record answers (a consent for a self-paid item) puts no points at risk.
-            auto points = knowledge_.points(config_.profile, finding.rule);
-            if (points && !finding.mitigated) out.points = points->points;
+            if (!finding.mitigated) out.points = knowledge_.points(config_.profile, finding.rule).points;
             ids.push_back(out.id);
             reported.push_back(std::move(out));
         }
@@ -233,9 +231,8 @@ private:
     // "; this would bring you to 9 points: suspension" when the finding's points would reach a threshold.
     std::string threshold_warning(const PhysicianStanding &responsible, Date date, int points) {
         const Threshold *threshold = responsible.threshold_reached_by(date, points);
-        const std::string *text = knowledge_.text("threshold.suffix", lang_);
-        if (!threshold || !text) return "";
-        return fill(*text, {{"total", std::to_string(responsible.as_of(date).net + points)},
+        if (!threshold) return "";
+        return fill(knowledge_.text("threshold.suffix", lang_), {{"total", std::to_string(responsible.as_of(date).net + points)},
                             {"consequence", lang_ == "en" ? threshold->consequence_en : threshold->consequence_zh}});
     }
 
@@ -415,21 +412,11 @@ private:
     std::string lang_;
 };
 
-std::vector<std::string> registered_rule_ids() {
-    std::vector<std::string> ids;
-    for (const auto &rule : registered_rules()) ids.emplace_back(rule->id());
-    return ids;
-}
-
-}  // namespace
-
-namespace {
-
 std::shared_ptr<const Knowledge> load_knowledge(const Config &config) {
     auto knowledge = std::make_shared<Knowledge>();
     if (config.rule_pack_paths.empty()) knowledge->add_pack(embedded_default_pack(), "built-in pack");
     for (const auto &path : config.rule_pack_paths) knowledge->add_pack(read_pack_directory(path), path);
-    knowledge->require_rules(registered_rule_ids());
+    require_registered_rules(*knowledge);
     if (!knowledge->profile(config.profile))
         fail(MEDLINT_ECONFIG, "policy profile \"" + config.profile + "\" is not defined by any loaded rule pack");
     return knowledge;

@@ -193,6 +193,17 @@ std::pair<std::string, int> limit_row(const CsvTable &csv, const CsvTable::Row &
     csv.row_error(row, "limit", "\"" + name + "\" is not one of " + known);
 }
 
+// The {names} a text quotes, in order.
+std::vector<std::string> placeholders(const std::string &text) {
+    std::vector<std::string> names;
+    for (size_t open = text.find('{'); open != std::string::npos; open = text.find('{', open + 1)) {
+        size_t close = text.find('}', open);
+        if (close == std::string::npos) break;
+        names.push_back(text.substr(open + 1, close - open - 1));
+    }
+    return names;
+}
+
 }  // namespace
 
 std::string normalised_code(std::string_view code) {
@@ -274,7 +285,8 @@ void Knowledge::add_pack(const PackFiles &files, const std::string &origin) {
     if (auto csv = table(files, "messages.csv", messages_csv, origin)) {
         csv->require_columns({"key", "zh", "en"});
         for (const auto &row : csv->rows())
-            next.texts_[nonempty(*csv, row, "key")] = Texts{nonempty(*csv, row, "zh"), nonempty(*csv, row, "en")};
+            next.texts_[nonempty(*csv, row, "key")] = Texts{nonempty(*csv, row, "zh"), nonempty(*csv, row, "en"),
+                                                            csv->file_name() + ":" + std::to_string(row.line)};
     }
     if (auto csv = table(files, "points.csv", points_csv, origin)) {
         csv->require_columns({"profile", "rule", "points"});
@@ -326,10 +338,10 @@ const RuleMeta *Knowledge::rule(std::string_view rule_id) const {
     return found == rules_.end() ? nullptr : &found->second;
 }
 
-const std::string *Knowledge::text(std::string_view key, std::string_view lang) const {
+const std::string &Knowledge::text(std::string_view key, std::string_view lang) const {
     auto found = texts_.find(key);
-    if (found == texts_.end()) return nullptr;
-    return lang == "en" ? &found->second.en : &found->second.zh;
+    if (found == texts_.end()) fail(MEDLINT_EINTERNAL, "no loaded rule pack has the text " + std::string(key));
+    return lang == "en" ? found->second.en : found->second.zh;
 }
 
 const CatalogEntry *Knowledge::catalog(std::string_view code) const {
@@ -380,9 +392,11 @@ std::map<std::string, size_t> Knowledge::table_sizes() const {
             {"limits.csv", limits_.size()},     {"code_sets.csv", codes}};
 }
 
-std::optional<PointValue> Knowledge::points(std::string_view profile, std::string_view rule_id) const {
+const PointValue &Knowledge::points(std::string_view profile, std::string_view rule_id) const {
     auto found = points_.find(points_key(profile, rule_id));
-    if (found == points_.end()) return std::nullopt;
+    if (found == points_.end())
+        fail(MEDLINT_EINTERNAL, "no loaded rule pack gives rule " + std::string(rule_id) + " points under profile " +
+                                    std::string(profile));
     return found->second;
 }
 
@@ -407,10 +421,57 @@ Date Knowledge::add_working_days(Date from, int count) const {
     return day;
 }
 
-void Knowledge::require_rules(const std::vector<std::string> &rule_ids) const {
-    for (const auto &id : rule_ids)
+std::string Knowledge::table_files(const std::string &file) const {
+    std::string out;
+    for (const auto &pack : packs_) out += (out.empty() ? "" : ", ") + pack.origin + "/" + file;
+    return out;
+}
+
+void Knowledge::require(const std::vector<std::string> &rule_ids, const std::vector<TextRequirement> &texts) const {
+    for (const auto &id : rule_ids) {
         if (!rule(id))
-            fail(MEDLINT_ECONFIG, "no loaded rule pack describes rule " + id + " (rules.csv has no row for it)");
+            fail(MEDLINT_ECONFIG, table_files("rules.csv") + ": no row for rule " + id + " (every rule needs one)");
+        for (const auto &[profile, settings] : profiles_)
+            if (!points_.count(points_key(profile, id)))
+                fail(MEDLINT_ECONFIG, table_files("points.csv") + ": no row for rule " + id + " under profile " +
+                                          profile + " (every rule needs points under every profile)");
+    }
+    for (const auto &requirement : texts) require_texts(requirement);
+    for (const auto &[key, row] : texts_) {
+        auto quoted = [&key = key](const TextRequirement &r) {
+            return std::find(r.keys.begin(), r.keys.end(), key) != r.keys.end();
+        };
+        if (std::none_of(texts.begin(), texts.end(), quoted))
+            fail(MEDLINT_ECONFIG, row.where + ": key " + key + " is the text of no rule's variant");
+    }
+}
+
+void Knowledge::require_texts(const TextRequirement &requirement) const {
+    const std::string &owner = requirement.owner;
+    std::string params;
+    for (const auto &param : requirement.params) params += (params.empty() ? "{" : ", {") + param + "}";
+    params = params.empty() ? "none" : params;
+    for (const auto &key : requirement.keys)
+        if (!texts_.count(key))
+            fail(MEDLINT_ECONFIG, table_files("messages.csv") + ": no row " + key + " (" + owner +
+                                      " needs message, evidence and suggestion in zh and en)");
+    for (const char *lang : {"zh", "en"}) {
+        std::vector<std::string> quoted;
+        for (const auto &key : requirement.keys) {
+            const Texts &row = texts_.find(key)->second;
+            for (const auto &name : placeholders(lang == std::string("en") ? row.en : row.zh)) {
+                if (std::find(requirement.params.begin(), requirement.params.end(), name) == requirement.params.end())
+                    fail(MEDLINT_ECONFIG, row.where + ": the " + lang + " text of " + key + " quotes {" + name +
+                                              "}, which " + owner + " does not give (its parameters: " + params + ")");
+                quoted.push_back(name);
+            }
+        }
+        for (const auto &param : requirement.params)
+            if (std::find(quoted.begin(), quoted.end(), param) == quoted.end())
+                fail(MEDLINT_ECONFIG, texts_.find(requirement.keys.front())->second.where + ": no " + lang +
+                                          " text of " + owner + " quotes {" + param + "} (its parameters: " + params +
+                                          ")");
+    }
 }
 
 }  // namespace medlint

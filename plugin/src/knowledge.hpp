@@ -77,6 +77,14 @@ struct PointValue {
     std::string clause;
 };
 
+// Texts the engine quotes: each key needs a messages.csv row, and in each
+// language the rows together quote exactly `params` as {placeholders}.
+struct TextRequirement {
+    std::string owner;  // whose texts, for errors: "rule DUP-TEST, variant same-code"
+    std::vector<std::string> keys;
+    std::vector<std::string> params;
+};
+
 // A code as code sets and indications compare it: upper case, without dots
 // and spaces, so an ICD-10 "e11.9" and "E119" are one code.
 std::string normalised_code(std::string_view code);
@@ -92,8 +100,8 @@ public:
     std::string describe_packs() const;
 
     const RuleMeta *rule(std::string_view rule_id) const;
-    // A message template in `lang` (zh or en); nullptr when no pack has it.
-    const std::string *text(std::string_view key, std::string_view lang) const;
+    // A message template in `lang` (zh or en); require() has made sure it is there.
+    const std::string &text(std::string_view key, std::string_view lang) const;
     const CatalogEntry *catalog(std::string_view code) const;
     bool has_catalog() const { return !catalog_.empty(); }
     const RetestEntry *retest(std::string_view code) const;
@@ -109,7 +117,8 @@ public:
     // The number of rows each table of the merged packs holds, by file name.
     std::map<std::string, size_t> table_sizes() const;
 
-    std::optional<PointValue> points(std::string_view profile, std::string_view rule_id) const;
+    // require() has made sure every rule has points under every profile.
+    const PointValue &points(std::string_view profile, std::string_view rule_id) const;
     const Profile *profile(std::string_view name) const;
     const std::map<std::string, Profile, std::less<>> &profiles() const { return profiles_; }
     // Weekdays are working days unless calendar.csv makes them holidays;
@@ -118,13 +127,19 @@ public:
     // The `count`-th working day after `from`.
     Date add_working_days(Date from, int count) const;
 
-    // Throws MEDLINT_ECONFIG unless every rule id has a rules.csv row.
-    void require_rules(const std::vector<std::string> &rule_ids) const;
+    // Checks the merged packs against what the engine needs: a rules.csv row
+    // for every rule, its points under every profile, and the texts.  Throws
+    // MEDLINT_ECONFIG naming the file (and line) and what is wrong.
+    void require(const std::vector<std::string> &rule_ids, const std::vector<TextRequirement> &texts) const;
 
 private:
     struct Texts {
         std::string zh, en;
+        std::string where = "";  // file:line of the row
     };
+    void require_texts(const TextRequirement &requirement) const;
+    // Where a table of the merged packs would be: each pack's file of that name.
+    std::string table_files(const std::string &file) const;
     std::vector<PackInfo> packs_;
     std::map<std::string, RuleMeta, std::less<>> rules_;
     std::map<std::string, Texts, std::less<>> texts_;

@@ -8,6 +8,7 @@
 //   medlint_workload --documents N [--seed S] [--inpatient-share F] [--violation-share F]
 //                    (--out DIR | --stdout) [--manifest FILE] [--ledger FILE]
 //                    [--catalog FILE] [--pack DIR]
+//   medlint_workload --list-rules
 //
 // Exit status: 0 written, 2 a usage or setup error.
 
@@ -38,6 +39,7 @@ struct Options {
     long violation_per_million = 100000;
     std::string out, manifest, ledger;
     bool to_stdout = false;
+    bool list_rules = false;
     std::string catalog = MEDLINT_DEFAULT_PACK_DIR "/catalog.csv";
     std::string pack = MEDLINT_DEFAULT_PACK_DIR;
 };
@@ -59,7 +61,8 @@ void usage(std::FILE *out) {
         "                         without it PHYSICIAN-SUSPENDED is not planted\n"
         "  --catalog FILE         the catalog to bill from (default: the default pack's catalog.csv)\n"
         "  --pack DIR             the folder of retest.csv, code_sets.csv and limits.csv\n"
-        "                         (default: the default pack)\n",
+        "                         (default: the default pack)\n"
+        "  --list-rules           print every rule the generator knows how to plant, one a line\n",
         out);
 }
 
@@ -92,6 +95,9 @@ bool parse_options(int argc, char **argv, Options &options) {
         } else if (arg == "--stdout") {
             options.to_stdout = true;
             continue;
+        } else if (arg == "--list-rules") {
+            options.list_rules = true;
+            continue;
         } else if (!value) {
             return false;
         } else if (arg == "--documents") {
@@ -119,7 +125,7 @@ bool parse_options(int argc, char **argv, Options &options) {
         }
         ++i;
     }
-    return options.documents > 0 && options.to_stdout != !options.out.empty();
+    return options.list_rules || (options.documents > 0 && options.to_stdout != !options.out.empty());
 }
 
 // As --out's folder is made, so are the folders of --manifest and --ledger.
@@ -222,6 +228,11 @@ int run(const Options &options) {
                        {static_cast<unsigned>(options.inpatient_per_mille), !options.ledger.empty()});
     std::vector<std::pair<std::string, std::string>> skipped;
     const std::vector<std::string> rules = teller.plantable_rules(skipped);
+    if (options.list_rules) {  // those it can plant with these options, then the others
+        for (const auto &rule : rules) std::printf("%s\n", rule.c_str());
+        for (const auto &entry : skipped) std::printf("%s\n", entry.first.c_str());
+        return std::fflush(stdout) == 0 ? 0 : 2;
+    }
     if (!options.ledger.empty()) write_file(options.ledger, world.ledger_xml());
 
     Output output(options);

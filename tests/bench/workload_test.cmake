@@ -15,9 +15,13 @@
 #                    (and the folder of --ledger is made when missing).
 cmake_minimum_required(VERSION 3.25)
 
-set(rules DUP-TEST DUP-DRUG CONSENT-MISSING ID-INVALID ID-MISMATCH ID-CONCURRENT PHYSICIAN-CODE
-    PHYSICIAN-SUSPENDED LIMIT-GENDER LIMIT-AGE LIMIT-INDICATION LIMIT-DAYS DATE-OUTSIDE-STAY
-    SPLIT-ADMISSION BED-IDLE)
+# Every rule the generator can plant (the rule inventory test checks it against the engine's).
+execute_process(COMMAND "${WORKLOAD}" --list-rules OUTPUT_VARIABLE rules RESULT_VARIABLE code)
+if(NOT code EQUAL 0 OR rules STREQUAL "")
+  message(FATAL_ERROR "medlint_workload --list-rules failed (${code})")
+endif()
+string(STRIP "${rules}" rules)
+string(REPLACE "\n" ";" rules "${rules}")
 
 function(generate documents)
   file(REMOVE_RECURSE "${WORK}")

@@ -25,8 +25,10 @@ struct BilledDay {
 
 class BedIdle : public Rule {
 public:
-    std::string_view id() const override { return "BED-IDLE"; }
-    bool item_level() const override { return false; }
+    BedIdle()
+        : Rule({"BED-IDLE",
+                {{"run", {"from", "to", "days", "threshold"}}},
+                kRecordModes}) {}
 
     void check(const RuleContext &context, std::vector<Finding> &findings) const override {
         const Document &document = context.document;

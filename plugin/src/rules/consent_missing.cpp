@@ -7,7 +7,10 @@ namespace {
 
 class ConsentMissing : public Rule {
 public:
-    std::string_view id() const override { return "CONSENT-MISSING"; }
+    ConsentMissing()
+        : Rule({"CONSENT-MISSING",
+                {{"class-c", {"item"}}, {"non-catalog", {"item", "code"}}, {"unsigned", {"item"}}},
+                kEveryMode}) {}
 
     void check(const RuleContext &context, std::vector<Finding> &findings) const override {
         const Document &document = context.document;

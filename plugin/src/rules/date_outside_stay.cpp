@@ -7,7 +7,11 @@ namespace {
 
 class DateOutsideStay : public Rule {
 public:
-    std::string_view id() const override { return "DATE-OUTSIDE-STAY"; }
+    DateOutsideStay()
+        : Rule({"DATE-OUTSIDE-STAY",
+                {{"before-admission", {"item", "date", "admitted"}},
+                {"after-discharge", {"item", "date", "discharged"}}},
+                kEveryMode}) {}
 
     void check(const RuleContext &context, std::vector<Finding> &findings) const override {
         const Encounter &stay = context.document.encounter;

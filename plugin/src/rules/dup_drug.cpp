@@ -18,7 +18,11 @@ bool is_western_drug_code(const std::string &code) {
 
 class DupDrug : public Rule {
 public:
-    std::string_view id() const override { return "DUP-DRUG"; }
+    DupDrug()
+        : Rule({"DUP-DRUG",
+                {{"same-code", {"item", "earlier", "earlier-date", "earlier-encounter", "earlier-item", "earlier-days", "last-day", "days-left"}},
+                {"same-generic", {"item", "earlier", "earlier-date", "earlier-encounter", "earlier-item", "earlier-days", "last-day"}}},
+                kEveryMode}) {}
 
     void check(const RuleContext &context, std::vector<Finding> &findings) const override {
         for (const auto &item : context.document.items)

@@ -9,7 +9,11 @@ namespace {
 
 class DupTest : public Rule {
 public:
-    std::string_view id() const override { return "DUP-TEST"; }
+    DupTest()
+        : Rule({"DUP-TEST",
+                {{"same-code", {"item", "earlier", "earlier-date", "earlier-encounter", "earlier-item", "days", "interval"}},
+                {"same-group", {"item", "earlier", "earlier-date", "earlier-encounter", "earlier-item", "days", "interval"}}},
+                kEveryMode}) {}
 
     void check(const RuleContext &context, std::vector<Finding> &findings) const override {
         if (context.document.encounter.rescue) return;  // rescue care repeats tests as it must

@@ -19,7 +19,10 @@ Span span_of(Date admitted, const std::optional<Date> &discharged) {
 
 class IdConcurrent : public Rule {
 public:
-    std::string_view id() const override { return "ID-CONCURRENT"; }
+    IdConcurrent()
+        : Rule({"ID-CONCURRENT",
+                {{"overlap", {"encounter", "institution", "admitted", "discharged"}}},
+                kEveryMode}) {}
 
     void check(const RuleContext &context, std::vector<Finding> &findings) const override {
         const Encounter &encounter = context.document.encounter;

@@ -8,7 +8,15 @@ namespace {
 
 class IdInvalid : public Rule {
 public:
-    std::string_view id() const override { return "ID-INVALID"; }
+    IdInvalid()
+        : Rule({"ID-INVALID",
+                {{"malformed", {"id"}},
+                {"region", {"id", "region"}},
+                {"birth-date", {"id", "digits"}},
+                {"check-digit", {"id", "expected", "actual"}},
+                {"gender", {"id", "id-gender", "recorded-gender"}},
+                {"birth-date-differs", {"id", "id-birth-date", "recorded-birth-date"}}},
+                kEveryMode}) {}
 
     void check(const RuleContext &context, std::vector<Finding> &findings) const override {
         const Patient &patient = context.document.patient;

@@ -37,7 +37,16 @@ std::vector<Difference> differences(const Identity &now, const std::string &name
 
 class IdMismatch : public Rule {
 public:
-    std::string_view id() const override { return "ID-MISMATCH"; }
+    IdMismatch()
+        : Rule({"ID-MISMATCH",
+                {{"card-id", {"card-id", "id", "source"}},
+                {"card-name", {"card", "record", "source"}},
+                {"card-gender", {"card", "record", "source"}},
+                {"card-birth-date", {"card", "record", "source"}},
+                {"history-name", {"id", "encounter", "earlier", "record"}},
+                {"history-gender", {"id", "encounter", "earlier", "record"}},
+                {"history-birth-date", {"id", "encounter", "earlier", "record"}}},
+                kEveryMode}) {}
 
     void check(const RuleContext &context, std::vector<Finding> &findings) const override {
         const Patient &patient = context.document.patient;

@@ -8,7 +8,11 @@ namespace {
 
 class LimitAge : public Rule {
 public:
-    std::string_view id() const override { return "LIMIT-AGE"; }
+    LimitAge()
+        : Rule({"LIMIT-AGE",
+                restriction_variants({{"below-min", {"item", "age", "min-age", "date", "birth-date"}},
+                                      {"above-max", {"item", "age", "max-age", "date", "birth-date"}}}),
+                kEveryMode}) {}
 
     void check(const RuleContext &context, std::vector<Finding> &findings) const override {
         std::optional<Date> born = known_birth_date(context);

@@ -16,7 +16,15 @@ struct SupplyLimit {
 
 class LimitDays : public Rule {
 public:
-    std::string_view id() const override { return "LIMIT-DAYS"; }
+    LimitDays()
+        : Rule({"LIMIT-DAYS",
+                {{"catalog", {"item", "days", "limit"}},
+                {"emergency", {"item", "days", "limit"}},
+                {"long-term-max", {"item", "days", "limit"}},
+                {"long-term", {"item", "days", "limit"}},
+                {"discharge", {"item", "days", "limit"}},
+                {"outpatient", {"item", "days", "limit"}}},
+                kEveryMode}) {}
 
     void check(const RuleContext &context, std::vector<Finding> &findings) const override {
         for (const auto &item : context.document.items) {

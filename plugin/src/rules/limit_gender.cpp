@@ -8,7 +8,10 @@ namespace {
 
 class LimitGender : public Rule {
 public:
-    std::string_view id() const override { return "LIMIT-GENDER"; }
+    LimitGender()
+        : Rule({"LIMIT-GENDER",
+                restriction_variants({{"male-only", {"item", "code"}}, {"female-only", {"item", "code"}}}),
+                kEveryMode}) {}
 
     void check(const RuleContext &context, std::vector<Finding> &findings) const override {
         const std::string gender = known_gender(context);

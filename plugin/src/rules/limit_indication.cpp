@@ -25,7 +25,11 @@ std::string joined(const std::vector<std::string> &parts) {
 
 class LimitIndication : public Rule {
 public:
-    std::string_view id() const override { return "LIMIT-INDICATION"; }
+    LimitIndication()
+        : Rule({"LIMIT-INDICATION",
+                restriction_variants({{"outside", {"item", "indications", "diagnoses"}},
+                                      {"no-diagnosis", {"item", "indications"}}}),
+                kEveryMode}) {}
 
     void check(const RuleContext &context, std::vector<Finding> &findings) const override {
         const auto &diagnoses = context.document.encounter.diagnoses;

@@ -15,7 +15,13 @@ bool is_physician_code(const std::string &code) {
 
 class PhysicianCode : public Rule {
 public:
-    std::string_view id() const override { return "PHYSICIAN-CODE"; }
+    PhysicianCode()
+        : Rule({"PHYSICIAN-CODE",
+                {{"document-missing", {}},
+                {"document-malformed", {"code"}},
+                {"item-missing", {"item"}},
+                {"item-malformed", {"code", "item"}}},
+                kEveryMode}) {}
 
     void check(const RuleContext &context, std::vector<Finding> &findings) const override {
         const Document &document = context.document;

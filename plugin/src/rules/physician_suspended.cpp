@@ -10,7 +10,10 @@ namespace {
 
 class PhysicianSuspended : public Rule {
 public:
-    std::string_view id() const override { return "PHYSICIAN-SUSPENDED"; }
+    PhysicianSuspended()
+        : Rule({"PHYSICIAN-SUSPENDED",
+                {{"suspended", {"code", "date", "until"}}, {"terminated", {"code", "date", "until"}}},
+                kEveryMode}) {}
 
     void check(const RuleContext &context, std::vector<Finding> &findings) const override {
         if (context.document.encounter.exempt_as_emergency()) return;

@@ -1,3 +1,7 @@
+// The registry: every rule, in the order their findings are reported.  A new
+// rule is one line here and one in the list below (tools/new-rule adds both).
+#include <algorithm>
+
 #include "rule.hpp"
 
 namespace medlint {
@@ -39,6 +43,24 @@ const std::vector<std::unique_ptr<Rule>> &registered_rules() {
         return list;
     }();
     return rules;
+}
+
+bool RuleDeclaration::runs_in(Mode mode) const { return std::find(modes.begin(), modes.end(), mode) != modes.end(); }
+
+void require_registered_rules(const Knowledge &knowledge) {
+    std::vector<std::string> ids;
+    // The engine's own text: what a finding's points would bring (engine.cpp).
+    std::vector<TextRequirement> texts = {{"the threshold warning", {"threshold.suffix"}, {"total", "consequence"}}};
+    for (const auto &rule : registered_rules()) {
+        const RuleDeclaration &declaration = rule->declaration();
+        ids.push_back(declaration.id);
+        for (const auto &variant : declaration.variants) {
+            std::string prefix = declaration.id + "." + variant.name + ".";
+            texts.push_back({"rule " + declaration.id + ", variant " + variant.name,
+                             {prefix + "message", prefix + "evidence", prefix + "suggestion"}, variant.params});
+        }
+    }
+    knowledge.require(ids, texts);
 }
 
 }  // namespace medlint

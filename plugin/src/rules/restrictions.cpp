@@ -46,6 +46,12 @@ const CatalogEntry *paid_catalog_entry(const Knowledge &knowledge, const Item &i
     return entry && entry->item_class != "C" ? entry : nullptr;
 }
 
+std::vector<VariantDeclaration> restriction_variants(std::vector<VariantDeclaration> variants) {
+    size_t declared = variants.size();
+    for (size_t i = 0; i < declared; ++i) variants.push_back({variants[i].name + "-consented", variants[i].params});
+    return variants;
+}
+
 Finding restriction_finding(const Document &document, const Item &item, const std::string &rule,
                             const std::string &variant, std::vector<std::pair<std::string, std::string>> params) {
     bool consented = consent_for(document, item) == ConsentState::is_signed;

@@ -1,5 +1,6 @@
 // What a rule sees and what it reports.  One class per rule id, registered in
-// registry.cpp; texts, severities and points live in the rule packs.
+// registry.cpp, declaring its variants, their parameters and its modes;
+// texts, severities and points live in the rule packs.
 #pragma once
 #include <functional>
 #include <memory>
@@ -119,16 +120,51 @@ const CatalogEntry *paid_catalog_entry(const Knowledge &knowledge, const Item &i
 Finding restriction_finding(const Document &document, const Item &item, const std::string &rule,
                             const std::string &variant, std::vector<std::pair<std::string, std::string>> params);
 
+// A variant of a rule's findings: its texts are "<rule>.<name>.message",
+// ".evidence" and ".suggestion" in messages.csv, in zh and en, and in each
+// language they quote exactly these {parameters}.
+struct VariantDeclaration {
+    std::string name;
+    std::vector<std::string> params;
+};
+
+// Item-level rules judge each line as it is ordered and run in every mode;
+// record-level rules need the whole record and run in preaudit and settlement.
+inline const std::vector<Mode> kEveryMode = {Mode::prescribing, Mode::preaudit, Mode::settlement};
+inline const std::vector<Mode> kRecordModes = {Mode::preaudit, Mode::settlement};
+
+// All a rule says about itself; loading the packs checks them against it
+// (rule_requirements.cpp).
+struct RuleDeclaration {
+    std::string id;
+    std::vector<VariantDeclaration> variants;
+    std::vector<Mode> modes;
+    bool runs_in(Mode mode) const;
+};
+
+// The variants of a catalog-restriction rule: each as declared and, for a
+// restriction_finding() mitigated by a signed consent, "<name>-consented"
+// quoting the same parameters.
+std::vector<VariantDeclaration> restriction_variants(std::vector<VariantDeclaration> variants);
+
 class Rule {
 public:
+    explicit Rule(RuleDeclaration declaration) : declaration_(std::move(declaration)) {}
     virtual ~Rule() = default;
-    virtual std::string_view id() const = 0;
-    // Item-level rules run in every mode, the others only in preaudit and settlement.
-    virtual bool item_level() const { return true; }
+    const RuleDeclaration &declaration() const { return declaration_; }
+    std::string_view id() const { return declaration_.id; }
     virtual void check(const RuleContext &context, std::vector<Finding> &findings) const = 0;
+
+private:
+    RuleDeclaration declaration_;
 };
 
 // Every rule, in the order their findings are reported.
 const std::vector<std::unique_ptr<Rule>> &registered_rules();
+
+// Throws MEDLINT_ECONFIG unless the merged packs hold what every registered
+// rule declares: its rules.csv row, its points under every profile, and each
+// variant's texts in zh and en quoting exactly the variant's parameters.
+void require_registered_rules(const Knowledge &knowledge);
 
 }  // namespace medlint

@@ -10,8 +10,10 @@ namespace {
 
 class SplitAdmission : public Rule {
 public:
-    std::string_view id() const override { return "SPLIT-ADMISSION"; }
-    bool item_level() const override { return false; }
+    SplitAdmission()
+        : Rule({"SPLIT-ADMISSION",
+                {{"readmitted", {"encounter", "discharged", "admitted", "days", "window", "diagnosis", "earlier-diagnosis"}}},
+                kRecordModes}) {}
 
     void check(const RuleContext &context, std::vector<Finding> &findings) const override {
         const Document &document = context.document;
