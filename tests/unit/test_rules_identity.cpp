@@ -347,6 +347,10 @@ TEST_CASE("PHYSICIAN-CODE", "[rules][physician]") {
         CHECK(std::string(finding.attribute("items").value()) == "1 2");
         CHECK(contains(finding.child_value("message"), "no physician code"));
         CHECK(std::string(finding.child("suggestion").attribute("action").value()) == "add-physician");
+        // No profile deducts for a missing code (Qiannan 五(一) withholds payment instead): the texts say so.
+        CHECK(std::string(finding.attribute("points").value()) == "0");
+        CHECK(std::string(reply.root().child("physician").attribute("at-risk").value()) == "0");
+        CHECK(contains(finding.child_value("message"), "may withhold payment"));
         doc.physician = "";
         CHECK(check(engine, doc).fired("PHYSICIAN-CODE"));
     }
@@ -377,6 +381,10 @@ TEST_CASE("PHYSICIAN-CODE", "[rules][physician]") {
         CHECK(contains(findings[0].child_value("message"), "DR-WANG"));
         CHECK(std::string(findings[1].attribute("items").value()) == "4");
         CHECK(contains(findings[1].child_value("message"), "empty"));
+        for (const auto &finding : findings) {
+            CHECK(std::string(finding.attribute("points").value()) == "0");
+            CHECK(contains(finding.child_value("message"), "may withhold its payment"));
+        }
     }
 }
 
