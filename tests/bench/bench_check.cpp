@@ -211,8 +211,8 @@ std::string inpatient_request() {
         "    <diagnosis code=\"I10.x00\" name=\"原发性高血压\" primary=\"false\"/>\n"
         "    <diagnosis code=\"I50.900\" name=\"心力衰竭\" primary=\"false\"/>\n"
         "  </encounter>\n";
-    const CatalogLine bed{"service", "001103000010000", "普通病房床位费", "1", "日", "40", nullptr};
-    const CatalogLine nursing{"service", "001104000010000", "一级护理", "1", "日", "28", nullptr};
+    const CatalogLine bed{"service", "001109000010000", "普通病房床位费", "1", "日", "40", nullptr};
+    const CatalogLine nursing{"service", "001201000030000", "一级护理", "1", "日", "28", nullptr};
     const CatalogLine infusion{"treatment", "001204000010000", "静脉输液", "1", "组", "15", nullptr};
     const size_t drugs = 10, tests = 8;  // kVisit: ten drugs, then eight lab tests
     int id = 1;

@@ -267,7 +267,7 @@ TEST_CASE("ID-CONCURRENT", "[rules][id]") {
         doc.encounter = encounter;
         doc.admitted = admitted;
         doc.discharged = discharged;
-        doc.items = {"<item id=\"1\" kind=\"service\" code=\"001103000010000\" date=\"" + admitted + "\"/>"};
+        doc.items = {"<item id=\"1\" kind=\"service\" code=\"001109000010000\" date=\"" + admitted + "\"/>"};
         return doc;
     };
     Doc earlier = stay("ZY-A", "2026-11-01", "2026-11-10");

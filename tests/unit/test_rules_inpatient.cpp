@@ -26,7 +26,7 @@ using test::write_pack;
 namespace {
 
 std::string bed(const std::string &id, const std::string &date) {
-    return item(id, "service", "001103000010000", "普通病房床位费", date);
+    return item(id, "service", "001109000010000", "普通病房床位费", date);
 }
 std::string infusion(const std::string &id, const std::string &date) {
     return item(id, "treatment", "001204000010000", "静脉输液", date);
@@ -242,10 +242,13 @@ TEST_CASE("BED-IDLE: a run of days billing no treatment, drug, test or exam", "[
         doc.items = days_of_care(1, 19, {});
         for (int day : {7, 8, 9}) {
             auto at = std::find(doc.items.begin(), doc.items.end(), infusion("t" + std::to_string(day), nov(day)));
-            *at = item("n" + std::to_string(day), "treatment", "001104000010000", "一级护理", nov(day));
+            *at = item("n" + std::to_string(day), "treatment", "001201000030000", "一级护理", nov(day));
         }
         Reply reply = check(engine, doc);
         CHECK(attr(reply.finding("BED-IDLE"), "items") == "b7 n7 b8 n8 b9 n9");
+        // 001103000010000 is emergency monitoring (急诊监护费) in the national codes, not a bed charge: care.
+        doc.items.push_back(item("m8", "treatment", "001103000010000", "急诊监护费", nov(8)));
+        CHECK_FALSE(check(engine, doc).fired("BED-IDLE"));
     }
     SECTION("a drug, a test or an exam is care; a day billing nothing ends a run") {
         doc.items = days_of_care(1, 19, {5, 6, 7, 8});
