@@ -153,25 +153,22 @@ TEST_CASE("the registry, the rule docs, the READMEs and the workload generator n
             CHECK(contains(text, "**modes** " + modes_text(declaration)));
         }
     }
-    SECTION("the README's rules table: a row per rule, its modes, a link to its doc") {
-        auto table = rules_table(kSource / "README.md", "## Rules");
-        CHECK(keys(table) == ids);
-        for (const auto &rule : registered_rules()) {
-            const RuleDeclaration &declaration = rule->declaration();
-            INFO(declaration.id);
-            CHECK(table[declaration.id].modes == modes_text(declaration));
-            CHECK(table[declaration.id].doc == "[doc](rules/docs/" + declaration.id + ".md)");
-        }
-    }
-    SECTION("the rule docs' index: a row per rule, its modes, a link to its doc") {
-        auto table = rules_table(kSource / "rules" / "docs" / "README.md", "## The rules");
-        CHECK(keys(table) == ids);
-        for (const auto &rule : registered_rules()) {
-            const RuleDeclaration &declaration = rule->declaration();
-            INFO(declaration.id);
-            CHECK(table[declaration.id].modes == modes_text(declaration));
-            CHECK(table[declaration.id].doc == "[" + declaration.id + ".md](" + declaration.id + ".md)");
-        }
+    SECTION("the README's and the rule docs' tables: a row per rule, its modes, a link to its doc") {
+        auto check_table = [&](const fs::path &file, const std::string &heading,
+                               const std::function<std::string(const std::string &)> &link) {
+            auto table = rules_table(file, heading);
+            CHECK(keys(table) == ids);
+            for (const auto &rule : registered_rules()) {
+                const RuleDeclaration &declaration = rule->declaration();
+                INFO(file << ": " << declaration.id);
+                CHECK(table[declaration.id].modes == modes_text(declaration));
+                CHECK(table[declaration.id].doc == link(declaration.id));
+            }
+        };
+        check_table(kSource / "README.md", "## Rules",
+                    [](const std::string &id) { return "[doc](rules/docs/" + id + ".md)"; });
+        check_table(kSource / "rules" / "docs" / "README.md", "## The rules",
+                    [](const std::string &id) { return "[" + id + ".md](" + id + ".md)"; });
     }
 #ifdef MEDLINT_WORKLOAD
     SECTION("the workload generator plants every rule") {
