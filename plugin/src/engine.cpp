@@ -187,7 +187,7 @@ private:
         RuleContext context{document, knowledge_, history, patient_key, Date::today_china(), standing_on};
         std::vector<Finding> findings;
         for (const auto &rule : registered_rules())
-            if (rule->declaration().runs_in(document.mode)) rule->check(context, findings);
+            if (rule->declaration().runs_in(document.mode)) rule->run(context, findings);
 
         std::string physician = document.physician ? document.physician->code : "";
         const PhysicianStanding &responsible = standing(physician);

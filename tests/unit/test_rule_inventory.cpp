@@ -315,3 +315,56 @@ TEST_CASE("every variant a rule declares has its texts, and each text quotes onl
         }
     }
 }
+
+namespace {
+
+// Committed records of no one: a rule under test sees no history.
+class NoHistory : public History {
+public:
+    std::vector<PastItem> items(const std::string &, const std::string &, bool, Date, Date,
+                                std::optional<Date>) override {
+        return {};
+    }
+    std::vector<SeenIdentity> identities(const std::string &, const std::string &) override { return {}; }
+    std::vector<Stay> inpatient_stays(const std::string &, const std::string &) override { return {}; }
+    std::vector<PastItem> encounter_items(const std::string &) override { return {}; }
+};
+
+// A rule that reports one finding of `variant` with `params`; it declares "found", quoting {item}.
+class OneFinding : public Rule {
+public:
+    OneFinding(std::string variant, std::vector<std::pair<std::string, std::string>> params)
+        : Rule({"TEST-ONE", {{"found", {"item"}}}, kEveryMode}), variant_(std::move(variant)),
+          params_(std::move(params)) {}
+    void check(const RuleContext &, std::vector<Finding> &findings) const override {
+        findings.push_back({"TEST-ONE", variant_, {}, "", "review", params_});
+    }
+
+private:
+    std::string variant_;
+    std::vector<std::pair<std::string, std::string>> params_;
+};
+
+}  // namespace
+
+TEST_CASE("a finding must be of a declared variant and give its parameters", "[rules][inventory]") {
+    Document document;
+    Knowledge knowledge;
+    NoHistory history;
+    RuleContext context{document, knowledge, history, "", Date{0}, {}};
+    auto run = [&](const OneFinding &rule) {
+        std::vector<Finding> findings;
+        try {
+            rule.run(context, findings);
+        } catch (const Error &e) {
+            CHECK(e.code() == MEDLINT_EINTERNAL);
+            return std::string(e.what());
+        }
+        CHECK(findings.size() == 1);
+        return std::string();
+    };
+    CHECK(run(OneFinding("found", {{"item", "x"}, {"extra", "y"}})) == "");
+    CHECK(run(OneFinding("found", {{"code", "x"}})) == "rule TEST-ONE, variant found gave no {item}");
+    CHECK(run(OneFinding("lost", {{"item", "x"}})) ==
+          "rule TEST-ONE reported TEST-ONE, variant lost, which it does not declare");
+}

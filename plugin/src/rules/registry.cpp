@@ -2,6 +2,7 @@
 // rule is one line here and one in the list below (tools/new-rule adds both).
 #include <algorithm>
 
+#include "../error.hpp"
 #include "rule.hpp"
 
 namespace medlint {
@@ -43,6 +44,25 @@ const std::vector<std::unique_ptr<Rule>> &registered_rules() {
         return list;
     }();
     return rules;
+}
+
+void Rule::run(const RuleContext &context, std::vector<Finding> &findings) const {
+    size_t first = findings.size();
+    check(context, findings);
+    for (size_t i = first; i < findings.size(); ++i) {
+        const Finding &finding = findings[i];
+        auto named = [&](const VariantDeclaration &variant) { return variant.name == finding.variant; };
+        auto variant = std::find_if(declaration_.variants.begin(), declaration_.variants.end(), named);
+        if (finding.rule != declaration_.id || variant == declaration_.variants.end())
+            fail(MEDLINT_EINTERNAL, "rule " + declaration_.id + " reported " + finding.rule + ", variant " +
+                                        finding.variant + ", which it does not declare");
+        for (const auto &param : variant->params) {
+            auto given = [&](const auto &pair) { return pair.first == param; };
+            if (std::none_of(finding.params.begin(), finding.params.end(), given))
+                fail(MEDLINT_EINTERNAL,
+                     "rule " + declaration_.id + ", variant " + finding.variant + " gave no {" + param + "}");
+        }
+    }
 }
 
 bool RuleDeclaration::runs_in(Mode mode) const { return std::find(modes.begin(), modes.end(), mode) != modes.end(); }

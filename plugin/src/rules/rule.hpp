@@ -154,6 +154,10 @@ public:
     const RuleDeclaration &declaration() const { return declaration_; }
     std::string_view id() const { return declaration_.id; }
     virtual void check(const RuleContext &context, std::vector<Finding> &findings) const = 0;
+    // check(), then makes sure each finding is of a declared variant and gives
+    // its parameters (the packs were checked against them): MEDLINT_EINTERNAL
+    // otherwise, since it is a bug of the rule.
+    void run(const RuleContext &context, std::vector<Finding> &findings) const;
 
 private:
     RuleDeclaration declaration_;
