@@ -232,8 +232,9 @@ private:
     std::string threshold_warning(const PhysicianStanding &responsible, Date date, int points) {
         const Threshold *threshold = responsible.threshold_reached_by(date, points);
         if (!threshold) return "";
-        return fill(knowledge_.text("threshold.suffix", lang_), {{"total", std::to_string(responsible.as_of(date).net + points)},
-                            {"consequence", lang_ == "en" ? threshold->consequence_en : threshold->consequence_zh}});
+        return fill(knowledge_.text("threshold.suffix", lang_),
+                    {{"total", std::to_string(responsible.as_of(date).net + points)},
+                     {"consequence", lang_ == "en" ? threshold->consequence_en : threshold->consequence_zh}});
     }
 
     static std::string audit_findings(const std::vector<Reported> &reported) {
