@@ -16,6 +16,8 @@ file(MAKE_DIRECTORY "${tree}/plugin" "${tree}/rules" "${tree}/tests" "${tree}/do
 file(COPY "${SOURCE}/plugin/src" DESTINATION "${tree}/plugin")
 file(COPY "${SOURCE}/rules/default" "${SOURCE}/rules/docs" DESTINATION "${tree}/rules")
 file(COPY "${SOURCE}/tests/unit" DESTINATION "${tree}/tests")
+file(GLOB test_headers "${SOURCE}/tests/*.hpp")  # what support.hpp includes
+file(COPY ${test_headers} DESTINATION "${tree}/tests")
 file(COPY "${SOURCE}/README.md" DESTINATION "${tree}")
 file(COPY "${SOURCE}/docs/contract.md" DESTINATION "${tree}/docs")
 

@@ -235,7 +235,7 @@ TEST_CASE("a bad row is refused with file, line, column and why, and reload keep
     }
 }
 
-TEST_CASE("a pack set lacking a rule's rows is refused at open and at reload; stacked packs count together",
+TEST_CASE("a pack set lacking a rule's rows is refused at open and at reload, and stacked packs count together",
           "[packs][reload]") {
     Scratch scratch;
     // A hospital's copy of the default pack that lost the Qiannan points of DUP-TEST.
