@@ -1,5 +1,6 @@
 #include "dates.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
@@ -36,13 +37,16 @@ Civil civil_from_days(int z) {
     return {static_cast<int>(yoe) + era * 400 + (month <= 2), month, day};
 }
 
+unsigned days_in_month(int year, unsigned month) {
+    static const unsigned month_days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return month_days[month - 1] + (month == 2 && is_leap(year) ? 1 : 0);
+}
+
 }  // namespace
 
 bool is_valid_civil(int year, unsigned month, unsigned day) {
-    static const unsigned month_days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     if (year < 1800 || year > 9999 || month < 1 || month > 12 || day < 1) return false;
-    unsigned last = month_days[month - 1] + (month == 2 && is_leap(year) ? 1 : 0);
-    return day <= last;
+    return day <= days_in_month(year, month);
 }
 
 // Howard Hinnant's days_from_civil.
@@ -73,6 +77,19 @@ Date Date::today_china() {
 int Date::year() const { return civil_from_days(days).year; }
 unsigned Date::month() const { return civil_from_days(days).month; }
 unsigned Date::day() const { return civil_from_days(days).day; }
+
+Date add_months(Date date, int months) {
+    Civil civil = civil_from_days(date.days);
+    long long index = static_cast<long long>(civil.year) * 12 + (civil.month - 1) + months;  // months since year 0
+    int year = static_cast<int>(index / 12);
+    unsigned month = static_cast<unsigned>(index % 12) + 1;
+    return Date::from_civil(year, month, std::min(civil.day, days_in_month(year, month)));
+}
+
+bool is_supported(Date date) {
+    static const Date first = *Date::parse(kFirstSupportedDate), last = *Date::parse(kLastSupportedDate);
+    return !(date < first) && !(last < date);
+}
 
 int Date::full_years_since(Date birth) const {
     Civil today = civil_from_days(days), born = civil_from_days(birth.days);

@@ -29,6 +29,16 @@ struct Date {
 
 bool is_valid_civil(int year, unsigned month, unsigned day);
 
+// Calendar arithmetic on months, clamping the day (31 January + 1 month = 28 or 29 February).
+// Total for every date: years past 9999 are days like any other, never an endless search.
+Date add_months(Date date, int months);
+
+// The dates a request may name.  Policy arithmetic reaches at most 30 years past a
+// date (a bar) and kLedgerYearsBack before it, so every result stays a four-digit year.
+constexpr const char *kFirstSupportedDate = "1900-01-01";
+constexpr const char *kLastSupportedDate = "9899-12-31";
+bool is_supported(Date date);
+
 // ISO 8601 date-time with a UTC offset ("2026-11-23T09:30:00+08:00" or "...Z").
 // Returns the local calendar date it names.
 std::optional<Date> parse_timestamp_date(std::string_view text);

@@ -18,17 +18,6 @@ const char *standing_of_sanction(const std::string &kind) {
     return "warned";
 }
 
-// Calendar arithmetic on months, clamping the day (31 January + 1 month = 28 or 29 February).
-Date add_months(Date date, int months) {
-    int year = date.year();
-    int month = static_cast<int>(date.month()) - 1 + months;
-    int day = static_cast<int>(date.day());
-    year += month / 12;
-    month %= 12;
-    while (!is_valid_civil(year, static_cast<unsigned>(month + 1), static_cast<unsigned>(day))) --day;
-    return Date::from_civil(year, static_cast<unsigned>(month + 1), static_cast<unsigned>(day));
-}
-
 Date year_end(int year) { return Date::from_civil(year, 12, 31); }
 
 bool counts(const LedgerRow &row, Date as_of) {

@@ -407,15 +407,16 @@ std::vector<LedgerRow> StoreSnapshot::ledger(const std::string &physician, int f
     return reading("reading the ledger", [&](Store::Reader &reader) {
         auto &query = reader.statement(
             "SELECT kind, physician, notice, text, sanction_kind, date, until, reversed_on, points FROM ledger "
-            "WHERE physician = ? AND ((date >= ? AND date < ?) OR (kind = 'sanction' AND (until IS NULL OR until >= ?) "
-            "AND date < ?)) "
+            "WHERE physician = ? AND ((date >= ? AND date <= ?) OR (kind = 'sanction' AND (until IS NULL OR until >= ?) "
+            "AND date <= ?)) "
             "ORDER BY date, notice");
-        std::string first = std::to_string(first_year) + "-01-01", next = std::to_string(last_year + 1) + "-01-01";
+        // Text comparison: the last day of last_year, not the first of the next ("10000-01-01" < "9999-...").
+        std::string first = Date::from_civil(first_year, 1, 1).str(), last = Date::from_civil(last_year, 12, 31).str();
         query.bind(1, physician);
         query.bind(2, first);
-        query.bind(3, next);
+        query.bind(3, last);
         query.bind(4, first);
-        query.bind(5, next);
+        query.bind(5, last);
         std::vector<LedgerRow> out;
         while (query.executeStep())
             out.push_back({query.getColumn(0).getString(), query.getColumn(1).getString(),

@@ -76,14 +76,24 @@ std::optional<Date> Element::date(const char *attribute, bool is_required) const
     if (text.empty()) return std::nullopt;
     auto parsed = Date::parse(text);
     if (!parsed) attribute_error(attribute, "is \"" + text + "\", not a real date in the form YYYY-MM-DD");
+    require_supported(attribute, text, *parsed);
     return parsed;
+}
+
+void Element::require_supported(const char *attribute, const std::string &text, Date date) const {
+    if (!is_supported(date))
+        attribute_error(attribute, "is \"" + text + "\", outside the supported dates " + kFirstSupportedDate +
+                                       " to " + kLastSupportedDate);
 }
 
 std::string Element::timestamp(const char *attribute, bool is_required) const {
     std::string text = is_required ? required(attribute) : optional(attribute);
-    if (!text.empty() && !parse_timestamp_date(text))
+    if (text.empty()) return text;
+    auto date = parse_timestamp_date(text);
+    if (!date)
         attribute_error(attribute, "is \"" + text + "\", not an ISO 8601 time with offset such as "
                                                     "2026-11-23T09:30:00+08:00");
+    require_supported(attribute, text, *date);
     return text;
 }
 

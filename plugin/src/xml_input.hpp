@@ -57,6 +57,8 @@ public:
     [[noreturn]] void attribute_error(const char *attribute, const std::string &problem) const;
 
 private:
+    void require_supported(const char *attribute, const std::string &text, Date date) const;
+
     const XmlSource *source_;
     pugi::xml_node node_;
     int error_code_;

@@ -73,6 +73,25 @@ TEST_CASE("SHA-256 gives the known answers", "[internals][sha256]") {
           "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
 
+TEST_CASE("every date operation finishes at the calendar's edges", "[internals][dates]") {
+    const Date first = *Date::parse("1800-01-01"), last = *Date::parse("9999-12-31");
+    CHECK(first.str() == "1800-01-01");
+    CHECK(last.str() == "9999-12-31");
+    CHECK(last.year() == 9999);
+    CHECK(last.full_years_since(first) == 8199);
+    CHECK((last + 1).str() == "10000-01-01");
+    CHECK((first - 1).str() == "1799-12-31");
+    // A bar of 30 years from the last day runs past 9999 and still ends.
+    CHECK(add_months(last, 360).str() == "10029-12-31");
+    CHECK(add_months(first, -1).str() == "1799-12-01");
+    CHECK(add_months(*Date::parse("2024-01-31"), 1).str() == "2024-02-29");
+    CHECK(add_months(*Date::parse("2026-01-31"), 13).str() == "2027-02-28");
+    CHECK(is_supported(*Date::parse(kFirstSupportedDate)));
+    CHECK(is_supported(*Date::parse(kLastSupportedDate)));
+    CHECK_FALSE(is_supported(*Date::parse(kFirstSupportedDate) - 1));
+    CHECK_FALSE(is_supported(*Date::parse(kLastSupportedDate) + 1));
+}
+
 TEST_CASE("GB 11643 numbers are inspected field by field", "[internals][id]") {
     using Problem = ResidentIdFacts::Problem;
     auto facts = inspect_resident_id("522701198001010011", kToday);
