@@ -26,12 +26,15 @@ std::string position(std::string_view bytes, size_t offset) {
     return "line " + std::to_string(line) + ", column " + std::to_string(column);
 }
 
+std::string hex_byte(unsigned long byte) {
+    static const char hex[] = "0123456789ABCDEF";
+    return {'0', 'x', hex[(byte >> 4) & 15], hex[byte & 15]};
+}
+
 // "byte 0xC4 at line 3, column 7 is not valid UTF-8"
 std::string describe_bad_byte(std::string_view bytes, size_t offset, const char *encoding) {
-    static const char hex[] = "0123456789ABCDEF";
-    auto byte = static_cast<unsigned char>(bytes[offset]);
-    std::string shown = {'0', 'x', hex[byte >> 4], hex[byte & 15]};
-    return "byte " + shown + " at " + position(bytes, offset) + " is not valid " + encoding;
+    return "byte " + hex_byte(static_cast<unsigned char>(bytes[offset])) + " at " + position(bytes, offset) +
+           " is not valid " + encoding;
 }
 
 [[noreturn]] void bad_byte(std::string_view bytes, size_t offset, const char *encoding) {
@@ -128,7 +131,55 @@ std::string decode_gb(std::string_view bytes, const std::string &declared) {
     }
 }
 
+// XML 1.0 has no C0 control characters but tab, line feed and carriage return, neither
+// as bytes nor as character references (&#4;): parsers such as expat refuse them.
+bool is_forbidden_control(unsigned long code) { return code < 0x20 && code != '\t' && code != '\n' && code != '\r'; }
+
+// The value of a decimal or hexadecimal character reference "&#...;" at `at`, or nullopt.
+std::optional<unsigned long> character_reference(std::string_view text, size_t at) {
+    if (text.substr(at, 2) != "&#") return std::nullopt;
+    bool hex = at + 2 < text.size() && text[at + 2] == 'x';
+    size_t digits = at + 2 + (hex ? 1 : 0), end = text.find(';', digits);
+    if (end == std::string_view::npos || end == digits || end - digits > 8) return std::nullopt;
+    std::string number(text.substr(digits, end - digits));
+    if (number.find_first_not_of(hex ? "0123456789abcdefABCDEF" : "0123456789") != std::string::npos)
+        return std::nullopt;
+    return std::stoul(number, nullptr, hex ? 16 : 10);
+}
+
+std::string decode_to_utf8(std::string_view bytes) {
+    std::string encoding = declared_encoding(bytes);
+    if (is_gb_family(encoding)) return decode_gb(bytes, encoding);
+    if (!encoding.empty() && encoding != "utf-8" && encoding != "utf8")
+        fail(MEDLINT_EPARSE, "request declares unsupported encoding \"" + encoding +
+                                 "\"; use UTF-8, GBK, GB2312 or GB18030");
+    bool multibyte = false;
+    size_t bad = first_bad_utf8(bytes, multibyte);
+    if (bad != std::string_view::npos) bad_byte(bytes, bad, "UTF-8");
+    return std::string(bytes);
+}
+
+void refuse_control_characters(std::string_view utf8) {
+    for (size_t i = 0; i < utf8.size(); ++i) {
+        auto byte = static_cast<unsigned char>(utf8[i]);
+        std::optional<unsigned long> reference = byte == '&' ? character_reference(utf8, i) : std::nullopt;
+        if (!is_forbidden_control(byte) && !(reference && is_forbidden_control(*reference))) continue;
+        fail(MEDLINT_EPARSE, std::string("request has ") + (reference ? "a character reference to " : "") +
+                                 "control character " + hex_byte(reference ? *reference : byte) + " at " +
+                                 position(utf8, i) + "; XML 1.0 allows no control character but tab, line feed "
+                                 "and carriage return");
+    }
+}
+
 }  // namespace
+
+std::string without_control_characters(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (char c : text)
+        if (!is_forbidden_control(static_cast<unsigned char>(c))) out += c;
+    return out;
+}
 
 std::optional<std::string> utf8_problem(std::string_view bytes) {
     bool multibyte = false;
@@ -143,15 +194,9 @@ std::string decode_request(std::string_view bytes) {
         fail(MEDLINT_EPARSE, "request is UTF-16; send UTF-8, GBK, GB2312 or GB18030");
     // XML has no NUL character, and the parser would silently stop at one.
     if (size_t nul = bytes.find('\0'); nul != std::string_view::npos) bad_byte(bytes, nul, "XML");
-    std::string encoding = declared_encoding(bytes);
-    if (is_gb_family(encoding)) return decode_gb(bytes, encoding);
-    if (!encoding.empty() && encoding != "utf-8" && encoding != "utf8")
-        fail(MEDLINT_EPARSE, "request declares unsupported encoding \"" + encoding +
-                                 "\"; use UTF-8, GBK, GB2312 or GB18030");
-    bool multibyte = false;
-    size_t bad = first_bad_utf8(bytes, multibyte);
-    if (bad != std::string_view::npos) bad_byte(bytes, bad, "UTF-8");
-    return std::string(bytes);
+    std::string utf8 = decode_to_utf8(bytes);
+    refuse_control_characters(utf8);
+    return utf8;
 }
 
 bool is_supported_response_encoding(std::string_view encoding) {

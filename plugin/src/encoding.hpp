@@ -9,12 +9,16 @@ namespace medlint {
 
 // The request as UTF-8.  Honours the XML declaration's encoding (UTF-8, or
 // GBK / GB2312 / GB18030, all decoded as GB18030, their superset).  Throws
-// MEDLINT_EPARSE naming the line and column of the first bad byte.
+// MEDLINT_EPARSE naming the line and column of the first bad byte, or of a
+// control character that XML 1.0 forbids (as a byte or a character reference).
 std::string decode_request(std::string_view bytes);
 
 // Where `bytes` first stop being UTF-8 ("byte 0xC4 at line 3, column 7 is
 // not valid UTF-8"), or nothing when they are UTF-8 throughout.
 std::optional<std::string> utf8_problem(std::string_view bytes);
+
+// `text` without the C0 control characters that XML 1.0 forbids (all but tab, LF, CR).
+std::string without_control_characters(std::string_view text);
 
 // `utf8` re-encoded as `encoding` ("UTF-8" or "GB18030").
 std::string encode_response(const std::string &utf8, std::string_view encoding);

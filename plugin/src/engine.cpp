@@ -91,7 +91,18 @@ Date service_date(const Document &document) {
     return Date::today_china();
 }
 
-std::string to_text(const pugi::xml_document &document, const std::string &encoding) {
+// Texts from packs, the store or a message may hold control characters that XML 1.0
+// forbids; pugixml would write them as &#4;, which expat refuses.  They are dropped.
+void drop_control_characters(pugi::xml_node node) {
+    for (auto attribute : node.attributes())
+        attribute.set_value(without_control_characters(attribute.value()).c_str());
+    if (node.type() == pugi::node_pcdata || node.type() == pugi::node_cdata)
+        node.set_value(without_control_characters(node.value()).c_str());
+    for (auto child : node.children()) drop_control_characters(child);
+}
+
+std::string to_text(pugi::xml_document &document, const std::string &encoding) {
+    drop_control_characters(document);
     std::ostringstream out;
     out << "<?xml version=\"1.0\" encoding=\"" << (encoding == "UTF-8" ? "UTF-8" : "GB18030") << "\"?>\n";
     document.save(out, "  ", pugi::format_indent | pugi::format_no_declaration, pugi::encoding_utf8);

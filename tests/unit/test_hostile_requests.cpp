@@ -58,3 +58,62 @@ TEST_CASE("dates the policy arithmetic cannot carry are refused with line and at
     }
 }
 
+namespace {
+
+// Whether `text` holds a C0 control character that XML 1.0 forbids, raw or as a character reference.
+bool has_forbidden_control(const std::string &text) {
+    for (unsigned char c : text)
+        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') return true;
+    for (int code = 0; code < 0x20; ++code)
+        if (code != '\t' && code != '\n' && code != '\r' &&
+            (contains(text, "&#" + std::to_string(code) + ";") || contains(text, "&#0" + std::to_string(code) + ";")))
+            return true;
+    return false;
+}
+
+}  // namespace
+
+TEST_CASE("control characters are refused with line and column, and never answered", "[hostile][controls]") {
+    Scratch scratch;
+    Engine engine(scratch.config);
+    Doc doc;
+    doc.name = "李\x04四";
+    std::string request = doc.str();
+    int line = line_of(request, "\x04");
+    SECTION("as a byte in UTF-8") {
+        Reply reply = engine.call(request);
+        CHECK(reply.code == MEDLINT_EPARSE);
+        CHECK(contains(reply.error(), "control character 0x04 at line " + std::to_string(line) + ", column"));
+        CHECK_FALSE(has_forbidden_control(reply.text));
+    }
+    SECTION("as a byte in GBK, found after decoding") {
+        // 李 ESC 四 in GBK: the column counts the decoded text's bytes.
+        Reply reply = engine.call("<?xml version=\"1.0\" encoding=\"GBK\"?>\n<check>\n  <patient name=\"\xC0\xEE\x1b\xCB\xC4\"/>");
+        INFO(reply.error());
+        CHECK(reply.code == MEDLINT_EPARSE);
+        CHECK(contains(reply.error(), "control character 0x1B at line 3, column 21"));
+    }
+    SECTION("as a character reference") {
+        doc.name = "李&#x1b;[31m四";
+        Reply reply = engine.call(doc.str());
+        CHECK(reply.code == MEDLINT_EPARSE);
+        CHECK(contains(reply.error(), "character reference to control character 0x1B at line " +
+                                          std::to_string(line)));
+        CHECK_FALSE(has_forbidden_control(reply.text));
+    }
+    SECTION("tab, line feed and carriage return stay allowed") {
+        doc.name = "李&#9;四&#10;&#13;";
+        CHECK(check(engine, doc).code == MEDLINT_OK);
+    }
+}
+
+TEST_CASE("a rule pack's control characters do not reach a response", "[hostile][controls]") {
+    Scratch scratch;
+    write_pack(scratch, "hostile", {{"pack.xml", "<pack id=\"hostile\" version=\"1&#27;[2J&#4;\"/>"}});
+    use_packs(scratch, {MEDLINT_DEFAULT_PACK, "hostile"});
+    Engine engine(scratch.config);
+    Reply reply = check(engine, Doc{});
+    CHECK(reply.attr("rules") == "default 2026.11; hostile 1[2J");
+    CHECK_FALSE(has_forbidden_control(reply.text));
+}
+
