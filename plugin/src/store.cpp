@@ -2,10 +2,12 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <optional>
 #include <thread>
 
 #include "error.hpp"
@@ -13,6 +15,13 @@
 
 namespace medlint {
 namespace {
+
+// The device and inode of the file at `path`, or nullopt when there is none.
+std::optional<std::pair<unsigned long long, unsigned long long>> file_id_of(const std::string &path) {
+    struct stat status {};
+    if (::stat(path.c_str(), &status) != 0) return std::nullopt;
+    return std::make_pair(static_cast<unsigned long long>(status.st_dev), static_cast<unsigned long long>(status.st_ino));
+}
 
 constexpr int kBusyTimeoutMs = 10000;
 
@@ -218,6 +227,7 @@ void Store::write(const char *action, Durability durability, const AuditEntry &a
 
 template <class Work>
 void Store::transact(Durability durability, const AuditEntry *audit, Work &&work) {
+    require_file_in_place();
     db_->exec(durability == Durability::survives_power_loss ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
     SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
     work();
@@ -241,7 +251,14 @@ Store::Store(const std::string &path) : path_(path) {
             db_->exec("PRAGMA foreign_keys=ON");
             migrate();
         });
+        file_id_ = file_id_of(path).value_or(file_id_);
     });
+}
+
+void Store::require_file_in_place() const {
+    if (file_id_of(path_) != file_id_)
+        fail(MEDLINT_ESTORE, "store " + path_ + " was deleted, moved or replaced while open: nothing is written to "
+                             "a file that is gone; put the store back, or close and open the engine for a new one");
 }
 
 Store::~Store() {

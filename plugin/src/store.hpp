@@ -7,6 +7,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "request.hpp"
@@ -86,8 +87,12 @@ private:
     void transact(Durability durability, const AuditEntry *audit, Work &&work);
     void append_audit(const AuditEntry &audit, const std::string &time);
     void migrate();
+    // Throws MEDLINT_ESTORE when the file at path_ is no longer the one open:
+    // deleted, moved or replaced, a write would go to a file nobody reads.
+    void require_file_in_place() const;
 
     std::string path_;
+    std::pair<unsigned long long, unsigned long long> file_id_;  // device and inode of the open file
     std::mutex mutex_;
     std::unique_ptr<SQLite::Database> db_;
     StatementCache statements_;

@@ -117,3 +117,23 @@ TEST_CASE("a rule pack's control characters do not reach a response", "[hostile]
     CHECK_FALSE(has_forbidden_control(reply.text));
 }
 
+TEST_CASE("a store deleted or replaced while open refuses writes instead of losing them", "[hostile][store]") {
+    Scratch scratch;
+    Engine engine(scratch.config);
+    engine.ok(Doc{}.commit().str());
+    SECTION("deleted") {
+        for (const char *suffix : {"", "-wal", "-shm"}) ::unlink((scratch.store + suffix).c_str());
+    }
+    SECTION("replaced by another file") {
+        REQUIRE(std::rename(scratch.store.c_str(), (scratch.store + ".moved").c_str()) == 0);
+        write_file(scratch.store, "");
+    }
+    Doc next;
+    next.encounter = "MZ20261123002";
+    Reply commit = engine.call(next.commit().str());
+    CHECK(commit.code == MEDLINT_ESTORE);
+    CHECK(contains(commit.error(), "store " + scratch.store + " was deleted, moved or replaced while open"));
+    Reply ledger = engine.call("<ledger>" + deduction("2026-11-01", 2, "N-GONE") + "</ledger>");
+    CHECK(ledger.code == MEDLINT_ESTORE);
+}
+
