@@ -92,8 +92,8 @@ Item read_item(const Element &element, const std::string &document_physician, st
     item.unit = element.optional("unit");
     item.own_physician = element.has("physician");
     item.physician = item.own_physician ? element.optional("physician") : document_physician;
-    item.quantity = element.number("quantity", 1);
-    item.price = element.number("price", 0);
+    item.quantity = element.number("quantity", item.quantity, kMaxQuantity);
+    item.price = element.number("price", item.price, kMaxPrice);
     item.days = element.whole_number("days", 0, 0, 3650);
     auto date = element.date("date", false);
     if (!date) date = default_date;

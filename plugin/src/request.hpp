@@ -56,11 +56,16 @@ struct Encounter {
     bool exempt_as_emergency() const { return rescue || type == "emergency"; }
 };
 
+// The largest price (yuan a unit) and quantity a request may give: far above any
+// real one, and small enough that an amount in fen (1e14 at most) is exact in 64
+// bits and tens of thousands of them add up without overflow.
+constexpr double kMaxPrice = 1e6, kMaxQuantity = 1e6;
+
 struct Item {
     std::string id, kind, code, name, unit;
     std::string physician;       // resolved: the item's own, else the document's
     bool own_physician = false;  // whether the item named its physician itself
-    double quantity = 1, price = 0;
+    double quantity = 1, price = 0;  // the contract's defaults
     int days = 0;  // supply days; 0 when not given
     Date date;
     bool discharge_medication = false;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 
 #include "error.hpp"
@@ -97,14 +98,17 @@ std::string Element::timestamp(const char *attribute, bool is_required) const {
     return text;
 }
 
-double Element::number(const char *attribute, double fallback) const {
+double Element::number(const char *attribute, double fallback, double max) const {
     std::string text = optional(attribute);
     if (text.empty()) return fallback;
     char *end = nullptr;
     errno = 0;
     double value = std::strtod(text.c_str(), &end);
-    if (*end != '\0' || errno != 0 || !std::isfinite(value) || value < 0)
-        attribute_error(attribute, "is \"" + text + "\", not a non-negative number");
+    if (*end != '\0' || errno != 0 || !std::isfinite(value) || value < 0 || value > max) {
+        char limit[32];
+        std::snprintf(limit, sizeof limit, "%.0f", max);
+        attribute_error(attribute, "is \"" + text + "\", not a number from 0 to " + limit);
+    }
     return value;
 }
 

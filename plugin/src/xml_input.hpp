@@ -45,7 +45,8 @@ public:
                        const char *fallback) const;
     std::optional<Date> date(const char *attribute, bool is_required) const;
     std::string timestamp(const char *attribute, bool is_required) const;
-    double number(const char *attribute, double fallback) const;
+    // A number from 0 to `max`.
+    double number(const char *attribute, double fallback, double max) const;
     int whole_number(const char *attribute, int fallback, int min, int max) const;
     bool boolean(const char *attribute, bool fallback) const;
     std::vector<std::string> id_list(const char *attribute) const;

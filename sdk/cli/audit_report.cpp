@@ -2,12 +2,20 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <limits>
 #include <set>
 
 #include "render.hpp"
 
 namespace medlint::cli {
 namespace {
+
+// A sum of amounts in fen: each is bounded, but a month of the largest could
+// still pass 64 bits; the sum stops at the largest figure instead of wrapping.
+long long plus_fen(long long total, long long amount) {
+    long long sum;
+    return __builtin_add_overflow(total, amount, &sum) ? std::numeric_limits<long long>::max() : sum;
+}
 
 // Whom a finding is charged to: the document's physician when one of its
 // items is theirs, as the engine charges it; else the first item's own
@@ -39,7 +47,7 @@ AuditFinding describe_finding(pugi::xml_node finding, const RequestOutline &outl
     for (const auto &id : ids) {
         auto item = facts.items.find(id);
         if (item == facts.items.end()) continue;
-        out.amount_fen += item->second.amount_fen;
+        out.amount_fen = plus_fen(out.amount_fen, item->second.amount_fen);
         if (std::find(names.begin(), names.end(), item->second.name) == names.end()) names.push_back(item->second.name);
     }
     for (const auto &name : names) out.item_names += (out.item_names.empty() ? "" : "; ") + name;
@@ -102,7 +110,7 @@ CheckedDocument checked_document(const std::string &name, const RequestOutline &
     }
     for (const auto &id : items_at_risk)
         if (auto item = facts.items.find(id); item != facts.items.end())
-            document.amount_at_risk_fen += item->second.amount_fen;
+            document.amount_at_risk_fen = plus_fen(document.amount_at_risk_fen, item->second.amount_fen);
     return document;
 }
 
@@ -128,7 +136,7 @@ AuditSummary summarize(const AuditReport &report) {
     AuditSummary summary;
     std::map<std::string, Tally> rules, departments, physicians;
     for (const auto &document : report.checked) {
-        summary.amount_at_risk_fen += document.amount_at_risk_fen;
+        summary.amount_at_risk_fen = plus_fen(summary.amount_at_risk_fen, document.amount_at_risk_fen);
         if (summary.rules.empty()) summary.rules = document.rules;
         for (const auto &finding : document.findings) {
             summary.findings.add(finding);

@@ -64,8 +64,12 @@ double number_of(pugi::xml_attribute attribute) {
     return number;
 }
 
+// Price × quantity, with the contract's defaults (price 0, quantity 1).  The engine
+// has refused a document whose price or quantity is out of its bounds, so the
+// product fits in fen.
 long long amount_in_fen(pugi::xml_node item) {
-    return std::llround(number_of(item.attribute("price")) * number_of(item.attribute("quantity")) * 100);
+    pugi::xml_attribute quantity = item.attribute("quantity");
+    return std::llround(number_of(item.attribute("price")) * (quantity ? number_of(quantity) : 1.0) * 100);
 }
 
 // ISO dates compare as text.

@@ -423,3 +423,19 @@ TEST_CASE("the sample reports are what audit --commit writes over the samples", 
         CHECK(same_bytes(golden, root + "/samples/reports/" + name));
     }
 }
+
+TEST_CASE("an item without a quantity counts once, as the engine counts it", "[audit]") {
+    Scratch scratch;
+    Doc doc = clean_document(1);
+    doc.items.push_back("<item id=\"7\" kind=\"material\" code=\"C9999990000000000001\" name=\"敷料\" price=\"15.50\" "
+                        "date=\"2026-11-23\"/>");
+    std::string path = scratch.dir.file("no-quantity.xml");
+    test::write_file(path, doc.str());
+    Reports reports(scratch, "amounts");
+    Run run = medlint(scratch, joined(joined({"audit"}, reports.options()), {path}));
+    INFO(run.out << run.err);
+    auto rows = csv_records(reports.csv);
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0]["amount"] == "15.50");
+    CHECK(contains(run.out, "at risk: 15.50 yuan"));
+}

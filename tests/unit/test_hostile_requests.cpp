@@ -137,3 +137,27 @@ TEST_CASE("a store deleted or replaced while open refuses writes instead of losi
     CHECK(ledger.code == MEDLINT_ESTORE);
 }
 
+TEST_CASE("absurd prices and quantities are refused with line and attribute", "[hostile][amounts]") {
+    Scratch scratch;
+    Engine engine(scratch.config);
+    auto with_item = [](const std::string &amounts) {
+        Doc doc;
+        doc.items = {"<item id=\"1\" kind=\"service\" code=\"001101000010000\" name=\"普通门诊诊查费\" " + amounts +
+                     " date=\"2026-11-23\"/>"};
+        return doc.str();
+    };
+    for (const auto &[amounts, attribute] : std::vector<std::pair<std::string, std::string>>{
+             {"price=\"1e300\" quantity=\"1e10\"", "quantity"},
+             {"price=\"10\" quantity=\"1e10\"", "quantity"},
+             {"price=\"1000000.01\"", "price"},
+             {"quantity=\"-1\"", "quantity"}}) {
+        std::string request = with_item(amounts);
+        Reply reply = engine.call(request);
+        INFO(amounts);
+        CHECK(reply.code == MEDLINT_EPARSE);
+        CHECK(contains(reply.error(), "line " + std::to_string(line_of(request, "<item")) + ": <item>: attribute " +
+                                          attribute + " is"));
+        CHECK(contains(reply.error(), "not a number from 0 to 1000000"));
+    }
+    check(engine, with_item("price=\"1000000\" quantity=\"1000000\""));
+}

@@ -175,7 +175,7 @@ TEST_CASE("schema errors name the element, the attribute, the problem and the li
     }
     SECTION("a negative or non-numeric quantity, too many days") {
         expect_schema_error(engine, replace(doc, "quantity=\"2\"", "quantity=\"-2\""), "<item",
-                            {"<item>", "attribute quantity", "non-negative number"});
+                            {"<item>", "attribute quantity", "not a number from 0 to 1000000"});
         expect_schema_error(engine, replace(doc, "quantity=\"2\"", "quantity=\"two\""), "<item",
                             {"<item>", "attribute quantity", "two"});
         expect_schema_error(engine, replace(doc, "days=\"7\"", "days=\"99999\""), "<item",
