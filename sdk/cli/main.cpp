@@ -2,9 +2,13 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "render.hpp"
+#include "terminal_text.hpp"
 
 int main(int argc, char **argv) {
     using namespace medlint::cli;
+    // Only the palette's colours reach a terminal as control sequences; everything else is shown escaped.
+    ControlEscaper out(std::cout, Palette::for_stdout().colours()), errors(std::cerr, false);
     try {
         return run(parse_command_line(argc, argv));
     } catch (const UsageError &e) {

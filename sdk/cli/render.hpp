@@ -29,6 +29,7 @@ public:
     explicit Palette(bool colour) : colour_(colour) {}
     // Colours only for a terminal, and only when NO_COLOR is unset.
     static Palette for_stdout();
+    bool colours() const { return colour_; }
 
     // A severity or a status: pass, info, warning, block.
     std::string severity(std::string_view level) const;

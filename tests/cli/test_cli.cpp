@@ -280,3 +280,23 @@ TEST_CASE("points prints the year's entries, appeal deadlines, totals, standing 
         CHECK(contains(run.out, "no ledger entries in 2028"));
     }
 }
+
+TEST_CASE("check shows the control characters of a file name or a document escaped, never raw", "[cli]") {
+    Scratch scratch;
+    test::Doc doc;
+    doc.items.push_back("<item id=\"7\" kind=\"material\" code=\"C9999990000000000001\" name=\"敷料\xC2\x9B" "2J\" "
+                        "quantity=\"1\" price=\"1.00\" date=\"2026-11-23\"/>");
+    std::string path = scratch.dir.file("\x1b]0;owned\x07\x1b[2J.xml");
+    test::write_file(path, doc.str());
+    Run run = medlint(scratch, {"check", path, scratch.dir.file("\x1b[31mmissing.xml")});
+    INFO(run.out << run.err);
+    CHECK(run.status == 3);
+    for (const std::string &printed : {run.out, run.err}) {
+        CHECK_FALSE(contains(printed, "\x1b"));
+        CHECK_FALSE(contains(printed, "\x07"));
+        CHECK_FALSE(contains(printed, "\xC2\x9B"));
+    }
+    CHECK(contains(run.out, "\\x1B]0;owned\\x07\\x1B[2J.xml:"));
+    CHECK(contains(run.out, "敷料\\u009B2J"));
+    CHECK(contains(run.out, "\\x1B[31mmissing.xml: check failed"));
+}
