@@ -11,8 +11,17 @@ const std::vector<std::string> kHeader = {"document", "line",     "encounter", "
                                           "physician", "physician name", "department", "amount", "message",
                                           "finding"};
 
+// A cell that a spreadsheet would take for a formula (=HYPERLINK(...), =cmd|...,
+// +, -, @, or a tab or carriage return before one) gets a leading ' (OWASP's advice):
+// the file is opened in Excel by people who trust it.
+std::string neutralise_formula(std::string field) {
+    if (!field.empty() && std::string_view("=+-@\t\r").find(field.front()) != std::string_view::npos)
+        field.insert(field.begin(), '\'');
+    return field;
+}
+
 std::string csv_field(std::string_view text) {
-    std::string field = valid_utf8(text);
+    std::string field = neutralise_formula(valid_utf8(text));
     if (field.find_first_of(",\"\r\n") == std::string::npos) return field;
     std::string quoted = "\"";
     for (char c : field) {

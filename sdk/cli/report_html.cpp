@@ -293,7 +293,7 @@ std::string legend() {
 
 std::string cell(const std::string &text, const std::string &css_class = "", const std::string &sort_key = "") {
     std::string html = "<td";
-    if (!css_class.empty()) html += " class=\"" + css_class + "\"";
+    if (!css_class.empty()) html += " class=\"" + escaped(css_class) + "\"";
     if (!sort_key.empty()) html += " data-sort=\"" + escaped(sort_key) + "\"";
     return html + ">" + escaped(text) + "</td>";
 }

@@ -439,3 +439,36 @@ TEST_CASE("an item without a quantity counts once, as the engine counts it", "[a
     CHECK(rows[0]["amount"] == "15.50");
     CHECK(contains(run.out, "at risk: 15.50 yuan"));
 }
+
+TEST_CASE("CSV cells that a spreadsheet would run as formulas start with a quote, and the page runs no names", "[audit]") {
+    Scratch scratch;
+    const std::string formula = "=HYPERLINK(\"http://x.example/\",\"open\")", command = "@cmd|' /C calc'!A0";
+    std::string folder = scratch.dir.file("<script>alert(1)<");
+    fs::create_directories(folder);
+    std::string document = with_physician_name(
+        document_with_unconsented_item("=HYPERLINK(&quot;http://x.example/&quot;,&quot;open&quot;)").str(),
+        "@cmd|&apos; /C calc&apos;!A0");
+    test::write_file(folder + "/\"><img src=x onerror=alert(2)>.xml", document);
+    Reports reports(scratch, "hostile");
+
+    Run run = medlint(scratch, joined(joined({"audit"}, reports.options()), {folder}));
+    INFO(run.out << run.err);
+    CHECK(run.status == 1);
+    auto rows = csv_records(reports.csv);
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0]["item names"] == "'" + formula);
+    CHECK(rows[0]["physician name"] == "'" + command);
+    for (const auto &[column, value] : rows[0]) {
+        INFO(column << ": " << value);
+        CHECK(std::string_view("=+-@\t\r").find(value.empty() ? ' ' : value.front()) == std::string_view::npos);
+    }
+
+    std::string html = test::read_file(reports.html);
+    CHECK_FALSE(contains(html, "<script>alert"));
+    CHECK_FALSE(contains(html, "<img"));
+    Page page(reports.html);
+    CHECK(page.count("//*[local-name()='script']") == 1);  // the page's own sorting script
+    CHECK(page.count("//*[local-name()='img']") == 0);
+    CHECK(contains(pugi::xpath_query("string(//table[@id='findings-table']/tbody/tr/td[1])").evaluate_string(page.xml),
+                   "\"><img src=x onerror=alert(2)>.xml"));
+}
