@@ -6,7 +6,7 @@
 #include <stdexcept>
 #include <system_error>
 
-#include "commands.hpp"
+#include "request_files.hpp"
 
 namespace medlint::cli {
 namespace {
@@ -72,7 +72,7 @@ std::vector<std::string_view> pieces_between_nuls(std::string_view stream) {
 
 void add_stdin_documents(std::vector<AuditInput> &inputs) {
     size_t number = 0;
-    for (std::string &document : split_document_stream(read_request("-")))
+    for (std::string &document : split_document_stream(read_document_stream()))
         inputs.push_back({std::string(kStandardInputName) + "#" + std::to_string(++number), true, std::move(document)});
 }
 

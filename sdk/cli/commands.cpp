@@ -4,34 +4,20 @@
 #include <pugixml.hpp>
 
 #include <algorithm>
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <ctime>
 #include <iostream>
-#include <memory>
 #include <sstream>
 #include <utility>
 #include <vector>
 
 #include "audit.hpp"
 #include "render.hpp"
+#include "request_files.hpp"
 #include "request_text.hpp"
 
 namespace medlint::cli {
 namespace {
-
-struct FileCloser {
-    void operator()(std::FILE *file) const { std::fclose(file); }
-};
-
-std::string read_all(std::FILE *file, const std::string &name) {
-    std::string bytes;
-    char buffer[1 << 16];
-    for (size_t got; (got = std::fread(buffer, 1, sizeof buffer, file)) > 0;) bytes.append(buffer, got);
-    if (std::ferror(file)) throw std::runtime_error("cannot read " + name + ": " + std::strerror(errno));
-    return bytes;
-}
 
 medlint::engine open_engine(const std::optional<std::string> &config) {
     if (medlint_abi_version() != MEDLINT_ABI_VERSION)
@@ -63,13 +49,6 @@ std::optional<std::string> root_to_send(const std::string &root_name, const Invo
 }
 
 }  // namespace
-
-std::string read_request(const std::string &path) {
-    if (path == "-") return read_all(stdin, "standard input");
-    std::unique_ptr<std::FILE, FileCloser> file(std::fopen(path.c_str(), "rb"));
-    if (!file) throw std::runtime_error("cannot open " + path + ": " + std::strerror(errno));
-    return read_all(file.get(), path);
-}
 
 pugi::xml_node response_root(const std::string &response, pugi::xml_document &document, const std::string &expected) {
     if (!document.load_buffer(response.data(), response.size(), pugi::parse_default, pugi::encoding_utf8))

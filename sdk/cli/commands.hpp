@@ -24,9 +24,6 @@ int run(const Invocation &invocation);
 
 // What the audit command shares with check and commit.
 
-// The bytes of a request file, or of standard input for "-".
-std::string read_request(const std::string &path);
-
 // The request as the command sends it, from a file's bytes and its root
 // element's name.
 std::string prepare_request(std::string_view bytes, const std::string &root_name, const Invocation &invocation);

@@ -1,6 +1,8 @@
 // The medlint tool run as a user runs it: each test starts the built binary
 // with a scratch configuration and store and checks its output and exit
 // status.  Dates are always given, so nothing depends on the day it runs.
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <sstream>
@@ -299,4 +301,39 @@ TEST_CASE("check shows the control characters of a file name or a document escap
     CHECK(contains(run.out, "\\x1B]0;owned\\x07\\x1B[2J.xml:"));
     CHECK(contains(run.out, "敷料\\u009B2J"));
     CHECK(contains(run.out, "\\x1B[31mmissing.xml: check failed"));
+}
+
+TEST_CASE("check refuses what is not a regular file, and a document past the limit as soon as it passes it", "[cli]") {
+    Scratch scratch;
+    std::string fifo = scratch.dir.file("fifo.xml");
+    REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
+    Run run = medlint(scratch, {"check", fifo, "/dev/zero", scratch.dir.path()});
+    INFO(run.out << run.err);
+    CHECK(run.status == 3);
+    CHECK(contains(run.out, fifo + ": check failed, review by hand: cannot read " + fifo + ": it is a FIFO"));
+    CHECK(contains(run.out, "/dev/zero: check failed, review by hand: cannot read /dev/zero: it is a character device"));
+    CHECK(contains(run.out, "cannot read " + scratch.dir.path() + ": it is a folder, not a regular file"));
+
+    std::string large = scratch.dir.file("large.xml");
+    test::write_file(large, "<check>" + std::string(33u << 20, ' ') + "</check>");
+    Run too_large = medlint(scratch, {"check", large});
+    CHECK(too_large.status == 3);
+    CHECK(contains(too_large.out, large + " holds a document over the 32 MiB limit"));
+    Run from_stdin = medlint(scratch, {"check", "-"}, {large, ""});
+    CHECK(contains(from_stdin.out, "standard input holds a document over the 32 MiB limit"));
+    Run endless = medlint(scratch, {"check", "-"}, {"/dev/zero", ""});
+    CHECK(contains(endless.out, "standard input holds a document over the 32 MiB limit"));
+}
+
+TEST_CASE("audit refuses an endless standard input at once", "[cli]") {
+    Scratch scratch;
+    Run zeros = medlint(scratch, {"audit", "-"}, {"/dev/zero", ""});
+    INFO(zeros.out << zeros.err);
+    CHECK(zeros.status == 3);
+    CHECK(contains(zeros.err, "standard input holds an empty document before the NUL byte at offset 0"));
+    std::string spaces = scratch.dir.file("spaces.xml");
+    test::write_file(spaces, "<?xml version=\"1.0\"?><check>" + std::string(33u << 20, ' '));
+    Run large = medlint(scratch, {"audit", "-"}, {spaces, ""});
+    CHECK(large.status == 3);
+    CHECK(contains(large.err, "standard input holds a document over the 32 MiB limit"));
 }
