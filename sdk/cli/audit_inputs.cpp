@@ -16,24 +16,40 @@ constexpr auto npos = std::string_view::npos;
 
 bool is_blank(std::string_view text) { return text.find_first_not_of(" \t\r\n") == npos; }
 
-bool is_xml_file(const fs::directory_entry &entry) {
-    std::string extension = entry.path().extension().string();
+bool is_xml_extension(const fs::path &path) {
+    std::string extension = path.extension().string();
     std::transform(extension.begin(), extension.end(), extension.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    std::error_code ignored;
-    return extension == ".xml" && entry.is_regular_file(ignored);
+    return extension == ".xml";
 }
 
-// A folder's *.xml files, searched recursively, sorted by path so that the
-// order, and with it every report, is the same on every file system.
-std::vector<std::string> xml_files_in(const std::string &folder) {
-    std::vector<std::string> paths;
+// A folder's *.xml files, searched recursively (symbolic links to folders are
+// not followed).  A subfolder that cannot be searched is an input of its own
+// that fails with the reason, so that the rest of the audit goes on.
+void add_xml_files_in(const fs::path &folder, std::vector<AuditInput> &inputs) {
     std::error_code error;
-    for (fs::recursive_directory_iterator it(folder, error), end; !error && it != end; it.increment(error))
-        if (is_xml_file(*it)) paths.push_back(it->path().string());
-    if (error) throw std::runtime_error("cannot search folder " + folder + ": " + error.message());
-    std::sort(paths.begin(), paths.end());
-    return paths;
+    std::vector<fs::directory_entry> entries;
+    for (fs::directory_iterator it(folder, error), end; !error && it != end; it.increment(error))
+        entries.push_back(*it);
+    if (error) {
+        inputs.push_back({folder.string(), false, "", "cannot search folder " + folder.string() + ": " + error.message()});
+        return;
+    }
+    for (const auto &entry : entries) {
+        std::error_code ignored;
+        if (entry.is_directory(ignored) && !entry.is_symlink(ignored)) add_xml_files_in(entry.path(), inputs);
+        else if (is_xml_extension(entry.path()) && entry.is_regular_file(ignored))
+            inputs.push_back({entry.path().string(), false, "", ""});
+    }
+}
+
+// ... sorted by path so that the order, and with it every report, is the
+// same on every file system.
+std::vector<AuditInput> xml_files_in(const std::string &folder) {
+    std::vector<AuditInput> inputs;
+    add_xml_files_in(folder, inputs);
+    std::sort(inputs.begin(), inputs.end(), [](const AuditInput &a, const AuditInput &b) { return a.name < b.name; });
+    return inputs;
 }
 
 // Where the documents of a stream without NUL bytes begin: at each XML
@@ -73,7 +89,8 @@ std::vector<std::string_view> pieces_between_nuls(std::string_view stream) {
 void add_stdin_documents(std::vector<AuditInput> &inputs) {
     size_t number = 0;
     for (std::string &document : split_document_stream(read_document_stream()))
-        inputs.push_back({std::string(kStandardInputName) + "#" + std::to_string(++number), true, std::move(document)});
+        inputs.push_back(
+            {std::string(kStandardInputName) + "#" + std::to_string(++number), true, std::move(document), ""});
 }
 
 }  // namespace
@@ -96,12 +113,15 @@ std::vector<AuditInput> collect_inputs(const std::vector<std::string> &operands)
         std::error_code ignored;
         if (operand == "-") add_stdin_documents(inputs);
         else if (fs::is_directory(operand, ignored))
-            for (auto &path : xml_files_in(operand)) inputs.push_back({std::move(path), false, ""});
-        else inputs.push_back({operand, false, ""});
+            for (auto &input : xml_files_in(operand)) inputs.push_back(std::move(input));
+        else inputs.push_back({operand, false, "", ""});
     }
     return inputs;
 }
 
-std::string input_bytes(const AuditInput &input) { return input.from_stdin ? input.bytes : read_request(input.name); }
+std::string input_bytes(const AuditInput &input) {
+    if (!input.unreadable.empty()) throw std::runtime_error(input.unreadable);
+    return input.from_stdin ? input.bytes : read_request(input.name);
+}
 
 }  // namespace medlint::cli

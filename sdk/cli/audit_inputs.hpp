@@ -15,16 +15,17 @@ inline constexpr char kStandardInputName[] = "<stdin>";
 struct AuditInput {
     std::string name;  // the path as given or found, or "<stdin>#N"
     bool from_stdin = false;
-    std::string bytes;  // the document of the stream
+    std::string bytes;       // the document of the stream
+    std::string unreadable;  // why a subfolder could not be searched: it fails with this
 };
 
 // The documents the operands name, in order: a file as it is, a folder's
 // *.xml files (searched recursively) in path order, "-" the documents of
 // standard input.  A file is not opened here: one that cannot be read fails
-// on its own when audited.  Throws for a folder that cannot be searched.
+// on its own when audited, and so does a subfolder that cannot be searched.
 std::vector<AuditInput> collect_inputs(const std::vector<std::string> &operands);
 
-// The bytes of the document.  Throws for a file that cannot be read.
+// The bytes of the document.  Throws for a file or folder that cannot be read.
 std::string input_bytes(const AuditInput &input);
 
 // The documents of a stream: separated by NUL bytes, which XML never holds;

@@ -3,6 +3,10 @@
 // writes (read back with parsers of their own: an RFC 4180 reader below,
 // Boost.JSON and pugixml), at its exit status and at the store.
 #include <boost/json/src.hpp>
+#include <fcntl.h>
+#include <limits.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
@@ -424,22 +428,6 @@ TEST_CASE("the sample reports are what audit --commit writes over the samples", 
     }
 }
 
-TEST_CASE("an item without a quantity counts once, as the engine counts it", "[audit]") {
-    Scratch scratch;
-    Doc doc = clean_document(1);
-    doc.items.push_back("<item id=\"7\" kind=\"material\" code=\"C9999990000000000001\" name=\"敷料\" price=\"15.50\" "
-                        "date=\"2026-11-23\"/>");
-    std::string path = scratch.dir.file("no-quantity.xml");
-    test::write_file(path, doc.str());
-    Reports reports(scratch, "amounts");
-    Run run = medlint(scratch, joined(joined({"audit"}, reports.options()), {path}));
-    INFO(run.out << run.err);
-    auto rows = csv_records(reports.csv);
-    REQUIRE(rows.size() == 1);
-    CHECK(rows[0]["amount"] == "15.50");
-    CHECK(contains(run.out, "at risk: 15.50 yuan"));
-}
-
 TEST_CASE("CSV cells that a spreadsheet would run as formulas start with a quote, and the page runs no names", "[audit]") {
     Scratch scratch;
     const std::string formula = "=HYPERLINK(\"http://x.example/\",\"open\")", command = "@cmd|' /C calc'!A0";
@@ -471,4 +459,66 @@ TEST_CASE("CSV cells that a spreadsheet would run as formulas start with a quote
     CHECK(page.count("//*[local-name()='img']") == 0);
     CHECK(contains(pugi::xpath_query("string(//table[@id='findings-table']/tbody/tr/td[1])").evaluate_string(page.xml),
                    "\"><img src=x onerror=alert(2)>.xml"));
+}
+
+TEST_CASE("an item without a quantity counts once, as the engine counts it", "[audit]") {
+    Scratch scratch;
+    Doc doc = clean_document(1);
+    doc.items.push_back("<item id=\"7\" kind=\"material\" code=\"C9999990000000000001\" name=\"敷料\" price=\"15.50\" "
+                        "date=\"2026-11-23\"/>");
+    std::string path = scratch.dir.file("no-quantity.xml");
+    test::write_file(path, doc.str());
+    Reports reports(scratch, "amounts");
+    Run run = medlint(scratch, joined(joined({"audit"}, reports.options()), {path}));
+    INFO(run.out << run.err);
+    auto rows = csv_records(reports.csv);
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0]["amount"] == "15.50");
+    CHECK(contains(run.out, "at risk: 15.50 yuan"));
+}
+
+namespace {
+
+// Folders nested below `folder` until a path is longer than the system allows
+// (PATH_MAX), made through descriptors: a folder that cannot be searched
+// even by root.  Returns the first such path.
+std::string folder_past_path_max(const std::string &folder) {
+    const std::string name(200, 'd');
+    fs::create_directories(folder);
+    std::string path = folder;
+    int parent = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY);
+    REQUIRE(parent >= 0);
+    std::string first_too_long;
+    while (path.size() <= PATH_MAX + name.size()) {
+        REQUIRE(::mkdirat(parent, name.c_str(), 0700) == 0);
+        int child = ::openat(parent, name.c_str(), O_RDONLY | O_DIRECTORY);
+        ::close(parent);
+        REQUIRE(child >= 0);
+        parent = child;
+        path += "/" + name;
+        if (first_too_long.empty() && path.size() >= PATH_MAX) first_too_long = path;
+    }
+    ::close(parent);
+    return first_too_long;
+}
+
+}  // namespace
+
+TEST_CASE("a subfolder that cannot be searched is listed as not checked, and the audit goes on", "[audit]") {
+    Scratch scratch;
+    std::string month = scratch.dir.file("month");
+    write_documents(month, 2, 1);
+    std::string unreadable = folder_past_path_max(month + "/deep");
+    Reports reports(scratch, "partial");
+    Run run = medlint(scratch, joined(joined({"audit"}, reports.options()), {month}));
+    INFO(run.out << run.err);
+    CHECK(run.status == 3);  // not everything could be checked
+    json::object report = json_report(reports.json);
+    CHECK(total(report, "checked") == 2);
+    const json::array &failed = report.at("failed").as_array();
+    REQUIRE(failed.size() == 1);
+    CHECK(failed[0].at("document").as_string() == unreadable);
+    CHECK(contains(std::string(failed[0].at("reason").as_string()), "cannot search folder " + unreadable));
+    // remove_all works by path, which is too long here; rm works by descriptors.
+    CHECK(std::system(("rm -rf '" + month + "'").c_str()) == 0);
 }
