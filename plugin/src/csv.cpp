@@ -6,14 +6,30 @@
 namespace medlint {
 namespace {
 
+// Bounds far above any real table, that keep a hostile file from filling memory cell by cell.
+constexpr size_t kMaxCellBytes = 64u << 10, kMaxColumns = 1024;
+
 struct Parser {
     std::string_view text;
     const std::string &file_name;
     size_t pos = 0;
     int line = 1;
 
-    [[noreturn]] void error(const std::string &problem) const {
-        fail(MEDLINT_ECONFIG, file_name + ":" + std::to_string(line) + ": " + problem);
+    [[noreturn]] void error_at(int at_line, size_t column, const std::string &problem) const {
+        fail(MEDLINT_ECONFIG, file_name + ":" + std::to_string(at_line) + ", column " + std::to_string(column) + ": " +
+                                  problem);
+    }
+
+    void add_char(std::string &cell, char c, size_t column) const {
+        auto byte = static_cast<unsigned char>(c);
+        if (byte < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+            static const char hex[] = "0123456789ABCDEF";
+            error_at(line, column, std::string("holds control character 0x") + hex[byte >> 4] + hex[byte & 15] +
+                                       (byte == 0 ? " (a NUL byte)" : ""));
+        }
+        if (cell.size() >= kMaxCellBytes)
+            error_at(line, column, "holds more than " + std::to_string(kMaxCellBytes >> 10) + " KiB");
+        cell += c;
     }
 
     // One record; false at end of input.
@@ -22,23 +38,26 @@ struct Parser {
         if (pos >= text.size()) return false;
         std::string cell;
         while (true) {
+            size_t column = cells.size() + 1;
+            if (column > kMaxColumns) error_at(line, column, "a row has more than " + std::to_string(kMaxColumns) + " columns");
             if (pos < text.size() && text[pos] == '"') {
+                int opened = line;
                 ++pos;
                 while (true) {
-                    if (pos >= text.size()) error("a quoted field is not closed");
+                    if (pos >= text.size()) error_at(opened, column, "a quoted field opened here is not closed");
                     char c = text[pos++];
                     if (c == '"') {
-                        if (pos < text.size() && text[pos] == '"') { cell += '"'; ++pos; continue; }
+                        if (pos < text.size() && text[pos] == '"') { add_char(cell, '"', column); ++pos; continue; }
                         break;
                     }
                     if (c == '\n') ++line;
-                    cell += c;
+                    add_char(cell, c, column);
                 }
                 if (pos < text.size() && text[pos] != ',' && text[pos] != '\n' && text[pos] != '\r')
-                    error("text follows a closing quote in column " + std::to_string(cells.size() + 1));
+                    error_at(line, column, "text follows a closing quote");
             } else {
                 while (pos < text.size() && text[pos] != ',' && text[pos] != '\n' && text[pos] != '\r')
-                    cell += text[pos++];
+                    add_char(cell, text[pos++], column);
             }
             cells.push_back(std::move(cell));
             cell.clear();
@@ -66,13 +85,13 @@ CsvTable::CsvTable(std::string_view text, std::string file_name) : file_name_(st
     if (auto problem = utf8_problem(text))
         fail(MEDLINT_ECONFIG, file_name_ + ": " + *problem + "; save the table as UTF-8 (Excel: \"CSV UTF-8\")");
     Parser parser{text, file_name_};
-    if (!parser.record(header_)) parser.error("has no header row");
+    if (!parser.record(header_)) parser.error_at(1, 1, "has no header row");
     for (size_t i = 0; i < header_.size(); ++i) {
         std::string name = header_[i];
         name.erase(0, name.find_first_not_of(" \t"));
         name.erase(name.find_last_not_of(" \t") + 1);
         if (!name.empty() && !index_.emplace(name, i).second)
-            fail(MEDLINT_ECONFIG, file_name_ + ":1: column \"" + name + "\" appears twice in the header");
+            parser.error_at(1, i + 1, "column \"" + name + "\" appears twice in the header");
     }
     std::vector<std::string> cells;
     int start = parser.line;
@@ -91,7 +110,22 @@ std::optional<size_t> CsvTable::column(std::string_view name) const {
 void CsvTable::require_columns(std::initializer_list<const char *> names) const {
     for (const char *name : names)
         if (!column(name))
-            fail(MEDLINT_ECONFIG, file_name_ + ":1: the header has no column \"" + name + "\"");
+            fail(MEDLINT_ECONFIG, file_name_ + ":1, column " + std::to_string(header_.size() + 1) +
+                                      ": the header has no column \"" + name + "\"");
+}
+
+void CsvTable::require_unique(std::initializer_list<const char *> key) const {
+    std::map<std::vector<std::string>, int> first_line;
+    for (const auto &row : rows_) {
+        std::vector<std::string> values;
+        for (const char *name : key) values.push_back(cell(row, name));
+        auto [first, added] = first_line.emplace(values, row.line);
+        if (added) continue;
+        std::string shown;
+        for (const auto &value : values) shown += (shown.empty() ? "" : ", ") + value;
+        row_error(row, *key.begin(), "\"" + shown + "\" is already the key of line " + std::to_string(first->second) +
+                                         "; a table holds each key once (a later pack may override it)");
+    }
 }
 
 std::string CsvTable::cell(const Row &row, std::string_view name) const {

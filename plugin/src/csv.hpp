@@ -12,7 +12,9 @@ namespace medlint {
 
 class CsvTable {
 public:
-    // Throws MEDLINT_ECONFIG naming `file_name`, the line and the column.
+    // Throws MEDLINT_ECONFIG naming `file_name`, the line and the column: for
+    // an unclosed quote where it opened, a control character (NUL too), a
+    // cell over 64 KiB or a row of more than 1024 columns.
     CsvTable(std::string_view text, std::string file_name);
 
     struct Row {
@@ -26,6 +28,8 @@ public:
     std::optional<size_t> column(std::string_view name) const;
     // Throws unless the header has every one of `names`.
     void require_columns(std::initializer_list<const char *> names) const;
+    // Throws at the second row whose cells in `key` repeat an earlier row's.
+    void require_unique(std::initializer_list<const char *> key) const;
     // A row's cell in `column`, "" when the column is absent.
     std::string cell(const Row &row, std::string_view column) const;
     [[noreturn]] void row_error(const Row &row, std::string_view column, const std::string &problem) const;

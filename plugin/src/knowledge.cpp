@@ -237,6 +237,7 @@ void Knowledge::add_pack(const PackFiles &files, const std::string &origin) {
         code_sets_csv;
     if (auto csv = table(files, "catalog.csv", catalog_csv, origin)) {
         csv->require_columns({"code"});
+        csv->require_unique({"code"});
         for (const auto &row : csv->rows()) {
             CatalogEntry entry = catalog_row(*csv, row);
             next.catalog_[entry.code] = std::move(entry);
@@ -244,6 +245,7 @@ void Knowledge::add_pack(const PackFiles &files, const std::string &origin) {
     }
     if (auto csv = table(files, "retest.csv", retest_csv, origin)) {
         csv->require_columns({"code", "interval_days"});
+        csv->require_unique({"code"});
         for (const auto &row : csv->rows()) {
             RetestEntry entry = retest_row(*csv, row);
             next.retest_[entry.code] = std::move(entry);
@@ -253,6 +255,7 @@ void Knowledge::add_pack(const PackFiles &files, const std::string &origin) {
     }
     if (auto csv = table(files, "limits.csv", limits_csv, origin)) {
         csv->require_columns({"limit", "value"});
+        csv->require_unique({"limit"});
         for (const auto &row : csv->rows()) {
             auto [name, value] = limit_row(*csv, row);
             next.limits_[name] = value;
@@ -260,6 +263,7 @@ void Knowledge::add_pack(const PackFiles &files, const std::string &origin) {
     }
     if (auto csv = table(files, "code_sets.csv", code_sets_csv, origin)) {
         csv->require_columns({"set", "code"});
+        csv->require_unique({"code", "set"});
         for (const auto &row : csv->rows()) {
             auto &codes = next.code_sets_[checked(*csv, row, "set", {"long_term_drug", "planned_cycle", "stay_charge"})];
             std::string code = normalised_code(nonempty(*csv, row, "code"));
@@ -268,11 +272,13 @@ void Knowledge::add_pack(const PackFiles &files, const std::string &origin) {
     }
     if (auto csv = table(files, "override_reasons.csv", reasons_csv, origin)) {
         csv->require_columns({"code", "zh", "en"});
+        csv->require_unique({"code"});
         for (const auto &row : csv->rows())
             next.override_reasons_[nonempty(*csv, row, "code")] = Texts{nonempty(*csv, row, "zh"), nonempty(*csv, row, "en")};
     }
     if (auto csv = table(files, "rules.csv", rules_csv, origin)) {
         csv->require_columns({"rule", "severity", "certainty"});
+        csv->require_unique({"rule"});
         for (const auto &row : csv->rows()) {
             RuleMeta meta{checked(*csv, row, "severity", {"info", "warning", "block"}),
                           checked(*csv, row, "mitigated_severity", {"", "info", "warning", "block"}),
@@ -284,12 +290,14 @@ void Knowledge::add_pack(const PackFiles &files, const std::string &origin) {
     }
     if (auto csv = table(files, "messages.csv", messages_csv, origin)) {
         csv->require_columns({"key", "zh", "en"});
+        csv->require_unique({"key"});
         for (const auto &row : csv->rows())
             next.texts_[nonempty(*csv, row, "key")] = Texts{nonempty(*csv, row, "zh"), nonempty(*csv, row, "en"),
                                                             csv->file_name() + ":" + std::to_string(row.line)};
     }
     if (auto csv = table(files, "points.csv", points_csv, origin)) {
         csv->require_columns({"profile", "rule", "points"});
+        csv->require_unique({"rule", "profile"});
         for (const auto &row : csv->rows()) {
             next.points_[points_key(nonempty(*csv, row, "profile"), nonempty(*csv, row, "rule"))] =
                 PointValue{whole_points(*csv, row), csv->cell(row, "clause")};
@@ -298,12 +306,14 @@ void Knowledge::add_pack(const PackFiles &files, const std::string &origin) {
     std::optional<CsvTable> profiles_csv, thresholds_csv, calendar_csv;
     if (auto csv = table(files, "profiles.csv", profiles_csv, origin)) {
         csv->require_columns({"profile", "setting", "value"});
+        csv->require_unique({"setting", "profile"});
         for (const auto &row : csv->rows())
             next.profiles_[nonempty(*csv, row, "profile")].settings[nonempty(*csv, row, "setting")] =
                 whole(*csv, row, "value", 100);
     }
     if (auto csv = table(files, "thresholds.csv", thresholds_csv, origin)) {
         csv->require_columns({"profile", "scope", "points", "standing"});
+        csv->require_unique({"points", "profile", "scope", "years"});
         for (const auto &row : csv->rows()) {
             Threshold threshold = threshold_row(*csv, row);
             auto &list = next.profiles_[nonempty(*csv, row, "profile")].thresholds;
@@ -318,6 +328,7 @@ void Knowledge::add_pack(const PackFiles &files, const std::string &origin) {
     }
     if (auto csv = table(files, "calendar.csv", calendar_csv, origin)) {
         csv->require_columns({"date", "kind"});
+        csv->require_unique({"date"});
         for (const auto &row : csv->rows()) {
             auto date = Date::parse(csv->cell(row, "date"));
             if (!date) csv->row_error(row, "date", "\"" + csv->cell(row, "date") + "\" is not a date YYYY-MM-DD");

@@ -188,6 +188,43 @@ TEST_CASE("a rule pack is added all or nothing", "[internals][packs]") {
     CHECK(contains(message, "version"));
 }
 
+TEST_CASE("CSV tables a hostile pack holds are refused with file, line and column", "[internals][csv]") {
+    auto message_of = [](const std::string &text) {
+        auto [code, message] = error_of([&] { CsvTable(text, "t.csv"); });
+        CHECK(code == MEDLINT_ECONFIG);
+        return message;
+    };
+    CHECK(contains(message_of("a,b\n1,\"x\ny\n2,3\n"), "t.csv:2, column 2: a quoted field opened here is not closed"));
+    CHECK(contains(message_of(std::string("a,b\n1,x\0y\n", 10)), "t.csv:2, column 2: holds control character 0x00 (a NUL byte)"));
+    CHECK(contains(message_of("a,b\n1,\"x\x1b[2J\"\n"), "t.csv:2, column 2: holds control character 0x1B"));
+    CHECK(contains(message_of("a,b\n1,\"x\"y\n"), "t.csv:2, column 2: text follows a closing quote"));
+    CHECK(contains(message_of("a,b,a\n"), "t.csv:1, column 3: column \"a\" appears twice"));
+    CHECK(contains(message_of(""), "t.csv:1, column 1: has no header row"));
+    CHECK(contains(message_of("a\n" + std::string((64u << 10) + 1, 'x') + "\n"), "t.csv:2, column 1: holds more than 64 KiB"));
+    CHECK(contains(message_of("a\n" + std::string(1000000, ',') + "\n"), "t.csv:2, column 1025: a row has more than 1024 columns"));
+    CsvTable table("a,b\n1,2\n", "t.csv");
+    auto [code, message] = error_of([&] { table.require_columns({"a", "c"}); });
+    CHECK(contains(message, "t.csv:1, column 3: the header has no column \"c\""));
+}
+
+TEST_CASE("a key appears once in a table, and a later pack overrides it", "[internals][packs]") {
+    Knowledge knowledge;
+    knowledge.add_pack(embedded_default_pack(), "built-in pack");
+    PackFiles twice{{"pack.xml", "<pack id=\"twice\" version=\"1\"/>"},
+                    {"rules.csv", "rule,severity,certainty\nID-MISMATCH,block,definite\nID-MISMATCH,info,definite\n"}};
+    auto [code, message] = error_of([&] { knowledge.add_pack(twice, "twice"); });
+    CHECK(code == MEDLINT_ECONFIG);
+    CHECK(contains(message, "twice/rules.csv:3, column 1 (rule): \"ID-MISMATCH\" is already the key of line 2"));
+    PackFiles calendar{{"pack.xml", "<pack id=\"days\" version=\"1\"/>"},
+                       {"calendar.csv", "date,kind\n2026-10-01,holiday\n2026-10-01,workday\n"}};
+    std::tie(code, message) = error_of([&] { knowledge.add_pack(calendar, "days"); });
+    CHECK(contains(message, "days/calendar.csv:3, column 1 (date)"));
+    PackFiles once{{"pack.xml", "<pack id=\"once\" version=\"1\"/>"},
+                   {"rules.csv", "rule,severity,certainty\nID-MISMATCH,block,definite\n"}};
+    knowledge.add_pack(once, "once");
+    CHECK(knowledge.rule("ID-MISMATCH")->severity == "block");
+}
+
 TEST_CASE("request bytes are decoded to UTF-8", "[internals][encoding]") {
     CHECK(decode_request("<a/>") == "<a/>");
     CHECK(decode_request("\xEF\xBB\xBF<a/>") == "<a/>");
