@@ -5,6 +5,7 @@
 #include <cstring>
 #include <initializer_list>
 #include <new>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -99,25 +100,50 @@ MEDLINT_API int medlint_open(const char *config_path, medlint_engine **out) {
     }
 }
 
-MEDLINT_API int medlint_call(medlint_engine *engine, const char *request, size_t length, char **response) {
-    if (!response) return remember(MEDLINT_EINVAL, {"medlint_call: response is NULL"});
+}  // extern "C"
+
+namespace {
+
+// medlint_call, and medlint_call_as when `only` names the one operation to perform.
+int perform(const char *function, medlint_engine *engine, const char *only, const char *request, size_t length,
+            char **response) noexcept {
+    if (!response) return remember(MEDLINT_EINVAL, {function, ": response is NULL"});
     *response = nullptr;
     try {
-        if (!engine) return respond_error(MEDLINT_EINVAL, {"medlint_call: engine is NULL"}, response);
-        if (!request && length > 0) return respond_error(MEDLINT_EINVAL, {"medlint_call: request is NULL"}, response);
-        std::string answer = engine->engine.call(std::string_view(request ? request : "", length));
+        if (!engine) return respond_error(MEDLINT_EINVAL, {function, ": engine is NULL"}, response);
+        if (!request && length > 0) return respond_error(MEDLINT_EINVAL, {function, ": request is NULL"}, response);
+        std::optional<std::string_view> operation;
+        if (only) operation = only;
+        std::string answer = engine->engine.call(std::string_view(request ? request : "", length), operation);
         *response = duplicate(answer);
-        if (!*response) return remember(MEDLINT_EINTERNAL, {"medlint_call: out of memory"});
+        if (!*response) return remember(MEDLINT_EINTERNAL, {function, ": out of memory"});
         return MEDLINT_OK;
     } catch (const medlint::Error &e) {
         return respond_error(e.code(), {e.what()}, response);
     } catch (const std::bad_alloc &) {
-        return respond_error(MEDLINT_EINTERNAL, {"medlint_call: out of memory"}, response);
+        return respond_error(MEDLINT_EINTERNAL, {function, ": out of memory"}, response);
     } catch (const std::exception &e) {
-        return respond_error(MEDLINT_EINTERNAL, {"medlint_call: internal error: ", e.what()}, response);
+        return respond_error(MEDLINT_EINTERNAL, {function, ": internal error: ", e.what()}, response);
     } catch (...) {
-        return respond_error(MEDLINT_EINTERNAL, {"medlint_call: internal error"}, response);
+        return respond_error(MEDLINT_EINTERNAL, {function, ": internal error"}, response);
     }
+}
+
+}  // namespace
+
+extern "C" {
+
+MEDLINT_API int medlint_call(medlint_engine *engine, const char *request, size_t length, char **response) {
+    return perform("medlint_call", engine, nullptr, request, length, response);
+}
+
+MEDLINT_API int medlint_call_as(medlint_engine *engine, const char *operation, const char *request, size_t length,
+                                char **response) {
+    if (!operation && response) {
+        *response = nullptr;
+        return respond_error(MEDLINT_EINVAL, {"medlint_call_as: operation is NULL"}, response);
+    }
+    return perform("medlint_call_as", engine, operation, request, length, response);
 }
 
 MEDLINT_API void medlint_free(char *response) { std::free(response); }

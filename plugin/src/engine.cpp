@@ -161,9 +161,9 @@ private:
     std::optional<bool> any_;
 };
 
-class Operation {
+class Call {
 public:
-    Operation(Engine &engine, Request &request, Clock::time_point start)
+    Call(Engine &engine, Request &request, Clock::time_point start)
         : engine_(engine), snapshot_(engine.knowledge()), config_(engine.config()), knowledge_(*snapshot_),
           profile_(*knowledge_.profile(config_.profile)), store_(engine.store()), request_(request), start_(start),
           lang_(request.lang.empty() ? config_.language : request.lang) {}
@@ -442,7 +442,24 @@ Engine::Engine(const Config &config) : config_(config), knowledge_(load_knowledg
 
 void Engine::reload() { std::atomic_store(&knowledge_, load_knowledge(config_)); }
 
-std::string Engine::call(std::string_view request_bytes) {
+namespace {
+
+// The operation a call restricted to `only` performs: a <check> or <commit>
+// document as `only` names it, anything else refused by the name the parser
+// read, which is the engine's, not a guess from the text.
+void restrict_operation(Request &request, std::string_view only) {
+    if (auto *document = std::get_if<Document>(&request.operation); document && (only == "check" || only == "commit")) {
+        document->commit = only == "commit";
+        return;
+    }
+    std::string name = operation_name(request.operation);
+    if (name != only)
+        fail(MEDLINT_EPARSE, "request is <" + name + ">; this call performs only <" + std::string(only) + ">");
+}
+
+}  // namespace
+
+std::string Engine::call(std::string_view request_bytes, std::optional<std::string_view> only) {
     auto start = Clock::now();
     constexpr size_t kMaxRequestBytes = 32u << 20;
     if (request_bytes.size() > kMaxRequestBytes)
@@ -450,7 +467,8 @@ std::string Engine::call(std::string_view request_bytes) {
                                  std::to_string(kMaxRequestBytes) + " (send one encounter per request)");
     if (request_bytes.empty()) fail(MEDLINT_EPARSE, "request is empty");
     Request request = parse_request(decode_request(request_bytes));
-    return Operation(*this, request, start).run();
+    if (only) restrict_operation(request, *only);
+    return Call(*this, request, start).run();
 }
 
 std::string error_document(int code, const std::string &message) {

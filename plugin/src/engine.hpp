@@ -4,6 +4,7 @@
 #pragma once
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -18,8 +19,11 @@ public:
     explicit Engine(const Config &config);  // throws MEDLINT_ECONFIG or MEDLINT_ESTORE
 
     // Performs one operation; returns the response document.  Throws Error
-    // with the code and message for the <error> document.
-    std::string call(std::string_view request_bytes);
+    // with the code and message for the <error> document.  With `only`, the
+    // request must be that operation (a root element name), else it is
+    // refused before anything is read or written; a <check> or <commit>
+    // document is performed as `only` says.
+    std::string call(std::string_view request_bytes, std::optional<std::string_view> only = std::nullopt);
 
     const Config &config() const { return config_; }
     Store &store() { return *store_; }

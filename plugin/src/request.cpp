@@ -4,6 +4,7 @@
 
 #include "encoding.hpp"
 #include "error.hpp"
+#include "overloaded.hpp"
 #include "xml_input.hpp"
 
 namespace medlint {
@@ -204,6 +205,18 @@ PhysicianStatus read_physician_status(const Element &root) {
 }
 
 }  // namespace
+
+std::string operation_name(const Operation &operation) {
+    return std::visit(Overloaded{[](const Document &document) { return document.commit ? "commit" : "check"; },
+                                 [](const Retract &) { return "retract"; },
+                                 [](const Feedback &) { return "feedback"; },
+                                 [](const Ledger &) { return "ledger"; },
+                                 [](const PhysicianStatus &) { return "physician-status"; },
+                                 [](const AuditLogVerify &) { return "audit-log-verify"; },
+                                 [](const PackValidate &) { return "pack-validate"; },
+                                 [](const Reload &) { return "reload"; }},
+                      operation);
+}
 
 Request parse_request(std::string utf8) {
     XmlSource source(std::move(utf8), "request", MEDLINT_EPARSE);

@@ -142,8 +142,13 @@ struct PackValidate {
 // <reload/>: read the configured rule packs again; on failure keep the loaded ones.
 struct Reload {};
 
+using Operation = std::variant<Document, Retract, Feedback, Ledger, PhysicianStatus, AuditLogVerify, PackValidate, Reload>;
+
+// The request's root element name: "check", "commit", "ledger", ...
+std::string operation_name(const Operation &operation);
+
 struct Request {
-    std::variant<Document, Retract, Feedback, Ledger, PhysicianStatus, AuditLogVerify, PackValidate, Reload> operation;
+    Operation operation;
     std::string lang;  // empty: the configured default
     std::string response_encoding = "UTF-8";
 };

@@ -70,15 +70,15 @@ Outcome audit_document(const medlint::engine &engine, const AuditInput &input, c
     try {
         std::string bytes = input_bytes(input);
         // A folder of a day's records may also hold results, ledgers or
-        // feedback; they are not records to audit.  Unreadable markup ("")
-        // goes to the engine, which says precisely what is wrong.
+        // feedback; they are not records to audit.  This look at the text
+        // only spares the call: what the engine performs it decides itself,
+        // and it refuses any other operation, however disguised.
         std::string root = root_name_of(bytes);
         if (!root.empty() && root != "check" && root != "commit")
             return unchecked(Outcome::Kind::skipped, input.name,
                              "the root element is <" + root + ">, not <check> or <commit>");
         pugi::xml_document response;
-        pugi::xml_node result =
-            response_root(engine.call(prepare_request(bytes, root, invocation)), response, "check-result");
+        pugi::xml_node result = response_root(send_file(engine, bytes, invocation), response, "check-result");
         // The items' lines and facts only describe findings; most documents have none.
         bool findings = result.child("finding");
         RequestOutline outline = findings ? outline_request(bytes) : RequestOutline{};

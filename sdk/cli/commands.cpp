@@ -30,22 +30,35 @@ medlint::engine open_engine(const std::optional<std::string> &config) {
     }
 }
 
-// check and commit must never run another operation a file happens to hold,
-// such as a retract or a ledger import.
-void require_document_root(const std::string &root_name) {
-    if (root_name.empty()) return;  // not readable markup: the engine says precisely what is wrong
-    if (root_name != "check" && root_name != "commit")
-        throw std::runtime_error("the root element is <" + root_name + ">, not <check> or <commit>");
+// The one operation a command's files may perform, whatever they hold: the
+// engine reads each file's root and refuses any other, so that a file
+// disguised by a DOCTYPE, a comment or its encoding cannot make check import
+// a ledger.  commit records a <check> too; audit checks every document, and
+// records it only with --commit.
+const char *operation_of(const Invocation &invocation) {
+    switch (*invocation.command) {
+        case Command::commit: return "commit";
+        case Command::audit: return invocation.commit ? "commit" : "check";
+        case Command::ledger_import: return "ledger";
+        default: return "check";
+    }
 }
 
-// The root a check or commit document is sent with, when it is not its own:
-// commit turns a <check> into a <commit>; audit sends every document as a
-// <check>, or as a <commit> with --commit, so that it never records what it
-// was not asked to.
-std::optional<std::string> root_to_send(const std::string &root_name, const Invocation &invocation) {
-    if (invocation.command == Command::commit && root_name == "check") return "commit";
-    if (invocation.command == Command::audit) return invocation.commit ? "commit" : "check";
-    return std::nullopt;
+// The request as the command sends it.  A response-encoding is turned to
+// UTF-8, the only encoding this tool reads; otherwise the bytes stay as they
+// are, so that the engine's error positions point into the file.
+std::string prepare_request(std::string_view bytes, const Invocation &invocation) {
+    std::string request(bytes);
+    bool audit = invocation.command == Command::audit;
+    // An audit is the insurance department's review: every rule runs.
+    std::optional<std::string> mode = audit ? "preaudit" : invocation.mode;
+    if (mode) request = with_root_attribute(request, "mode", *mode);
+    // A batch's check audit rows are written in groups, not one transaction each.
+    if (audit && !invocation.commit) request = with_root_attribute(request, "audit", "deferred");
+    if (invocation.lang) request = with_root_attribute(request, "lang", *invocation.lang);
+    if (has_root_attribute(request, "response-encoding"))
+        request = with_root_attribute(request, "response-encoding", "UTF-8");
+    return request;
 }
 
 }  // namespace
@@ -58,22 +71,8 @@ pugi::xml_node response_root(const std::string &response, pugi::xml_document &do
     return document.document_element();
 }
 
-// The request as the command sends it.  A response-encoding is turned to
-// UTF-8, the only encoding this tool reads; otherwise the bytes stay as they
-// are, so that the engine's error positions point into the file.
-std::string prepare_request(std::string_view bytes, const std::string &root_name, const Invocation &invocation) {
-    std::string request(bytes);
-    if (std::optional<std::string> root = root_to_send(root_name, invocation)) request = with_root_name(request, *root);
-    bool audit = invocation.command == Command::audit;
-    // An audit is the insurance department's review: every rule runs.
-    std::optional<std::string> mode = audit ? "preaudit" : invocation.mode;
-    if (mode) request = with_root_attribute(request, "mode", *mode);
-    // A batch's check audit rows are written in groups, not one transaction each.
-    if (audit && !invocation.commit) request = with_root_attribute(request, "audit", "deferred");
-    if (invocation.lang) request = with_root_attribute(request, "lang", *invocation.lang);
-    if (has_root_attribute(request, "response-encoding"))
-        request = with_root_attribute(request, "response-encoding", "UTF-8");
-    return request;
+std::string send_file(const medlint::engine &engine, std::string_view bytes, const Invocation &invocation) {
+    return engine.call_as(operation_of(invocation), prepare_request(bytes, invocation));
 }
 
 std::string operation_request(const char *name, const std::vector<std::pair<const char *, std::string>> &attributes) {
@@ -99,10 +98,8 @@ int check_file(const medlint::engine &engine, const std::string &path, const Inv
     try {
         std::string bytes = read_request(path);
         RequestOutline outline = outline_request(bytes);
-        require_document_root(outline.root_name);
         pugi::xml_document response;
-        pugi::xml_node result =
-            response_root(engine.call(prepare_request(bytes, outline.root_name, invocation)), response, "check-result");
+        pugi::xml_node result = response_root(send_file(engine, bytes, invocation), response, "check-result");
         print_check_result(std::cout, path, result, outline, palette);
         return exit_status_of(result.attribute("status").value());
     } catch (const std::exception &e) {
@@ -184,13 +181,6 @@ int show_points(const medlint::engine &engine, const Invocation &invocation) {
                         Palette::for_stdout());
 }
 
-// ledger import must never run another operation a file happens to hold,
-// such as a commit.
-void require_ledger_root(const std::string &root_name) {
-    if (root_name.empty()) return;  // not readable markup: the engine says precisely what is wrong
-    if (root_name != "ledger") throw std::runtime_error("the root element is <" + root_name + ">, not <ledger>");
-}
-
 // A year's table is shown as of today, or, for entries of another year, as of
 // that year's last day, so that it holds them.
 std::string day_to_report(int year, const std::string &today) {
@@ -201,12 +191,10 @@ int import_ledger(const medlint::engine &engine, const Invocation &invocation) {
     const std::string &path = invocation.operands.front();
     Palette palette = Palette::for_stdout();
     std::string bytes = read_request(path);
-    RequestOutline outline = outline_request(bytes);
     pugi::xml_document response;
     try {
-        require_ledger_root(outline.root_name);
-        std::string request = prepare_request(bytes, outline.root_name, invocation);
-        print_ledger_import(std::cout, path, response_root(engine.call(request), response, "ledger-result"), palette);
+        print_ledger_import(std::cout, path, response_root(send_file(engine, bytes, invocation), response, "ledger-result"),
+                            palette);
     } catch (const std::exception &e) {
         throw std::runtime_error(path + ": " + e.what());
     }

@@ -24,9 +24,10 @@ int run(const Invocation &invocation);
 
 // What the audit command shares with check and commit.
 
-// The request as the command sends it, from a file's bytes and its root
-// element's name.
-std::string prepare_request(std::string_view bytes, const std::string &root_name, const Invocation &invocation);
+// Sends a file's bytes as the command's one operation (check, commit or
+// ledger; audit's check or commit) and returns the response.  The engine
+// refuses a file of any other operation.  Throws medlint::failure.
+std::string send_file(const medlint::engine &engine, std::string_view bytes, const Invocation &invocation);
 
 // The response's root element, which must be `expected`.
 pugi::xml_node response_root(const std::string &response, pugi::xml_document &document, const std::string &expected);

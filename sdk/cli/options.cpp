@@ -83,8 +83,9 @@ const CommandSpec kCommands[] = {
     {Command::check, "check", nullptr, "FILE...", "file", 1, kAnyNumber, kConfig | kMode | kLang,
      "Sends each FILE as a <check> request and prints its findings (file:line,\n"
      "rule, severity, certainty, points, message, suggestion), then one line\n"
-     "with the status and the physician's points.  A FILE whose root is\n"
-     "<commit> is sent as it is.  FILE may be - for standard input.",
+     "with the status and the physician's points.  Nothing is recorded: a\n"
+     "<commit> is only checked, and a FILE of any other operation is\n"
+     "refused.  FILE may be - for standard input.",
      kDocumentExitStatus},
     {Command::commit, "commit", nullptr, "FILE...", "file", 1, kAnyNumber, kConfig | kMode | kLang,
      "Like check, but sends each FILE as a <commit> request: its items are\n"

@@ -221,20 +221,4 @@ std::string with_root_attribute(std::string_view bytes, std::string_view name, s
     return request.insert(root->close_offset, added);
 }
 
-std::string with_root_name(std::string_view bytes, std::string_view name) {
-    std::string request(bytes);
-    std::optional<Tag> start = root_start_tag(bytes), end;
-    // Finding the end tag reads the whole document: not for nothing.
-    if (!start || start->name == name) return request;
-    TagScanner scanner(bytes);
-    while (std::optional<Tag> tag = scanner.next())
-        if (tag->closing && tag->depth == 0) {
-            end = tag;
-            break;
-        }
-    // The end tag first: it lies after the start tag, whose offset then still holds.
-    if (end) request.replace(end->name_offset, end->name.size(), name);
-    return request.replace(start->name_offset, start->name.size(), name);
-}
-
 }  // namespace medlint::cli

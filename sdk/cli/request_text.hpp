@@ -50,7 +50,4 @@ bool has_root_attribute(std::string_view bytes, std::string_view name);
 // cannot be read.
 std::string with_root_attribute(std::string_view bytes, std::string_view name, std::string_view value);
 
-// The request with its root element renamed, in its start and end tags.
-std::string with_root_name(std::string_view bytes, std::string_view name);
-
 }  // namespace medlint::cli

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "../unit/disguises.hpp"
 #include "run_medlint.hpp"
 
 namespace {
@@ -89,6 +90,48 @@ TEST_CASE("check prints each finding at its file:line with its rule, and exits w
         CHECK(run.status == 3);
         CHECK(contains(run.out, missing + ": check failed, review by hand: cannot open"));
     }
+}
+
+TEST_CASE("check and audit without --commit never change the store, whatever operation a file disguises",
+          "[cli][read-only]") {
+    Scratch scratch;
+    std::string committed = scratch.dir.file("committed.xml");
+    test::write_file(committed, test::ascii_commit(test::kCommittedEncounter));
+    REQUIRE(medlint(scratch, {"commit", committed}).status == 0);
+    std::string before = test::store_rows(scratch.store);
+    REQUIRE(contains(before, "items 1,"));
+    std::vector<std::string> files;
+    for (const auto &request : test::disguised_writes()) {
+        files.push_back(scratch.dir.file(request.name + ".xml"));
+        test::write_file(files.back(), request.bytes);
+    }
+    SECTION("check") {
+        std::vector<std::string> arguments{"check"};
+        arguments.insert(arguments.end(), files.begin(), files.end());
+        Run run = medlint(scratch, arguments);
+        INFO(run.out << run.err);
+        CHECK(run.status == 3);
+        for (const auto &file : files) {
+            std::string operation = std::filesystem::path(file).stem().string();
+            operation = operation.substr(0, operation.find('-'));
+            // A commit is checked like any document; every other operation is refused.
+            std::string expected = operation == "commit" ? file + ": warning"
+                                                         : file + ": check failed, review by hand: request is <" +
+                                                               operation + ">; this call performs only <check>";
+            CHECK(contains(run.out, expected));
+        }
+    }
+    SECTION("audit") {
+        std::vector<std::string> arguments{"audit"};
+        arguments.insert(arguments.end(), files.begin(), files.end());
+        Run run = medlint(scratch, arguments);
+        INFO(run.out << run.err);
+        CHECK(contains(run.out, "documents: 9 checked"));
+    }
+    CHECK(test::store_rows(scratch.store) == before);
+    Run points = medlint(scratch, {"points", "D522701000123", "--date", "2026-11-23"});
+    CHECK(contains(points.out, "no ledger entries in 2026"));
+    CHECK(contains(points.out, "standing: active"));
 }
 
 TEST_CASE("pack validate prints what a pack holds, or refuses it naming file:line:column", "[cli]") {
@@ -180,7 +223,7 @@ TEST_CASE("ledger import refuses what is not a ledger, and a bad entry imports n
         Run run = medlint(scratch, {"ledger", "import", kSamples + "/clean-outpatient-prescription.xml"});
         INFO(run.out << run.err);
         CHECK(run.status == 3);
-        CHECK(contains(run.err, "the root element is <check>, not <ledger>"));
+        CHECK(contains(run.err, "request is <check>; this call performs only <ledger>"));
         CHECK(test::store_int(scratch.store, "SELECT COUNT(*) FROM items") == 0);
     }
     SECTION("an entry with too many points") {

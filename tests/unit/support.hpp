@@ -162,11 +162,13 @@ struct Reply {
     }
 };
 
-// One medlint_call; the response is copied and released.
-inline Reply call_raw(medlint_engine *engine, const char *request, size_t length) {
+// One medlint_call, or medlint_call_as when `only` names an operation; the
+// response is copied and released.
+inline Reply call_raw(medlint_engine *engine, const char *request, size_t length, const char *only = nullptr) {
     Reply reply;
     char *response = nullptr;
-    reply.code = medlint_call(engine, request, length, &response);
+    reply.code = only ? medlint_call_as(engine, only, request, length, &response)
+                      : medlint_call(engine, request, length, &response);
     reply.null_response = response == nullptr;
     if (response) reply.text = response;
     medlint_free(response);
@@ -189,6 +191,10 @@ public:
 
     medlint_engine *get() const { return engine_; }
     Reply call(std::string_view request) const { return call_raw(engine_, request.data(), request.size()); }
+    // medlint_call_as: only `operation` may be performed.
+    Reply call_as(const char *operation, std::string_view request) const {
+        return call_raw(engine_, request.data(), request.size(), operation);
+    }
     // A call that must succeed.
     Reply ok(std::string_view request) const {
         Reply reply = call(request);

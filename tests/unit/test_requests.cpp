@@ -1,5 +1,6 @@
 // Every operation of contract section 2 is parsed, validated and answered;
 // schema errors are MEDLINT_EPARSE naming the element, attribute, problem and line.
+#include "disguises.hpp"
 #include "support.hpp"
 
 using test::contains;
@@ -337,5 +338,66 @@ TEST_CASE("optional parts of a document take their documented defaults", "[reque
         Reply reply = engine.ok(R"(<check><patient id-type="other" id="X1"/><encounter id="E1" type="emergency"/></check>)");
         CHECK(reply.attr("mode") == "prescribing");
         CHECK(reply.fired("PHYSICIAN-CODE"));  // no physician at all
+    }
+}
+
+TEST_CASE("medlint_call_as performs only the operation it names, however the request is disguised",
+          "[requests][call-as]") {
+    Scratch scratch;
+    Engine engine(scratch.config);
+    engine.ok(test::ascii_commit(test::kCommittedEncounter));
+    std::string before = test::store_rows(scratch.store);
+    REQUIRE(contains(before, "items 1,"));
+
+    SECTION("check refuses every other write and only checks a commit, and the store keeps every row") {
+        for (const auto &request : test::disguised_writes()) {
+            INFO(request.name << ":\n" << request.bytes);
+            Reply reply = engine.call_as("check", request.bytes);
+            INFO(reply.text);
+            std::string operation = request.name.substr(0, request.name.find('-'));
+            if (operation == "commit") {
+                CHECK(reply.code == MEDLINT_OK);
+                CHECK(reply.root_name() == "check-result");
+                CHECK(reply.attr("committed").empty());
+            } else {
+                CHECK(reply.code == MEDLINT_EPARSE);
+                // The engine read the real root: the refusal names it, not a parse error.
+                CHECK(reply.error() == "request is <" + operation + ">; this call performs only <check>");
+            }
+            CHECK(test::store_rows(scratch.store) == before);
+        }
+        Reply verify = engine.ok("<audit-log-verify/>");
+        CHECK(verify.attr("intact") == "true");
+        Reply status = engine.ok(R"(<physician-status code="D522701000123" date="2026-11-02"/>)");
+        CHECK(status.attr("deducted") == "0");
+        CHECK(status.attr("standing") == "active");
+    }
+    SECTION("a <check> document sent as a commit is recorded") {
+        std::string check = replace(replace(test::ascii_commit("MZ-RECORDED"), "<commit", "<check"), "</commit>",
+                                    "</check>");
+        Reply reply = engine.call_as("commit", check);
+        REQUIRE(reply.code == MEDLINT_OK);
+        CHECK(reply.attr("committed") == "1");
+        CHECK(test::store_int(scratch.store, "SELECT COUNT(*) FROM items") == 2);
+    }
+    SECTION("ledger refuses a disguised commit, and performs a ledger") {
+        Reply commit = engine.call_as("ledger", "<!DOCTYPE l [<!ENTITY x \"><ledger>\">]>\n" +
+                                                    test::ascii_commit("MZ-NOT-A-LEDGER"));
+        CHECK(commit.code == MEDLINT_EPARSE);
+        CHECK(commit.error() == "request is <commit>; this call performs only <ledger>");
+        CHECK(test::store_rows(scratch.store) == before);
+        Reply ledger = engine.call_as("ledger", R"(<ledger><deduction notice="N1" physician="D522701000123" )"
+                                                R"(date="2026-11-01" points="2"/></ledger>)");
+        CHECK(ledger.code == MEDLINT_OK);
+        CHECK(ledger.attr("changed") == "1");
+    }
+    SECTION("a NULL operation is refused") {
+        std::string request = test::ascii_commit("MZ-NULL");
+        char *response = nullptr;
+        CHECK(medlint_call_as(engine.get(), nullptr, request.data(), request.size(), &response) == MEDLINT_EINVAL);
+        CHECK(contains(medlint_last_error(), "operation is NULL"));
+        CHECK(response != nullptr);  // the <error> document
+        medlint_free(response);
+        CHECK(test::store_rows(scratch.store) == before);
     }
 }

@@ -37,6 +37,8 @@ extern "C" {
 typedef struct medlint_engine medlint_engine;
 
 #define MEDLINT_ABI_VERSION 1
+/* Additions within ABI 1: 1 added medlint_call_as(). */
+#define MEDLINT_ABI_MINOR 1
 
 #define MEDLINT_OK         0
 #define MEDLINT_EINVAL    -1   /* a NULL or otherwise unusable argument      */
@@ -88,7 +90,26 @@ MEDLINT_API int medlint_open(const char *config_path, medlint_engine **out);
 MEDLINT_API int medlint_call(medlint_engine *engine, const char *request,
                              size_t length, char **response);
 
-/* Releases a response from medlint_call().  NULL is allowed and ignored. */
+/*
+ * Like medlint_call(), but performs only `operation`, an operation's element
+ * name such as "check", "commit" or "ledger".  The engine reads the request's
+ * root with the parser that performs it; a request of another operation is
+ * refused with MEDLINT_EPARSE before anything is read or written, however its
+ * text is disguised (a DOCTYPE, comments, another encoding).  A <check> or
+ * <commit> document is performed as `operation` names it: with "check" it is
+ * only checked, and the store gains nothing but the check's audit-log row.
+ *
+ * A host that must not record, such as a viewer or a batch pre-audit, calls
+ * medlint_call_as(engine, "check", ...).  Added in ABI 1.1 (symbol version
+ * MEDLINT_1.1); MEDLINT_EINVAL when operation is NULL.
+ *
+ * Thread safety: as medlint_call().
+ */
+MEDLINT_API int medlint_call_as(medlint_engine *engine, const char *operation,
+                                const char *request, size_t length,
+                                char **response);
+
+/* Releases a response from medlint_call() or medlint_call_as().  NULL is allowed and ignored. */
 MEDLINT_API void medlint_free(char *response);
 
 /*

@@ -47,10 +47,15 @@ public:
     std::string call(std::string_view request) const {
         char *raw = nullptr;
         int code = medlint_call(handle_.get(), request.data(), request.size(), &raw);
-        std::unique_ptr<char, decltype(&medlint_free)> response(raw, &medlint_free);
-        std::string text = response ? response.get() : "";
-        if (code != MEDLINT_OK) throw failure(code, medlint_last_error(), text);
-        return text;
+        return result(code, raw);
+    }
+
+    // Like call(), but performs only `operation` (medlint_call_as, ABI 1.1):
+    // call_as("check", document) records nothing but the check's audit-log row.
+    std::string call_as(const char *operation, std::string_view request) const {
+        char *raw = nullptr;
+        int code = medlint_call_as(handle_.get(), operation, request.data(), request.size(), &raw);
+        return result(code, raw);
     }
 
     // Like call(), but returns the code and leaves the document, <error> or
@@ -70,6 +75,14 @@ public:
     medlint_engine *get() const noexcept { return handle_.get(); }
 
 private:
+    // The response of a call as a string, which is released; throws for a failed call.
+    static std::string result(int code, char *raw) {
+        std::unique_ptr<char, decltype(&medlint_free)> response(raw, &medlint_free);
+        std::string text = response ? response.get() : "";
+        if (code != MEDLINT_OK) throw failure(code, medlint_last_error(), text);
+        return text;
+    }
+
     struct closer {
         void operator()(medlint_engine *e) const noexcept { medlint_close(e); }
     };
