@@ -14,6 +14,7 @@
 #include "config.hpp"
 #include "engine.hpp"
 #include "error.hpp"
+#include "responses.hpp"
 #include "version.hpp"
 
 struct medlint_engine {

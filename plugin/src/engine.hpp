@@ -39,7 +39,4 @@ private:
     std::unique_ptr<Store> store_;
 };
 
-// The <error code="..." message="..."/> document for a failure.
-std::string error_document(int code, const std::string &message);
-
 }  // namespace medlint

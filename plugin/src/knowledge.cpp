@@ -84,6 +84,13 @@ std::string checked(const CsvTable &csv, const CsvTable::Row &row, const char *c
     csv.row_error(row, column, "\"" + value + "\" is not one of " + list);
 }
 
+// A severity, certainty or standing, which must be one of `allowed`.
+template <class Level>
+Level level(const CsvTable &csv, const CsvTable::Row &row, const char *column,
+            std::initializer_list<const char *> allowed) {
+    return *level_named<Level>(checked(csv, row, column, allowed));
+}
+
 std::string nonempty(const CsvTable &csv, const CsvTable::Row &row, const char *column) {
     std::string value = csv.cell(row, column);
     if (value.empty()) csv.row_error(row, column, "is empty");
@@ -158,7 +165,7 @@ Threshold threshold_row(const CsvTable &csv, const CsvTable::Row &row) {
     threshold.years = optional_whole(csv, row, "years", 10).value_or(1);
     if (threshold.years < 1) csv.row_error(row, "years", "must be at least 1");
     threshold.points = whole_points(csv, row);
-    threshold.standing = checked(csv, row, "standing", {"warned", "suspended", "terminated"});
+    threshold.standing = level<Standing>(csv, row, "standing", {"warned", "suspended", "terminated"});
     threshold.months = optional_whole(csv, row, "months", 120).value_or(0);
     threshold.bar_years = optional_whole(csv, row, "bar_years", 20).value_or(0);
     threshold.consequence_zh = csv.cell(row, "consequence_zh");
@@ -280,11 +287,12 @@ void Knowledge::add_pack(const PackFiles &files, const std::string &origin) {
         csv->require_columns({"rule", "severity", "certainty"});
         csv->require_unique({"rule"});
         for (const auto &row : csv->rows()) {
-            RuleMeta meta{checked(*csv, row, "severity", {"info", "warning", "block"}),
-                          checked(*csv, row, "mitigated_severity", {"", "info", "warning", "block"}),
-                          checked(*csv, row, "certainty", {"definite", "suspected"}), csv->cell(row, "basis_zh"),
-                          csv->cell(row, "basis_en")};
-            if (meta.mitigated_severity.empty()) meta.mitigated_severity = "info";
+            bool mitigated = !csv->cell(row, "mitigated_severity").empty();
+            RuleMeta meta{level<Severity>(*csv, row, "severity", {"info", "warning", "block"}),
+                          mitigated ? level<Severity>(*csv, row, "mitigated_severity", {"info", "warning", "block"})
+                                    : Severity::info,
+                          level<Certainty>(*csv, row, "certainty", {"definite", "suspected"}),
+                          csv->cell(row, "basis_zh"), csv->cell(row, "basis_en")};
             next.rules_[nonempty(*csv, row, "rule")] = std::move(meta);
         }
     }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "dates.hpp"
+#include "levels.hpp"
 
 namespace medlint {
 
@@ -31,10 +32,10 @@ struct PackInfo {
 };
 
 struct RuleMeta {
-    std::string severity;   // info, warning, block
-    // For a finding the record partly answers (a signed consent for a restricted item).
-    std::string mitigated_severity;
-    std::string certainty;  // definite, suspected
+    Severity severity;  // info, warning or block
+    // For a finding the record partly answers (a signed consent for a restricted item); info when not given.
+    Severity mitigated_severity;
+    Certainty certainty;
     std::string basis_zh, basis_en;
 };
 
@@ -56,7 +57,7 @@ struct RetestEntry {
 struct Threshold {
     std::string scope;  // year: the year's total; single: one deduction; consecutive: each of `years` years
     int years = 1, points = 0;
-    std::string standing;      // warned, suspended, terminated
+    Standing standing;         // warned, suspended or terminated
     int months = 0;            // the suspension or penalty period
     int bar_years = 0;         // then no re-registration for this long
     std::string consequence_zh, consequence_en, clause;

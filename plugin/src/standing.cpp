@@ -6,16 +6,10 @@
 namespace medlint {
 namespace {
 
-int severity(const std::string &standing) {
-    if (standing == "terminated") return 3;
-    if (standing == "suspended") return 2;
-    return standing == "warned" ? 1 : 0;
-}
-
-const char *standing_of_sanction(const std::string &kind) {
-    if (kind == "termination") return "terminated";
-    if (kind == "suspension") return "suspended";
-    return "warned";
+Standing standing_of_sanction(const std::string &kind) {
+    if (kind == "termination") return Standing::terminated;
+    if (kind == "suspension") return Standing::suspended;
+    return Standing::warned;
 }
 
 Date year_end(int year) { return Date::from_civil(year, 12, 31); }
@@ -72,8 +66,8 @@ std::vector<PhysicianStanding::Sanction> PhysicianStanding::sanctions(const std:
 
     auto add = [&](const Threshold &threshold, Date from) {
         Sanction sanction{threshold.standing, from, std::nullopt};
-        if (threshold.standing == "warned") sanction.until = year_end(from.year());
-        else if (threshold.standing == "suspended") sanction.until = add_months(from, threshold.months) - 1;
+        if (threshold.standing == Standing::warned) sanction.until = year_end(from.year());
+        else if (threshold.standing == Standing::suspended) sanction.until = add_months(from, threshold.months) - 1;
         else sanction.until = add_months(from, threshold.months + 12 * threshold.bar_years);
         bool decided = std::any_of(recorded.begin(), recorded.end(), [&](const Sanction &r) {
             return r.standing == sanction.standing && r.from.year() == from.year();
@@ -115,8 +109,8 @@ PhysicianSummary PhysicianStanding::summarize(const std::vector<LedgerRow> &rows
     for (const auto &sanction : all) {
         bool covers = !(as_of < sanction.from) && (!sanction.until || !(*sanction.until < as_of));
         if (!covers) continue;
-        if (!current || severity(sanction.standing) > severity(current->standing) ||
-            (severity(sanction.standing) == severity(current->standing) && current->until &&
+        if (!current || sanction.standing > current->standing ||
+            (sanction.standing == current->standing && current->until &&
              (!sanction.until || *current->until < *sanction.until)))
             current = &sanction;
     }
@@ -129,7 +123,7 @@ PhysicianSummary PhysicianStanding::summarize(const std::vector<LedgerRow> &rows
 
 PhysicianSummary PhysicianStanding::as_of(Date date) const { return summarize(rows_, date); }
 
-std::string PhysicianStanding::projected(Date date, const std::vector<int> &extra) const {
+Standing PhysicianStanding::projected(Date date, const std::vector<int> &extra) const {
     std::vector<LedgerRow> rows = rows_;
     for (size_t i = 0; i < extra.size(); ++i)
         if (extra[i] > 0) rows.push_back({"deduction", code_, "projected-" + std::to_string(i), "", "", date,

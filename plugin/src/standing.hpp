@@ -11,7 +11,8 @@
 #include <vector>
 
 #include "knowledge.hpp"
-#include "store.hpp"
+#include "ledger.hpp"
+#include "levels.hpp"
 
 namespace medlint {
 
@@ -22,7 +23,8 @@ struct PhysicianSummary {
     int bonus = 0;     // the year's bonus points credited (capped)
     int net = 0;       // what counts against the thresholds
     int remaining = 12;
-    std::string standing = "active", until;
+    Standing standing = Standing::active;
+    std::string until;
 };
 
 // How many years of ledger a standing looks back on: bars outlast the year.
@@ -36,7 +38,7 @@ public:
 
     PhysicianSummary as_of(Date date) const;
     // The standing if `extra` more points were deducted on `date`, one deduction each.
-    std::string projected(Date date, const std::vector<int> &extra) const;
+    Standing projected(Date date, const std::vector<int> &extra) const;
     // The year-scope threshold that `points` more on `date` would reach, or null.
     const Threshold *threshold_reached_by(Date date, int points) const;
     // The last day to appeal a deduction notified on `date`, or nullopt when the profile sets none.
@@ -44,7 +46,7 @@ public:
 
 private:
     struct Sanction {
-        std::string standing;
+        Standing standing;
         Date from;
         std::optional<Date> until;  // nullopt: open-ended
     };

@@ -10,8 +10,9 @@
 #include <utility>
 #include <vector>
 
+#include "history.hpp"
+#include "ledger.hpp"
 #include "request.hpp"
-#include "rules/rule.hpp"
 
 namespace SQLite {
 class Database;
@@ -26,13 +27,6 @@ struct AuditEntry {
 
 struct FeedbackRecord {
     std::string action, reason, physician, time, reason_code;
-};
-
-struct LedgerRow {
-    std::string kind, physician, notice, text, sanction_kind;
-    Date date;
-    std::optional<Date> until, reversed_on;
-    int points = 0;
 };
 
 struct AuditVerification {

@@ -6,6 +6,7 @@
 #include "encoding.hpp"
 #include "error.hpp"
 #include "knowledge.hpp"
+#include "levels.hpp"
 #include "resident_id.hpp"
 #include "sha256.hpp"
 #include "xml_input.hpp"
@@ -161,7 +162,7 @@ TEST_CASE("a rule pack is added all or nothing", "[internals][packs]") {
     Knowledge knowledge;
     knowledge.add_pack(embedded_default_pack(), "built-in pack");
     REQUIRE(knowledge.rule("ID-MISMATCH"));
-    CHECK(knowledge.rule("ID-MISMATCH")->severity == "warning");
+    CHECK(knowledge.rule("ID-MISMATCH")->severity == Severity::warning);
     CHECK(knowledge.describe_packs() == "default 2026.11");
 
     PackFiles bad{{"pack.xml", "<pack id=\"bad\" version=\"1\"/>"},
@@ -171,14 +172,14 @@ TEST_CASE("a rule pack is added all or nothing", "[internals][packs]") {
     CHECK(contains(message, "bad-pack/rules.csv:3"));
     CHECK(contains(message, "severity"));
     // The good row before the bad one did not stick.
-    CHECK(knowledge.rule("ID-MISMATCH")->severity == "warning");
+    CHECK(knowledge.rule("ID-MISMATCH")->severity == Severity::warning);
     CHECK(knowledge.describe_packs() == "default 2026.11");
 
     PackFiles good{{"pack.xml", "<pack id=\"good\" version=\"2\"/>"},
                    {"rules.csv", "rule,severity,certainty\nID-MISMATCH,block,definite\n"}};
     knowledge.add_pack(good, "good-pack");
-    CHECK(knowledge.rule("ID-MISMATCH")->severity == "block");
-    CHECK(knowledge.rule("ID-INVALID")->severity == "warning");
+    CHECK(knowledge.rule("ID-MISMATCH")->severity == Severity::block);
+    CHECK(knowledge.rule("ID-INVALID")->severity == Severity::warning);
     CHECK(knowledge.describe_packs() == "default 2026.11; good 2");
 
     std::tie(code, message) = error_of([&] { knowledge.add_pack({{"rules.csv", ""}}, "no-manifest"); });
@@ -222,7 +223,7 @@ TEST_CASE("a key appears once in a table, and a later pack overrides it", "[inte
     PackFiles once{{"pack.xml", "<pack id=\"once\" version=\"1\"/>"},
                    {"rules.csv", "rule,severity,certainty\nID-MISMATCH,block,definite\n"}};
     knowledge.add_pack(once, "once");
-    CHECK(knowledge.rule("ID-MISMATCH")->severity == "block");
+    CHECK(knowledge.rule("ID-MISMATCH")->severity == Severity::block);
 }
 
 TEST_CASE("request bytes are decoded to UTF-8", "[internals][encoding]") {
@@ -268,4 +269,23 @@ TEST_CASE("XML sources name lines and refuse a second root", "[internals][xml]")
     // Comments and processing instructions after the root are fine.
     std::tie(code, message) = error_of([] { XmlSource("<a/>\n<!-- end -->\n<?pi x?>\n", "request", MEDLINT_EPARSE); });
     CHECK(code == MEDLINT_OK);
+}
+
+TEST_CASE("severities, certainties and standings rank by their order and print and parse by one name", "[levels]") {
+    CHECK(Severity::pass < Severity::info);
+    CHECK(Severity::info < Severity::warning);
+    CHECK(Severity::warning < Severity::block);
+    CHECK(Standing::active < Standing::warned);
+    CHECK(Standing::warned < Standing::suspended);
+    CHECK(Standing::suspended < Standing::terminated);
+    for (Severity severity : {Severity::pass, Severity::info, Severity::warning, Severity::block})
+        CHECK(level_named<Severity>(to_string(severity)) == severity);
+    for (Certainty certainty : {Certainty::definite, Certainty::suspected})
+        CHECK(level_named<Certainty>(to_string(certainty)) == certainty);
+    for (Standing standing : {Standing::active, Standing::warned, Standing::suspended, Standing::terminated})
+        CHECK(level_named<Standing>(to_string(standing)) == standing);
+    CHECK(std::string(to_string(Severity::block)) == "block");
+    CHECK(std::string(to_string(Standing::terminated)) == "terminated");
+    CHECK_FALSE(level_named<Severity>("Block"));
+    CHECK_FALSE(level_named<Standing>(""));
 }

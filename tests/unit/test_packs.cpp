@@ -183,6 +183,22 @@ TEST_CASE("a bad row is refused with file, line, column and why, and reload keep
                      "H52270100010002,院内自制软膏,drug,D\n"}});
         expect_refused("catalog.csv", {"catalog.csv:4, column 4 (class)", "\"D\" is not one of"});
     }
+    SECTION("a severity, a certainty and a standing that are none") {
+        write_pack(scratch, "hospital",
+                   {{"pack.xml", "<pack id=\"hospital\" version=\"2026.13\"/>"},
+                    {"rules.csv", "rule,severity,mitigated_severity,certainty\nDUP-TEST,critical,,definite\n"}});
+        expect_refused("rules.csv", {"rules.csv:2, column 2 (severity)", "\"critical\" is not one of info, warning, block"});
+        write_pack(scratch, "hospital", {{"rules.csv", "rule,severity,mitigated_severity,certainty\nDUP-TEST,block,pass,definite\n"}});
+        expect_refused("rules.csv", {"rules.csv:2, column 3 (mitigated_severity)", "\"pass\" is not one of info, warning, block"});
+        write_pack(scratch, "hospital", {{"rules.csv", "rule,severity,mitigated_severity,certainty\nDUP-TEST,block,,likely\n"}});
+        expect_refused("rules.csv", {"rules.csv:2, column 4 (certainty)", "\"likely\" is not one of definite, suspected"});
+        write_pack(scratch, "hospital",
+                   {{"rules.csv", "rule,severity,mitigated_severity,certainty\nDUP-TEST,block,,definite\n"},
+                    {"thresholds.csv", "profile,scope,years,points,standing,months,bar_years\n"
+                                       "national-2024,year,1,9,banned,1,0\n"}});
+        expect_refused("thresholds.csv", {"thresholds.csv:2, column 5 (standing)",
+                                          "\"banned\" is not one of warned, suspended, terminated"});
+    }
     SECTION("an interval of 0 days after a quoted cell that spans two lines, in retest.csv") {
         write_pack(scratch, "hospital",
                    {{"retest.csv",

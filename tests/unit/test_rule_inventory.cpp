@@ -337,7 +337,7 @@ public:
         : Rule({"TEST-ONE", {{"found", {"item"}}}, kEveryMode}), variant_(std::move(variant)),
           params_(std::move(params)) {}
     void check(const RuleContext &, std::vector<Finding> &findings) const override {
-        findings.push_back({"TEST-ONE", variant_, {}, "", "review", params_});
+        findings.push_back({"TEST-ONE", variant_, {}, std::nullopt, "review", params_});
     }
 
 private:

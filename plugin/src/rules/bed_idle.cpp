@@ -71,7 +71,7 @@ private:
         std::vector<std::string> items;
         for (const auto *day : run) items.insert(items.end(), day->second.lines.begin(), day->second.lines.end());
         Date from{run.front()->first}, to{run.back()->first};
-        findings.push_back({"BED-IDLE", "run", std::move(items), "", "review-stay",
+        findings.push_back({"BED-IDLE", "run", std::move(items), std::nullopt, "review-stay",
                             {{"from", from.str()}, {"to", to.str()}, {"days", std::to_string(run.size())},
                              {"threshold", std::to_string(threshold)}},
                             from.str()});

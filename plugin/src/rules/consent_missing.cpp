@@ -24,7 +24,7 @@ public:
             const char *variant = consent == ConsentState::unsigned_only ? "unsigned"
                                   : entry                                 ? "class-c"
                                                                           : "non-catalog";
-            findings.push_back({"CONSENT-MISSING", variant, {item.id}, "", "obtain-consent",
+            findings.push_back({"CONSENT-MISSING", variant, {item.id}, std::nullopt, "obtain-consent",
                                 {{"item", item_label(item)}, {"code", item.code}}});
         }
     }

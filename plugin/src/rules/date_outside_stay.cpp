@@ -21,7 +21,7 @@ public:
                                   : stay.discharged && *stay.discharged < item.date ? "after-discharge"
                                                                                      : nullptr;
             if (!variant) continue;
-            findings.push_back({"DATE-OUTSIDE-STAY", variant, {item.id}, "", "correct-date",
+            findings.push_back({"DATE-OUTSIDE-STAY", variant, {item.id}, std::nullopt, "correct-date",
                                 {{"item", item_label(item)}, {"date", item.date.str()},
                                  {"admitted", stay.admitted->str()},
                                  {"discharged", stay.discharged ? stay.discharged->str() : ""}}});

@@ -42,7 +42,7 @@ private:
         bool same_code = lasting->code == item.code;
         Date last_day = lasting->date + (lasting->days - 1);
         findings.push_back({"DUP-DRUG", same_code ? "same-code" : "same-generic", {item.id},
-                            same_code ? "definite" : "suspected", "remove",
+                            same_code ? Certainty::definite : Certainty::suspected, "remove",
                             {{"item", item_label(item)},
                              {"earlier", lasting->name.empty() ? lasting->code : lasting->name},
                              {"earlier-date", lasting->date.str()},

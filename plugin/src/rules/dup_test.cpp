@@ -32,7 +32,7 @@ private:
         if (!earlier) return;
         bool same_code = earlier->code == item.code;
         findings.push_back({"DUP-TEST", same_code ? "same-code" : "same-group", {item.id},
-                            same_code ? "definite" : "suspected", "remove",
+                            same_code ? Certainty::definite : Certainty::suspected, "remove",
                             {{"item", item_label(item)},
                              {"earlier", earlier->name.empty() ? earlier->code : earlier->name},
                              {"earlier-date", earlier->date.str()},

@@ -31,7 +31,7 @@ public:
         for (const auto &stay : context.history.inpatient_stays(context.patient_key, encounter.id)) {
             Span theirs = span_of(stay.admitted, stay.discharged);
             if (theirs.from >= mine.to || mine.from >= theirs.to) continue;
-            findings.push_back({"ID-CONCURRENT", "overlap", {}, "", "verify-identity",
+            findings.push_back({"ID-CONCURRENT", "overlap", {}, std::nullopt, "verify-identity",
                                 {{"encounter", stay.encounter}, {"institution", stay.institution},
                                  {"admitted", stay.admitted.str()},
                                  {"discharged", stay.discharged ? stay.discharged->str() : "-"}},

@@ -24,7 +24,7 @@ public:
         ResidentIdFacts facts = inspect_resident_id(patient.id, context.today);
         auto report = [&](const char *variant, std::vector<std::pair<std::string, std::string>> params) {
             params.emplace_back("id", patient.id);
-            findings.push_back({"ID-INVALID", variant, {}, "", "verify-identity", std::move(params)});
+            findings.push_back({"ID-INVALID", variant, {}, std::nullopt, "verify-identity", std::move(params)});
         };
         using Problem = ResidentIdFacts::Problem;
         switch (facts.problem) {

@@ -57,10 +57,10 @@ public:
 private:
     static void check_card(const Patient &patient, const Card &card, std::vector<Finding> &findings) {
         if (!card.id.empty() && card.id != patient.id)
-            findings.push_back({"ID-MISMATCH", "card-id", {}, "", "verify-identity",
+            findings.push_back({"ID-MISMATCH", "card-id", {}, std::nullopt, "verify-identity",
                                 {{"card-id", card.id}, {"id", patient.id}, {"source", card.source}}});
         for (const auto &difference : differences(patient, card.name, card.gender, card.birth_date))
-            findings.push_back({"ID-MISMATCH", std::string("card-") + difference.field, {}, "", "verify-identity",
+            findings.push_back({"ID-MISMATCH", std::string("card-") + difference.field, {}, std::nullopt, "verify-identity",
                                 {{"card", difference.earlier}, {"record", difference.now}, {"source", card.source}}});
     }
 
@@ -72,7 +72,7 @@ private:
                 std::string variant = std::string("history-") + difference.field;
                 if (std::find(reported.begin(), reported.end(), variant) != reported.end()) continue;
                 reported.push_back(variant);
-                findings.push_back({"ID-MISMATCH", variant, {}, "suspected", "verify-identity",
+                findings.push_back({"ID-MISMATCH", variant, {}, Certainty::suspected, "verify-identity",
                                     {{"id", patient.id}, {"encounter", seen.encounter},
                                      {"earlier", difference.earlier}, {"record", difference.now}}});
             }

@@ -48,7 +48,7 @@ private:
             auto extended = beyond(item, {"long-term", knowledge.limit("supply_days_long_term")});
             if (extended) {  // a stable condition may justify it: a person judges
                 extended->mitigated = true;
-                extended->certainty = "suspected";
+                extended->certainty = Certainty::suspected;
             }
             return extended;
         }
@@ -58,7 +58,7 @@ private:
 
     static std::optional<Finding> beyond(const Item &item, const SupplyLimit &limit) {
         if (!limit.days || item.days <= *limit.days) return std::nullopt;
-        return Finding{"LIMIT-DAYS", limit.variant, {item.id}, "", "reduce-days",
+        return Finding{"LIMIT-DAYS", limit.variant, {item.id}, std::nullopt, "reduce-days",
                        {{"item", item_label(item)}, {"days", std::to_string(item.days)},
                         {"limit", std::to_string(*limit.days)}}};
     }

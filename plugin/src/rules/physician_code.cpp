@@ -31,12 +31,12 @@ public:
             for (const auto &item : document.items)
                 if (!item.own_physician) relying.push_back(item.id);
             findings.push_back({"PHYSICIAN-CODE", code.empty() ? "document-missing" : "document-malformed", relying,
-                                "", "add-physician", {{"code", code}}});
+                                std::nullopt, "add-physician", {{"code", code}}});
         }
         for (const auto &item : document.items) {
             if (!item.own_physician || is_physician_code(item.physician)) continue;
             findings.push_back({"PHYSICIAN-CODE", item.physician.empty() ? "item-missing" : "item-malformed",
-                                {item.id}, "", "add-physician",
+                                {item.id}, std::nullopt, "add-physician",
                                 {{"code", item.physician}, {"item", item.name.empty() ? item.code : item.name}}});
         }
     }

@@ -56,7 +56,7 @@ Finding restriction_finding(const Document &document, const Item &item, const st
                             const std::string &variant, std::vector<std::pair<std::string, std::string>> params) {
     bool consented = consent_for(document, item) == ConsentState::is_signed;
     params.insert(params.begin(), {"item", item_label(item)});
-    Finding finding{rule, consented ? variant + "-consented" : variant, {item.id}, "",
+    Finding finding{rule, consented ? variant + "-consented" : variant, {item.id}, std::nullopt,
                     consented ? "keep-self-paid" : "obtain-consent", std::move(params)};
     finding.mitigated = consented;
     return finding;

@@ -11,7 +11,9 @@
 #include <vector>
 
 #include "../dates.hpp"
+#include "../history.hpp"
 #include "../knowledge.hpp"
+#include "../levels.hpp"
 #include "../request.hpp"
 
 namespace medlint {
@@ -21,7 +23,7 @@ struct Finding {
     // Picks the texts "<rule>.<variant>.message", ".evidence" and ".suggestion".
     std::string variant;
     std::vector<std::string> items;  // ids of the request's items it is about
-    std::string certainty;           // empty: the rule's default from rules.csv
+    std::optional<Certainty> certainty;  // none: the rule's default from rules.csv
     std::string action;              // the suggestion's action
     std::vector<std::pair<std::string, std::string>> params;  // {name} in the texts
     // What else tells two findings of one rule and variant apart (e.g. the other stay); part of the id.
@@ -31,45 +33,9 @@ struct Finding {
     bool mitigated = false;
 };
 
-struct SeenIdentity {
-    std::string encounter, name, gender;
-    std::optional<Date> birth_date;
-};
-
-struct Stay {
-    std::string encounter, institution;
-    Date admitted;
-    std::optional<Date> discharged;
-    std::string primary_diagnosis;
-};
-
-// An item of the patient's: committed earlier, or on an earlier line of this document.
-struct PastItem {
-    std::string encounter, item_id, kind, code, name;
-    Date date;
-    int days = 0;
-};
-
-// Committed records of other encounters, as the store holds them.
-class History {
-public:
-    virtual ~History() = default;
-    // The patient's committed items with this code, or whose code starts with
-    // it when `prefix`, dated within [from, to]; with `lasting_on`, only those
-    // whose supply (date + days) still lasts on that day.
-    virtual std::vector<PastItem> items(const std::string &patient_key, const std::string &code, bool prefix,
-                                        Date from, Date to, std::optional<Date> lasting_on) = 0;
-    // Each name, gender and birth date the patient was committed under at
-    // other encounters, once, with its latest encounter; latest first.
-    virtual std::vector<SeenIdentity> identities(const std::string &patient_key,
-                                                 const std::string &except_encounter) = 0;
-    virtual std::vector<Stay> inpatient_stays(const std::string &patient_key, const std::string &except_encounter) = 0;
-    // The items committed earlier under this encounter id (a stay committed day by day).
-    virtual std::vector<PastItem> encounter_items(const std::string &encounter) = 0;
-};
-
-struct Standing {
-    std::string standing;  // active, warned, suspended, terminated
+// A physician's standing on a day, and the last day of its sanction ("" when none or open-ended).
+struct StandingOn {
+    Standing standing = Standing::active;
     std::string until;
 };
 
@@ -80,7 +46,7 @@ struct RuleContext {
     std::string patient_key;  // id-type and id: how history knows the patient
     Date today;
     // A physician's standing on a date under the active profile.
-    std::function<Standing(const std::string &code, Date date)> standing_on;
+    std::function<StandingOn(const std::string &code, Date date)> standing_on;
 };
 
 // Which codes count as the same item: a list of codes, or a code prefix.

@@ -37,7 +37,7 @@ public:
             if (!latest || *latest->discharged < *earlier.discharged) latest = std::move(earlier);
         }
         if (!latest) return;
-        findings.push_back({"SPLIT-ADMISSION", "readmitted", {}, "", "review-admission",
+        findings.push_back({"SPLIT-ADMISSION", "readmitted", {}, std::nullopt, "review-admission",
                             {{"encounter", latest->encounter}, {"discharged", latest->discharged->str()},
                              {"admitted", stay.admitted->str()},
                              {"days", std::to_string(*stay.admitted - *latest->discharged)},

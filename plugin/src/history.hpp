@@ -1,0 +1,49 @@
+// What later checks read of the committed records: the patient's earlier
+// items, identities and stays.  The store provides it; rules read it.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "dates.hpp"
+
+namespace medlint {
+
+struct SeenIdentity {
+    std::string encounter, name, gender;
+    std::optional<Date> birth_date;
+};
+
+struct Stay {
+    std::string encounter, institution;
+    Date admitted;
+    std::optional<Date> discharged;
+    std::string primary_diagnosis;
+};
+
+// An item of the patient's: committed earlier, or on an earlier line of this document.
+struct PastItem {
+    std::string encounter, item_id, kind, code, name;
+    Date date;
+    int days = 0;
+};
+
+// Committed records of other encounters, as the store holds them.
+class History {
+public:
+    virtual ~History() = default;
+    // The patient's committed items with this code, or whose code starts with
+    // it when `prefix`, dated within [from, to]; with `lasting_on`, only those
+    // whose supply (date + days) still lasts on that day.
+    virtual std::vector<PastItem> items(const std::string &patient_key, const std::string &code, bool prefix,
+                                        Date from, Date to, std::optional<Date> lasting_on) = 0;
+    // Each name, gender and birth date the patient was committed under at
+    // other encounters, once, with its latest encounter; latest first.
+    virtual std::vector<SeenIdentity> identities(const std::string &patient_key,
+                                                 const std::string &except_encounter) = 0;
+    virtual std::vector<Stay> inpatient_stays(const std::string &patient_key, const std::string &except_encounter) = 0;
+    // The items committed earlier under this encounter id (a stay committed day by day).
+    virtual std::vector<PastItem> encounter_items(const std::string &encounter) = 0;
+};
+
+}  // namespace medlint

@@ -1,0 +1,180 @@
+#include "responses.hpp"
+
+#include <pugixml.hpp>
+
+#include <sstream>
+
+#include "encoding.hpp"
+#include "join.hpp"
+#include "version.hpp"
+
+namespace medlint {
+namespace {
+
+// Texts from packs, the store or a message may hold control characters that XML 1.0
+// forbids; pugixml would write them as &#4;, which expat refuses.  They are dropped.
+void drop_control_characters(pugi::xml_node node) {
+    for (auto attribute : node.attributes())
+        attribute.set_value(without_control_characters(attribute.value()).c_str());
+    if (node.type() == pugi::node_pcdata || node.type() == pugi::node_cdata)
+        node.set_value(without_control_characters(node.value()).c_str());
+    for (auto child : node.children()) drop_control_characters(child);
+}
+
+std::string to_text(pugi::xml_document &document, const std::string &encoding) {
+    drop_control_characters(document);
+    std::ostringstream out;
+    out << "<?xml version=\"1.0\" encoding=\"" << (encoding == "UTF-8" ? "UTF-8" : "GB18030") << "\"?>\n";
+    document.save(out, "  ", pugi::format_indent | pugi::format_no_declaration, pugi::encoding_utf8);
+    return encode_response(out.str(), encoding);
+}
+
+void set_physician_attributes(pugi::xml_node node, const PhysicianSummary &summary) {
+    node.append_attribute("code") = summary.code.c_str();
+    node.append_attribute("year") = summary.year;
+    node.append_attribute("deducted") = summary.deducted;
+    node.append_attribute("bonus") = summary.bonus;
+    node.append_attribute("remaining") = summary.remaining;
+    node.append_attribute("standing") = to_string(summary.standing);
+    node.append_attribute("until") = summary.until.c_str();
+}
+
+void append_finding(pugi::xml_node root, const Reported &out) {
+    auto node = root.append_child("finding");
+    node.append_attribute("id") = out.id.c_str();
+    node.append_attribute("rule") = out.finding.rule.c_str();
+    node.append_attribute("severity") = to_string(out.severity);
+    node.append_attribute("certainty") = to_string(out.certainty);
+    node.append_attribute("points") = out.points;
+    node.append_attribute("items") = join(out.finding.items, " ").c_str();
+    node.append_attribute("overridden") = out.overridden() ? "true" : "false";
+    if (out.feedback) node.append_attribute("feedback") = out.feedback->action.c_str();
+    if (out.overridden()) {
+        node.append_attribute("reason") = out.feedback->reason.c_str();
+        if (!out.feedback->reason_code.empty()) node.append_attribute("reason-code") = out.feedback->reason_code.c_str();
+    }
+    node.append_child("message").text() = out.message.c_str();
+    node.append_child("evidence").text() = out.evidence.c_str();
+    auto suggestion = node.append_child("suggestion");
+    suggestion.append_attribute("action") = out.finding.action.c_str();
+    suggestion.text() = out.suggestion.c_str();
+    node.append_child("basis").text() = out.basis.c_str();
+}
+
+}  // namespace
+
+std::string check_result(const CheckAnswer &answer, const std::string &encoding) {
+    pugi::xml_document xml;
+    auto root = xml.append_child("check-result");
+    root.append_attribute("status") = to_string(answer.outcome.status);
+    root.append_attribute("mode") = to_string(answer.document.mode);
+    root.append_attribute("engine") = kVersion;
+    root.append_attribute("rules") = answer.rules.c_str();
+    if (answer.document.commit) root.append_attribute("committed") = static_cast<unsigned>(answer.document.items.size());
+    auto elapsed = root.append_attribute("elapsed-us");
+
+    auto physician = root.append_child("physician");
+    set_physician_attributes(physician, answer.physician);
+    physician.append_attribute("at-risk") = answer.outcome.at_risk;
+    physician.append_attribute("projected") = to_string(answer.projected);
+
+    for (const auto &out : answer.reported) append_finding(root, out);
+    elapsed = static_cast<long long>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                         std::chrono::steady_clock::now() - answer.start)
+                                         .count());
+    return to_text(xml, encoding);
+}
+
+std::string retract_result(const Retract &retract, int removed, const std::string &encoding) {
+    pugi::xml_document xml;
+    auto root = xml.append_child("retract-result");
+    root.append_attribute("encounter") = retract.encounter.c_str();
+    root.append_attribute("removed") = removed;
+    return to_text(xml, encoding);
+}
+
+std::string feedback_result(const Feedback &feedback, const std::string &encoding) {
+    pugi::xml_document xml;
+    xml.append_child("feedback-result").append_attribute("recorded") = static_cast<unsigned>(feedback.entries.size());
+    return to_text(xml, encoding);
+}
+
+std::string ledger_result(const Ledger &ledger, int changed, const std::string &encoding) {
+    pugi::xml_document xml;
+    auto root = xml.append_child("ledger-result");
+    root.append_attribute("entries") = static_cast<unsigned>(ledger.entries.size());
+    root.append_attribute("changed") = changed;
+    root.append_attribute("unchanged") = static_cast<int>(ledger.entries.size()) - changed;
+    return to_text(xml, encoding);
+}
+
+std::string physician_status_result(const PhysicianStanding &standing, const PhysicianStatus &status,
+                                    const std::vector<LedgerRow> &rows, const std::string &profile,
+                                    const std::string &encoding) {
+    pugi::xml_document xml;
+    auto root = xml.append_child("physician-status-result");
+    set_physician_attributes(root, standing.as_of(status.date));
+    root.append_attribute("profile") = profile.c_str();  // contract section 2.5: which rules the standing follows
+    for (const auto &row : rows) {
+        if (row.date.year() != status.date.year()) continue;  // a sanction of an earlier year lasting into this one
+        auto entry = root.append_child("entry");
+        entry.append_attribute("kind") = row.kind.c_str();
+        entry.append_attribute("notice") = row.notice.c_str();
+        entry.append_attribute("date") = row.date.str().c_str();
+        if (row.kind == "sanction") {
+            entry.append_attribute("sanction") = row.sanction_kind.c_str();
+            entry.append_attribute("until") = row.until ? row.until->str().c_str() : "";
+        } else {
+            entry.append_attribute("points") = row.points;
+        }
+        if (auto deadline = standing.appeal_deadline(row.date); deadline && row.kind == "deduction")
+            entry.append_attribute("appeal-by") = deadline->str().c_str();
+        if (row.reversed_on) entry.append_attribute("reversed") = row.reversed_on->str().c_str();
+        entry.text() = row.text.c_str();
+    }
+    return to_text(xml, encoding);
+}
+
+std::string audit_log_verify_result(const AuditVerification &verification, const std::string &encoding) {
+    pugi::xml_document xml;
+    auto root = xml.append_child("audit-log-verify-result");
+    root.append_attribute("rows") = static_cast<long long>(verification.rows);
+    root.append_attribute("intact") = verification.intact ? "true" : "false";
+    if (!verification.intact) {
+        root.append_attribute("first-bad-row") = static_cast<long long>(verification.first_bad_row);
+        root.append_attribute("problem") = verification.problem.c_str();
+    }
+    return to_text(xml, encoding);
+}
+
+std::string pack_validate_result(const Knowledge &pack, const std::string &encoding) {
+    const PackInfo &info = pack.packs().front();
+    pugi::xml_document xml;
+    auto root = xml.append_child("pack-validate-result");
+    root.append_attribute("id") = info.id.c_str();
+    root.append_attribute("version") = info.version.c_str();
+    root.append_attribute("jurisdiction") = info.jurisdiction.c_str();
+    for (const auto &[file, rows] : pack.table_sizes()) {
+        auto table = root.append_child("table");
+        table.append_attribute("file") = file.c_str();
+        table.append_attribute("rows") = static_cast<unsigned long long>(rows);
+    }
+    for (const auto &profile : pack.profiles()) root.append_child("profile").append_attribute("name") = profile.first.c_str();
+    return to_text(xml, encoding);
+}
+
+std::string reload_result(const std::string &rules, const std::string &encoding) {
+    pugi::xml_document xml;
+    xml.append_child("reload-result").append_attribute("rules") = rules.c_str();
+    return to_text(xml, encoding);
+}
+
+std::string error_document(int code, const std::string &message) {
+    pugi::xml_document xml;
+    auto root = xml.append_child("error");
+    root.append_attribute("code") = code;
+    root.append_attribute("message") = message.c_str();
+    return to_text(xml, "UTF-8");
+}
+
+}  // namespace medlint
