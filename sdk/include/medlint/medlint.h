@@ -8,7 +8,8 @@
  * configuration element and rule-pack table is specified in the host
  * contract, docs/contract.md in the source repository.  Within ABI 1 these
  * symbols and signatures never change; new operations arrive as new request
- * elements.
+ * elements, and a new function only under a new symbol version (ABI 1.1
+ * added medlint_call_as).
  *
  * Error handling follows SQLite and libgit2: every function that can fail
  * returns an int code (MEDLINT_OK or a negative MEDLINT_E* value), results
