@@ -23,6 +23,20 @@ bool charged_to_responsible(const Document &document, const Finding &finding) {
     return false;
 }
 
+std::string charged_physician(const Document &document, const Finding &finding) {
+    std::string responsible = document.physician ? document.physician->code : "";
+    if (charged_to_responsible(document, finding)) return responsible;
+    for (const auto &id : finding.items)
+        if (const Item *item = document.find_item(id)) return item->physician;
+    return responsible;
+}
+
+int line_of(const Document &document, const Finding &finding) {
+    for (const auto &id : finding.items)
+        if (const Item *item = document.find_item(id)) return item->line;
+    return document.patient.line ? document.patient.line : document.line;
+}
+
 Severity severity_in(Mode mode, Severity severity, bool answered) {
     if (mode == Mode::settlement && severity == Severity::warning && !answered) return Severity::block;
     return severity;

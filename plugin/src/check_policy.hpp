@@ -24,6 +24,8 @@ struct Reported {
     std::string message, evidence, suggestion, basis;
     int points = 0;
     std::optional<FeedbackRecord> feedback;
+    int line = 0;           // where in the request it points: its first item, else <patient>, else the root
+    std::string physician;  // whose points it puts at risk (charged_physician)
 
     bool overridden() const { return feedback && feedback->action == "override"; }
     // Whether it counts towards the status and the points at risk: an
@@ -37,6 +39,13 @@ Date service_date(const Document &document);
 // Points fall on the physician who ordered: the document's physician answers
 // for findings about the whole document and for items without their own.
 bool charged_to_responsible(const Document &document, const Finding &finding);
+
+// The physician whose points a finding puts at risk: the document's
+// physician when charged_to_responsible, else its first item's own.
+std::string charged_physician(const Document &document, const Finding &finding);
+
+// The line a finding points to: its first item's, else the patient's, else the document's.
+int line_of(const Document &document, const Finding &finding);
 
 // The severity a finding goes out with in `mode`: settlement is the last
 // self-check, so there a warning nobody answered with feedback blocks.

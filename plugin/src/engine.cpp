@@ -137,7 +137,7 @@ private:
         CheckOutcome outcome = outcome_of(document, reported);
         Date date = service_date(document);
         return check_result({document, reported, outcome, responsible.as_of(date),
-                             responsible.projected(date, outcome.risked), knowledge_.describe_packs(), start_},
+                             responsible.projected(date, outcome.risked), knowledge_.describe_packs(), date, start_},
                             encoding());
     }
 
@@ -152,7 +152,7 @@ private:
                          finding.certainty.value_or(meta->certainty),
                          render(knowledge_, finding, "message", lang_), render(knowledge_, finding, "evidence", lang_),
                          render(knowledge_, finding, "suggestion", lang_), lang_ == "en" ? meta->basis_en : meta->basis_zh,
-                         0, std::nullopt};
+                         0, std::nullopt, line_of(document, finding), charged_physician(document, finding)};
             // A finding the record answers (a consent for a self-paid item) puts no points at risk.
             if (!finding.mitigated) out.points = knowledge_.points(config_.profile, finding.rule).points;
             ids.push_back(out.id);

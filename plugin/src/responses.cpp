@@ -48,6 +48,9 @@ void append_finding(pugi::xml_node root, const Reported &out) {
     node.append_attribute("points") = out.points;
     node.append_attribute("items") = join(out.finding.items, " ").c_str();
     node.append_attribute("overridden") = out.overridden() ? "true" : "false";
+    node.append_attribute("stands") = out.stands() ? "true" : "false";
+    node.append_attribute("physician") = out.physician.c_str();
+    node.append_attribute("line") = out.line;
     if (out.feedback) node.append_attribute("feedback") = out.feedback->action.c_str();
     if (out.overridden()) {
         node.append_attribute("reason") = out.feedback->reason.c_str();
@@ -70,6 +73,7 @@ std::string check_result(const CheckAnswer &answer, const std::string &encoding)
     root.append_attribute("mode") = to_string(answer.document.mode);
     root.append_attribute("engine") = kVersion;
     root.append_attribute("rules") = answer.rules.c_str();
+    root.append_attribute("service-date") = answer.service_date.str().c_str();
     if (answer.document.commit) root.append_attribute("committed") = static_cast<unsigned>(answer.document.items.size());
     auto elapsed = root.append_attribute("elapsed-us");
 

@@ -22,6 +22,7 @@ struct CheckAnswer {
     PhysicianSummary physician;  // the responsible physician on the service date
     Standing projected;          // their standing if the points at risk were deducted
     std::string rules;           // the packs, as describe_packs() names them
+    Date service_date;           // the day the document's services count for
     std::chrono::steady_clock::time_point start;  // of the call, for elapsed-us
 };
 

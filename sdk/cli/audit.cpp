@@ -20,6 +20,7 @@
 #include "commands.hpp"
 #include "render.hpp"
 #include "reports.hpp"
+#include "request_text.hpp"
 
 namespace medlint::cli {
 namespace {
@@ -79,13 +80,12 @@ Outcome audit_document(const medlint::engine &engine, const AuditInput &input, c
                              "the root element is <" + root + ">, not <check> or <commit>");
         pugi::xml_document response;
         pugi::xml_node result = response_root(send_file(engine, bytes, invocation), response, "check-result");
-        // The items' lines and facts only describe findings; most documents have none.
+        // The items' facts only describe findings; most documents have none.
         bool findings = result.child("finding");
-        RequestOutline outline = findings ? outline_request(bytes) : RequestOutline{};
         RequestFacts facts = read_request_facts(bytes, findings ? ItemFactsWanted::yes : ItemFactsWanted::no);
         Outcome outcome;
         outcome.kind = Outcome::Kind::checked;
-        outcome.checked = checked_document(input.name, outline, facts, result);
+        outcome.checked = checked_document(input.name, facts, result);
         return outcome;
     } catch (const std::exception &e) {
         // Whatever kept this document from being checked, the next ones still are.

@@ -17,21 +17,7 @@ long long plus_fen(long long total, long long amount) {
     return __builtin_add_overflow(total, amount, &sum) ? std::numeric_limits<long long>::max() : sum;
 }
 
-// Whom a finding is charged to: the document's physician when one of its
-// items is theirs, as the engine charges it; else the first item's own
-// physician; the document's physician for a finding about the whole document.
-std::string physician_of(const std::vector<std::string> &item_ids, const RequestFacts &facts) {
-    std::optional<std::string> first;
-    for (const auto &id : item_ids) {
-        auto item = facts.items.find(id);
-        if (item == facts.items.end()) continue;
-        if (item->second.physician == facts.physician) return facts.physician;
-        if (!first) first = item->second.physician;
-    }
-    return first.value_or(facts.physician);
-}
-
-AuditFinding describe_finding(pugi::xml_node finding, const RequestOutline &outline, const RequestFacts &facts) {
+AuditFinding describe_finding(pugi::xml_node finding, const RequestFacts &facts) {
     AuditFinding out;
     out.id = finding.attribute("id").value();
     out.rule = finding.attribute("rule").value();
@@ -39,10 +25,11 @@ AuditFinding describe_finding(pugi::xml_node finding, const RequestOutline &outl
     out.certainty = finding.attribute("certainty").value();
     out.points = finding.attribute("points").as_llong();
     out.overridden = finding.attribute("overridden").as_bool();
+    out.stands = finding.attribute("stands").as_bool();
     out.items = finding.attribute("items").value();
     out.message = finding.child_value("message");
     std::vector<std::string> ids = split_words(out.items.c_str());
-    out.line = outline.line_of(ids);
+    out.line = finding.attribute("line").as_ullong();
     std::vector<std::string> names;
     for (const auto &id : ids) {
         auto item = facts.items.find(id);
@@ -51,7 +38,7 @@ AuditFinding describe_finding(pugi::xml_node finding, const RequestOutline &outl
         if (std::find(names.begin(), names.end(), item->second.name) == names.end()) names.push_back(item->second.name);
     }
     for (const auto &name : names) out.item_names += (out.item_names.empty() ? "" : "; ") + name;
-    out.physician = physician_of(ids, facts);
+    out.physician = finding.attribute("physician").value();
     if (out.physician == facts.physician) out.physician_name = facts.physician_name;
     out.department = facts.department;
     return out;
@@ -92,14 +79,14 @@ size_t utf8_sequence_length(std::string_view text, size_t at) {
 
 }  // namespace
 
-CheckedDocument checked_document(const std::string &name, const RequestOutline &outline, const RequestFacts &facts,
-                                 pugi::xml_node result) {
-    CheckedDocument document{name, facts.encounter, result.attribute("status").value(), facts.service_date,
+CheckedDocument checked_document(const std::string &name, const RequestFacts &facts, pugi::xml_node result) {
+    CheckedDocument document{name, facts.encounter, result.attribute("status").value(),
+                             result.attribute("service-date").value(),
                              result.attribute("rules").value(), 0, {}};
     std::set<std::string> items_at_risk, cases_counted;
     for (pugi::xml_node node : result.children("finding")) {
-        AuditFinding finding = describe_finding(node, outline, facts);
-        if (finding.stands()) {
+        AuditFinding finding = describe_finding(node, facts);
+        if (finding.stands) {
             std::vector<std::string> ids = split_words(finding.items.c_str());
             items_at_risk.insert(ids.begin(), ids.end());
             // Deductions are per case: a rule's findings about the whole document are one case.
@@ -126,7 +113,7 @@ std::map<std::string, std::string> physicians_to_look_up(const AuditReport &repo
 }
 
 void SeverityCounts::add(const AuditFinding &finding) {
-    if (!finding.stands()) ++overridden;
+    if (!finding.stands) ++overridden;
     else if (finding.severity == "block") ++block;
     else if (finding.severity == "warning") ++warning;
     else ++info;

@@ -12,7 +12,6 @@
 #include <vector>
 
 #include "request_facts.hpp"
-#include "request_text.hpp"
 
 namespace medlint::cli {
 
@@ -20,17 +19,16 @@ struct AuditFinding {
     std::string id, rule, severity, certainty;
     long long points = 0;
     bool overridden = false;
+    // Whether it counts (the engine's stands): an override lifts a finding, except a block.
+    bool stands = true;
     std::string items;       // the ids, as the engine lists them
     std::string item_names;  // their names, each once, "; " between
-    size_t line = 1;         // in the document, as check prints it
-    std::string physician, physician_name, department;
+    size_t line = 1;         // in the document, as the engine gives it and check prints it
+    std::string physician;   // whose points it puts at risk, as the engine charges it
+    std::string physician_name, department;
     long long amount_fen = 0;     // of the finding's items; 0 for a finding about the whole document
     long long points_at_risk = 0;  // what it adds to its physician's points at risk
     std::string message;
-
-    // An override lifts a finding, except a block, which still stops the
-    // document: the engine's rule for a result's status and at-risk.
-    bool stands() const { return !overridden || severity == "block"; }
 };
 
 struct CheckedDocument {
@@ -64,10 +62,9 @@ struct AuditReport {
 };
 
 // A checked document's findings, each with its line, items, physician,
-// department and amount, from the request's outline and facts and the
-// engine's <check-result>.
-CheckedDocument checked_document(const std::string &name, const RequestOutline &outline, const RequestFacts &facts,
-                                 pugi::xml_node result);
+// department and amount, from the engine's <check-result> and the request's
+// facts.
+CheckedDocument checked_document(const std::string &name, const RequestFacts &facts, pugi::xml_node result);
 
 // Per physician with findings, the latest service date among the documents
 // of their findings: the day their remaining points are looked up for.

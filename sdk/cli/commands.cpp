@@ -97,10 +97,9 @@ int check_file(const medlint::engine &engine, const std::string &path, const Inv
                const Palette &palette) {
     try {
         std::string bytes = read_request(path);
-        RequestOutline outline = outline_request(bytes);
         pugi::xml_document response;
         pugi::xml_node result = response_root(send_file(engine, bytes, invocation), response, "check-result");
-        print_check_result(std::cout, path, result, outline, palette);
+        print_check_result(std::cout, path, result, palette);
         return exit_status_of(result.attribute("status").value());
     } catch (const std::exception &e) {
         // Whatever kept this document from being checked, the next ones still are.

@@ -31,10 +31,8 @@ void print_text(std::ostream &out, const std::string &label, const char *text) {
     if (*text) out << kIndent << label << text << '\n';
 }
 
-void print_finding(std::ostream &out, const std::string &file, pugi::xml_node finding,
-                   const RequestOutline &outline, const Palette &palette) {
-    size_t line = outline.line_of(split_words(finding.attribute("items").value()));
-    out << palette.strong(file + ":" + std::to_string(line) + ":") << ' '
+void print_finding(std::ostream &out, const std::string &file, pugi::xml_node finding, const Palette &palette) {
+    out << palette.strong(file + ":" + finding.attribute("line").value() + ":") << ' '
         << palette.severity(finding.attribute("severity").value()) << ' '
         << palette.strong(finding.attribute("rule").value()) << " (" << finding_details(finding) << ") "
         << palette.faint(finding.attribute("id").value()) << '\n';
@@ -211,9 +209,8 @@ std::string Palette::faint(std::string_view text) const { return paint("2", text
 std::string Palette::good(std::string_view text) const { return paint("32", text); }
 std::string Palette::alarm(std::string_view text) const { return paint("1;31", text); }
 
-void print_check_result(std::ostream &out, const std::string &file, pugi::xml_node result,
-                        const RequestOutline &outline, const Palette &palette) {
-    for (pugi::xml_node finding : result.children("finding")) print_finding(out, file, finding, outline, palette);
+void print_check_result(std::ostream &out, const std::string &file, pugi::xml_node result, const Palette &palette) {
+    for (pugi::xml_node finding : result.children("finding")) print_finding(out, file, finding, palette);
     print_summary(out, file, result, palette);
 }
 

@@ -9,7 +9,6 @@
 #include <string_view>
 #include <vector>
 
-#include "request_text.hpp"
 
 namespace medlint::cli {
 
@@ -45,9 +44,8 @@ private:
     bool colour_;
 };
 
-// The findings of a <check-result> and its summary line.
-void print_check_result(std::ostream &out, const std::string &file, pugi::xml_node result,
-                        const RequestOutline &outline, const Palette &palette);
+// The findings of a <check-result>, each at the file:line the engine gives, and its summary line.
+void print_check_result(std::ostream &out, const std::string &file, pugi::xml_node result, const Palette &palette);
 
 // A document that could not be checked.  It is never a pass.
 void print_check_failure(std::ostream &out, const std::string &file, const std::string &reason,

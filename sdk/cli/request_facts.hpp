@@ -15,8 +15,10 @@ struct ItemFacts {
 };
 
 struct RequestFacts {
-    // The day the document is about, as the engine dates it: the admission,
-    // else the earliest item's date, else the day of the request time.
+    // The day the document is about: the admission, else the earliest item's
+    // date, else the day of the request time.  Only for the order in which
+    // audit --commit sends the documents, before the engine has seen them;
+    // what a report shows is the engine's service-date.
     std::string service_date;
     std::string encounter;
     std::string physician, physician_name, department;  // of the document's <physician>

@@ -157,29 +157,6 @@ std::string root_name_of(std::string_view bytes) {
     return root ? std::string(root->name) : "";
 }
 
-size_t RequestOutline::line_of(const std::vector<std::string> &item_ids) const {
-    for (const auto &id : item_ids)
-        if (auto found = item_lines.find(id); found != item_lines.end()) return found->second;
-    return patient_line.value_or(root_line);
-}
-
-RequestOutline outline_request(std::string_view bytes) {
-    RequestOutline outline;
-    TagScanner scanner(bytes);
-    while (std::optional<Tag> tag = scanner.next()) {
-        if (tag->closing) continue;
-        if (tag->depth == 0 && outline.root_name.empty()) {
-            outline.root_name = tag->name;
-            outline.root_line = tag->line;
-        } else if (tag->depth == 1 && tag->name == "patient" && !outline.patient_line) {
-            outline.patient_line = tag->line;
-        } else if (tag->depth == 1 && tag->name == "item") {
-            if (const Attribute *id = tag->attribute("id")) outline.item_lines.emplace(id->value, tag->line);
-        }
-    }
-    return outline;
-}
-
 namespace {
 
 // The year of a YYYY-MM-DD attribute; nullopt when it does not start so.

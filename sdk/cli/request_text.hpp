@@ -5,7 +5,6 @@
 // and leaves their text exactly as it was.
 #pragma once
 #include <cstddef>
-#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -13,20 +12,6 @@
 #include <vector>
 
 namespace medlint::cli {
-
-// Where the request's elements are, to point at findings by line.
-struct RequestOutline {
-    std::string root_name;  // "" when no root start tag could be read
-    size_t root_line = 1;
-    std::optional<size_t> patient_line;
-    std::map<std::string, size_t> item_lines;  // by the raw id attribute
-
-    // The line of the first of `item_ids` found, else of <patient>, else of the root.
-    size_t line_of(const std::vector<std::string> &item_ids) const;
-};
-
-// Reads as far as the markup is readable; the engine reports what is not.
-RequestOutline outline_request(std::string_view bytes);
 
 // The name of the root element; "" when no root start tag can be read.
 // Reads only up to that tag.

@@ -401,3 +401,33 @@ TEST_CASE("medlint_call_as performs only the operation it names, however the req
         CHECK(test::store_rows(scratch.store) == before);
     }
 }
+
+TEST_CASE("a finding says its line, whose points it risks and whether it stands; a result its service date",
+          "[requests]") {
+    Scratch scratch;
+    Engine engine(scratch.config);
+    Doc doc;
+    doc.admitted = "";
+    doc.id = "522701198001010012";  // a wrong check digit: ID-INVALID, about the whole document
+    doc.items.push_back(R"(<item id="2" kind="drug" code="XA10BAA002A001010101445" name="二甲双胍片" quantity="1" )"
+                        R"(price="12.50" days="7" date="2026-11-21" physician="X1"/>)");
+    std::string request = doc.str();
+    Reply reply = engine.ok(request);
+    // Without an admission date, the earliest item's date.
+    CHECK(reply.attr("service-date") == "2026-11-21");
+    pugi::xml_node invalid = reply.finding("ID-INVALID");
+    CHECK(std::string(invalid.attribute("line").value()) == std::to_string(line_of(request, "<patient")));
+    CHECK(std::string(invalid.attribute("physician").value()) == "D522701000123");
+    CHECK(std::string(invalid.attribute("stands").value()) == "true");
+    // The malformed code of item 2's own physician falls on that physician, at item 2's line.
+    pugi::xml_node code = reply.finding("PHYSICIAN-CODE");
+    CHECK(std::string(code.attribute("items").value()) == "2");
+    CHECK(std::string(code.attribute("line").value()) == std::to_string(line_of(request, "<item id=\"2\"")));
+    CHECK(std::string(code.attribute("physician").value()) == "X1");
+
+    // An override lifts a warning: it no longer stands.
+    engine.ok(R"(<feedback physician="D522701000123"><finding id=")" +
+              std::string(invalid.attribute("id").value()) + R"(" action="override" reason="verified"/></feedback>)");
+    Reply again = engine.ok(request);
+    CHECK(std::string(again.finding("ID-INVALID").attribute("stands").value()) == "false");
+}
