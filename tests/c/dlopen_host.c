@@ -1,14 +1,16 @@
 /*
  * A host written in C that knows libmedlint only at run time, as an HIS
  * loading a plug-in would: dlopen() the library, dlsym() every function of
- * the ABI, open an engine with the configuration given on the command line,
- * run a check and a malformed request, and release everything.
+ * the ABI (medlint_call_as by its symbol version), open an engine with the
+ * configuration given on the command line, run a check, a malformed request
+ * and a ledger sent as a check, and release everything.
  *
  *   medlint_dlopen_host CONFIG STORE
  *
  * STORE is the store file CONFIG names; it is removed first so that every run
  * starts from an empty store.  Exit status 0 when every expectation held.
  */
+#define _GNU_SOURCE /* dlvsym */
 #include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +25,7 @@
 
 typedef int (*open_fn)(const char *, medlint_engine **);
 typedef int (*call_fn)(medlint_engine *, const char *, size_t, char **);
+typedef int (*call_as_fn)(medlint_engine *, const char *, const char *, size_t, char **);
 typedef void (*free_fn)(char *);
 typedef void (*close_fn)(medlint_engine *);
 typedef const char *(*text_fn)(void);
@@ -164,6 +167,22 @@ int main(int argc, char **argv) {
     }
     ml_free(response);
     response = NULL;
+
+    /* medlint_call_as of ABI 1.1, under its symbol version: a ledger sent as a check is refused. */
+    {
+        static const char ledger[] = "<ledger><deduction notice=\"N1\" physician=\"D522701000123\" "
+                                     "date=\"2026-11-01\" points=\"12\"/></ledger>";
+        call_as_fn ml_call_as;
+        void *address = dlvsym(library, "medlint_call_as", "MEDLINT_1.1");
+        EXPECT(address != NULL);
+        if (address) {
+            memcpy(&ml_call_as, &address, sizeof ml_call_as);
+            EXPECT(ml_call_as(engine, "check", ledger, strlen(ledger), &response) == MEDLINT_EPARSE);
+            EXPECT(response != NULL && strstr(response, "this call performs only &lt;check>") != NULL);
+            ml_free(response);
+            response = NULL;
+        }
+    }
 
     /* Unusable arguments. */
     EXPECT(ml_call(engine, check_request, strlen(check_request), NULL) == MEDLINT_EINVAL);
