@@ -1,0 +1,67 @@
+#include "engine.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <pugixml.hpp>
+
+namespace fuzz {
+namespace {
+
+std::string scratch_folder;
+
+void remove_scratch_folder() {
+    std::error_code ignored;
+    std::filesystem::remove_all(scratch_folder, ignored);
+}
+
+[[noreturn]] void defect(const std::string &what, std::string_view response) {
+    std::fprintf(stderr, "medlint fuzz finding: %s\nresponse: %.*s\n", what.c_str(), static_cast<int>(response.size()),
+                 response.data());
+    std::abort();
+}
+
+medlint_engine *open_engine() {
+    std::string folder = (std::filesystem::temp_directory_path() / "medlint-fuzz-XXXXXX").string();
+    if (!mkdtemp(folder.data())) defect("no temporary folder for the store", "");
+    scratch_folder = folder;
+    std::atexit(remove_scratch_folder);
+    std::string config = folder + "/medlint.xml";
+    std::ofstream(config) << "<medlint><store path=\"store.db\"/></medlint>\n";
+    medlint_engine *opened = nullptr;
+    if (medlint_open(config.c_str(), &opened) != MEDLINT_OK) defect(std::string("medlint_open: ") + medlint_last_error(), "");
+    return opened;
+}
+
+void check_response(int code, std::string_view response) {
+    if (code == MEDLINT_EINTERNAL) defect("MEDLINT_EINTERNAL (a bug by the contract)", response);
+    pugi::xml_document xml;
+    if (!xml.load_buffer(response.data(), response.size())) defect("the response is not well-formed XML", response);
+    pugi::xml_node root = xml.document_element();
+    bool error_root = std::string_view(root.name()) == "error";
+    if (error_root != (code != MEDLINT_OK)) defect("return code " + std::to_string(code) + " with root <" + root.name() + ">", response);
+    if (error_root && root.attribute("code").as_int() != code)
+        defect("return code " + std::to_string(code) + " but <error code=\"" + root.attribute("code").value() + "\">", response);
+}
+
+}  // namespace
+
+medlint_engine *engine() {
+    static medlint_engine *const opened = open_engine();
+    return opened;
+}
+
+std::string call(std::string_view request) {
+    char *response = nullptr;
+    int code = medlint_call(engine(), request.data(), request.size(), &response);
+    if (!response) defect("medlint_call set no response (code " + std::to_string(code) + ")", "");
+    std::string text(response);
+    medlint_free(response);
+    check_response(code, text);
+    return text;
+}
+
+}  // namespace fuzz
