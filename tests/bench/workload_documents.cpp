@@ -6,28 +6,16 @@
 #include <stdexcept>
 
 #include "../civil_date.hpp"
+#include "../xml_text.hpp"
 
 namespace workload {
 
 namespace {
 
 using test_dates::iso_date;
+using test_xml::escaped;
 
 const char *const kGeneralPractice = "全科医学科";
-
-std::string escaped(const std::string &text) {
-    std::string out;
-    for (char c : text) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            default: out += c;
-        }
-    }
-    return out;
-}
 
 std::string attribute(const char *name, const std::string &value) {
     return std::string(" ") + name + "=\"" + escaped(value) + "\"";

@@ -9,8 +9,10 @@
 #include <cstdint>
 #include <initializer_list>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "../xml_text.hpp"
 #include "engine.hpp"
 
 namespace {
@@ -56,18 +58,8 @@ const Choices kItemIds = {"1", "2", "3", "4"};
 // Finding ids from earlier responses, so that feedback names real findings.
 std::vector<std::string> finding_ids = {"f-0000000000000000"};
 
-std::string escaped(const std::string &text) {
-    std::string out;
-    for (char c : text) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '"': out += "&quot;"; break;
-            default: out += c;
-        }
-    }
-    return out;
-}
+// An element's attributes: each name with the values it may take.
+using Attributes = std::initializer_list<std::pair<const char *, Choices>>;
 
 class Writer {
 public:
@@ -77,128 +69,91 @@ public:
         return choices.begin()[input_.ConsumeIntegralInRange<size_t>(0, choices.size() - 1)];
     }
     bool maybe() { return input_.ConsumeBool(); }
-
-    // An attribute with a value from `choices`, now and then absent or a short string of the input's own.
-    void attribute(const char *name, Choices choices) {
-        switch (input_.ConsumeIntegralInRange(0, 7)) {
-            case 0: return;
-            case 1: text_ += std::string(" ") + name + "=\"" + escaped(input_.ConsumeRandomLengthString(24)) + "\""; return;
-            default: text_ += std::string(" ") + name + "=\"" + pick(choices) + "\"";
-        }
-    }
-    void open(const char *name) { text_ += std::string("<") + name; }
-    void close_start() { text_ += ">"; }
-    void close_empty() { text_ += "/>"; }
-    void end(const char *name) { text_ += std::string("</") + name + ">"; }
     size_t count(size_t most) { return input_.ConsumeIntegralInRange<size_t>(0, most); }
+
+    // <name ...>; each attribute now and then absent or a short string of the input's own.
+    void start(const char *name, Attributes attributes) {
+        text_ += std::string("<") + name;
+        for (const auto &[attribute, choices] : attributes) {
+            switch (input_.ConsumeIntegralInRange(0, 7)) {
+                case 0: break;
+                case 1: add(attribute, test_xml::escaped(input_.ConsumeRandomLengthString(24))); break;
+                default: add(attribute, pick(choices));
+            }
+        }
+        text_ += ">";
+    }
+    void end(const char *name) { text_ += std::string("</") + name + ">"; }
+    void empty(const char *name, Attributes attributes) {
+        start(name, attributes);
+        end(name);
+    }
     std::string take() { return std::move(text_); }
 
 private:
+    void add(const char *attribute, const std::string &value) { text_ += std::string(" ") + attribute + "=\"" + value + "\""; }
+
     FuzzedDataProvider &input_;
     std::string text_;
 };
 
-void identity(Writer &w) {
-    w.attribute("id", kIds);
-    w.attribute("name", kNames);
-    w.attribute("gender", kGenders);
-    w.attribute("birth-date", kDates);
-}
-
 void document(Writer &w, const char *operation) {
-    w.open(operation);
-    w.attribute("mode", kModes);
-    w.attribute("time", kTimes);
-    w.attribute("lang", {"zh", "en"});
-    w.attribute("audit", {"immediate", "deferred"});
-    w.attribute("response-encoding", {"UTF-8", "GB18030"});
-    w.close_start();
-    if (w.maybe()) {
-        w.open("physician");
-        w.attribute("code", kPhysicians);
-        w.close_empty();
-    }
-    w.open("patient");
-    w.attribute("id-type", kIdTypes);
-    identity(w);
-    w.close_start();
-    if (w.maybe()) {
-        w.open("card");
-        w.attribute("source", {"insurance-card", "e-voucher"});
-        identity(w);
-        w.close_empty();
-    }
+    w.start(operation, {{"mode", kModes},
+                        {"time", kTimes},
+                        {"lang", {"zh", "en"}},
+                        {"audit", {"immediate", "deferred"}},
+                        {"response-encoding", {"UTF-8", "GB18030"}}});
+    if (w.maybe()) w.empty("physician", {{"code", kPhysicians}});
+    w.start("patient", {{"id-type", kIdTypes}, {"id", kIds}, {"name", kNames}, {"gender", kGenders}, {"birth-date", kDates}});
+    if (w.maybe())
+        w.empty("card", {{"source", {"insurance-card", "e-voucher"}}, {"id", kIds}, {"name", kNames}, {"gender", kGenders},
+                         {"birth-date", kDates}});
     w.end("patient");
-    w.open("encounter");
-    w.attribute("id", kEncounters);
-    w.attribute("type", kEncounterTypes);
-    w.attribute("admitted", kDates);
-    w.attribute("discharged", kDates);
-    w.attribute("rescue", kBooleans);
-    w.close_start();
-    for (size_t n = w.count(3); n > 0; --n) {
-        w.open("diagnosis");
-        w.attribute("code", kDiagnoses);
-        w.attribute("primary", kBooleans);
-        w.close_empty();
-    }
+    w.start("encounter", {{"id", kEncounters},
+                          {"type", kEncounterTypes},
+                          {"admitted", kDates},
+                          {"discharged", kDates},
+                          {"rescue", kBooleans}});
+    for (size_t n = w.count(3); n > 0; --n) w.empty("diagnosis", {{"code", kDiagnoses}, {"primary", kBooleans}});
     w.end("encounter");
-    for (size_t n = w.count(6); n > 0; --n) {
-        w.open("item");
-        w.attribute("id", kItemIds);
-        w.attribute("kind", kKinds);
-        w.attribute("code", kItemCodes);
-        w.attribute("quantity", kQuantities);
-        w.attribute("price", kPrices);
-        w.attribute("days", kSupplyDays);
-        w.attribute("date", kDates);
-        w.attribute("physician", kPhysicians);
-        w.attribute("discharge-medication", kBooleans);
-        w.close_empty();
-    }
-    for (size_t n = w.count(2); n > 0; --n) {
-        w.open("consent");
-        w.attribute("signer", kSigners);
-        w.attribute("signed", kTimes);
-        w.attribute("items", {"1", "2", "1 2", "3 4", ""});
-        w.close_empty();
-    }
+    for (size_t n = w.count(6); n > 0; --n)
+        w.empty("item", {{"id", kItemIds},
+                         {"kind", kKinds},
+                         {"code", kItemCodes},
+                         {"quantity", kQuantities},
+                         {"price", kPrices},
+                         {"days", kSupplyDays},
+                         {"date", kDates},
+                         {"physician", kPhysicians},
+                         {"discharge-medication", kBooleans}});
+    for (size_t n = w.count(2); n > 0; --n)
+        w.empty("consent", {{"signer", kSigners}, {"signed", kTimes}, {"items", {"1", "2", "1 2", "3 4", ""}}});
     w.end(operation);
 }
 
 void feedback(Writer &w) {
-    w.open("feedback");
-    w.attribute("physician", kPhysicians);
-    w.attribute("time", kTimes);
-    w.close_start();
+    w.start("feedback", {{"physician", kPhysicians}, {"time", kTimes}});
     for (size_t n = w.count(3); n > 0; --n) {
-        w.open("finding");
-        std::string id = finding_ids[w.count(finding_ids.size() - 1)];
-        w.attribute("id", {id.c_str()});
-        w.attribute("action", {"override", "accept"});
-        w.attribute("reason", {"病情变化", "dose changed", ""});
-        w.attribute("reason-code", kReasonCodes);
-        w.close_empty();
+        const std::string &id = finding_ids[w.count(finding_ids.size() - 1)];
+        w.empty("finding", {{"id", {id.c_str()}},
+                            {"action", {"override", "accept"}},
+                            {"reason", {"病情变化", "dose changed", ""}},
+                            {"reason-code", kReasonCodes}});
     }
     w.end("feedback");
 }
 
 void ledger(Writer &w) {
-    w.open("ledger");
-    w.close_start();
-    for (size_t n = w.count(4); n > 0; --n) {
-        const char *entry = w.pick(kLedgerEntries);
-        w.open(entry);
-        w.attribute("notice", kNotices);
-        w.attribute("physician", kPhysicians);
-        w.attribute("date", kDates);
-        w.attribute("points", kPoints);
-        w.attribute("kind", kSanctions);
-        w.attribute("from", kDates);
-        w.attribute("to", kDates);
-        w.attribute("violation", {"重复检查", ""});
-        w.close_empty();
-    }
+    w.start("ledger", {});
+    for (size_t n = w.count(4); n > 0; --n)
+        w.empty(w.pick(kLedgerEntries), {{"notice", kNotices},
+                                         {"physician", kPhysicians},
+                                         {"date", kDates},
+                                         {"points", kPoints},
+                                         {"kind", kSanctions},
+                                         {"from", kDates},
+                                         {"to", kDates},
+                                         {"violation", {"重复检查", ""}}});
     w.end("ledger");
 }
 
@@ -208,17 +163,8 @@ std::string request(Writer &w) {
         case 1: document(w, "commit"); break;
         case 2: feedback(w); break;
         case 3: ledger(w); break;
-        case 4:
-            w.open("retract");
-            w.attribute("encounter", kEncounters);
-            w.attribute("items", {"1", "2", "1 2", "9", ""});
-            w.close_empty();
-            break;
-        default:
-            w.open("physician-status");
-            w.attribute("code", kPhysicians);
-            w.attribute("date", kDates);
-            w.close_empty();
+        case 4: w.empty("retract", {{"encounter", kEncounters}, {"items", {"1", "2", "1 2", "9", ""}}}); break;
+        default: w.empty("physician-status", {{"code", kPhysicians}, {"date", kDates}});
     }
     return w.take();
 }
