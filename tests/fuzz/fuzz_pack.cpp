@@ -14,7 +14,6 @@
 #include <cstdlib>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "error.hpp"
 #include "knowledge.hpp"
@@ -40,15 +39,6 @@ medlint::PackFiles pack_files(std::string_view input) {
     }
 }
 
-const std::vector<std::string> &rule_ids() {
-    static const std::vector<std::string> ids = [] {
-        std::vector<std::string> all;
-        for (const auto &rule : medlint::registered_rules()) all.emplace_back(rule->id());
-        return all;
-    }();
-    return ids;
-}
-
 const Knowledge &built_in() {
     static const Knowledge knowledge = [] {
         Knowledge loaded;
@@ -60,13 +50,13 @@ const Knowledge &built_in() {
 
 // What an engine asks of its packs once they are loaded.
 void use(const Knowledge &knowledge) {
-    knowledge.require_rules(rule_ids());
+    medlint::require_registered_rules(knowledge);
     knowledge.describe_packs();
     knowledge.table_sizes();
     auto monday = *medlint::Date::parse("2026-11-23");
     knowledge.add_working_days(monday, 15);
     for (const auto &[name, profile] : knowledge.profiles())
-        for (const auto &rule : rule_ids()) knowledge.points(name, rule);
+        for (const auto &rule : medlint::registered_rules()) knowledge.points(name, rule->id());
 }
 
 void load(Knowledge knowledge, const medlint::PackFiles &files) {
