@@ -45,8 +45,24 @@ medlint_engine *open_engine() {
     return opened;
 }
 
+// A C0 control character other than tab, LF and CR, raw or as a character
+// reference: XML 1.0 forbids them, and hosts' parsers reject the response.
+bool has_forbidden_control(std::string_view response) {
+    for (size_t at = 0; at < response.size(); ++at) {
+        auto byte = static_cast<unsigned char>(response[at]);
+        if (byte < 0x20 && byte != '\t' && byte != '\n' && byte != '\r') return true;
+        if (response.compare(at, 2, "&#") != 0) continue;
+        bool hex = at + 2 < response.size() && response[at + 2] == 'x';
+        size_t digits = at + (hex ? 3 : 2);
+        unsigned long value = std::strtoul(std::string(response.substr(digits, 8)).c_str(), nullptr, hex ? 16 : 10);
+        if (value < 0x20 && value != '\t' && value != '\n' && value != '\r') return true;
+    }
+    return false;
+}
+
 void check_response(int code, std::string_view response) {
     if (code == MEDLINT_EINTERNAL) defect("MEDLINT_EINTERNAL (a bug by the contract)", response);
+    if (has_forbidden_control(response)) defect("a control character that XML 1.0 forbids", response);
     pugi::xml_document xml;
     if (!xml.load_buffer(response.data(), response.size())) defect("the response is not well-formed XML", response);
     pugi::xml_node root = xml.document_element();

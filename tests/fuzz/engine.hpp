@@ -9,8 +9,9 @@
 namespace fuzz {
 
 // Calls the engine and aborts (a finding) unless the response keeps the
-// contract: present, well-formed XML, an <error> root exactly when the call
-// failed, carrying the same code, and never MEDLINT_EINTERNAL.
+// contract: present, well-formed XML without the control characters XML 1.0
+// forbids, an <error> root exactly when the call failed, carrying the same
+// code, and never MEDLINT_EINTERNAL.
 std::string call(std::string_view request);
 
 }  // namespace fuzz
