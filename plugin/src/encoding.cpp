@@ -199,9 +199,11 @@ std::string decode_request(std::string_view bytes) {
     return utf8;
 }
 
-bool is_supported_response_encoding(std::string_view encoding) {
+std::optional<std::string> canonical_response_encoding(std::string_view encoding) {
     std::string name = lower(encoding);
-    return name == "utf-8" || name == "gb18030";
+    if (name == "utf-8") return "UTF-8";
+    if (name == "gb18030") return "GB18030";
+    return std::nullopt;
 }
 
 std::string encode_response(const std::string &utf8, std::string_view encoding) {

@@ -23,7 +23,8 @@ std::string without_control_characters(std::string_view text);
 // `utf8` re-encoded as `encoding` ("UTF-8" or "GB18030").
 std::string encode_response(const std::string &utf8, std::string_view encoding);
 
-// Whether the host may ask for this response encoding.
-bool is_supported_response_encoding(std::string_view encoding);
+// The response encoding a host asked for, in any letter case, as the
+// declaration names it ("UTF-8" or "GB18030"); nullopt when not supported.
+std::optional<std::string> canonical_response_encoding(std::string_view encoding);
 
 }  // namespace medlint

@@ -223,9 +223,11 @@ Request parse_request(std::string utf8) {
     Element root(source, source.root(), MEDLINT_EPARSE);
     Request request;
     request.lang = root.one_of("lang", {"zh", "en"}, "");
-    request.response_encoding = root.optional("response-encoding", "UTF-8");
-    if (!is_supported_response_encoding(request.response_encoding))
-        root.attribute_error("response-encoding", "is \"" + request.response_encoding + "\"; expected UTF-8 or GB18030");
+    // Canonical from here on, so that the response's declaration names what its bytes are.
+    std::string asked = root.optional("response-encoding", "UTF-8");
+    std::optional<std::string> encoding = canonical_response_encoding(asked);
+    if (!encoding) root.attribute_error("response-encoding", "is \"" + asked + "\"; expected UTF-8 or GB18030");
+    request.response_encoding = *encoding;
     std::string name = root.name();
     if (name == "check" || name == "commit") request.operation = read_document(root);
     else if (name == "retract") request.operation = read_retract(root);

@@ -129,6 +129,28 @@ TEST_CASE("response-encoding=GB18030 gives GB18030 bytes", "[encoding]") {
     }
 }
 
+// The name is case-insensitive: a lower-case utf-8 once gave UTF-8 bytes under a GB18030 declaration.
+TEST_CASE("response-encoding in lower case declares what its bytes are", "[encoding]") {
+    Scratch scratch;
+    Engine engine(scratch.config);
+    Doc doc;
+    doc.card = "id=\"522701198001010011\" name=\"" + kZhuRongjiUtf8 + "\"";
+    SECTION("utf-8") {
+        doc.root_extra = " response-encoding=\"utf-8\"";
+        Reply reply = engine.call(doc.str());
+        REQUIRE(reply.code == MEDLINT_OK);
+        CHECK(reply.text.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>", 0) == 0);
+        CHECK(contains(reply.text, kZhuRongjiUtf8));
+    }
+    SECTION("gb18030") {
+        doc.root_extra = " response-encoding=\"gb18030\"";
+        Reply reply = engine.call(doc.str());
+        REQUIRE(reply.code == MEDLINT_OK);
+        CHECK(reply.text.rfind("<?xml version=\"1.0\" encoding=\"GB18030\"?>", 0) == 0);
+        CHECK(contains(reply.text, kZhuRongjiGbk));
+    }
+}
+
 TEST_CASE("reserved characters in names round-trip safely", "[encoding]") {
     Scratch scratch;
     Engine engine(scratch.config);

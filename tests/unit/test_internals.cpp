@@ -235,8 +235,9 @@ TEST_CASE("request bytes are decoded to UTF-8", "[internals][encoding]") {
           "<?xml version='1.0' encoding='gb2312'?><a n='镕'/>");
     CHECK(encode_response("<a n=\"喆\"/>", "GB18030") == "<a n=\"\x86\xB4\"/>");
     CHECK(encode_response("<a/>", "UTF-8") == "<a/>");
-    CHECK(is_supported_response_encoding("gb18030"));
-    CHECK_FALSE(is_supported_response_encoding("GBK"));
+    CHECK(canonical_response_encoding("gb18030") == "GB18030");
+    CHECK(canonical_response_encoding("utf-8") == "UTF-8");
+    CHECK_FALSE(canonical_response_encoding("GBK"));
 
     auto [code, message] = error_of([] { decode_request("<a>\n<b n=\"\xFF\"/></a>"); });
     CHECK(code == MEDLINT_EPARSE);
