@@ -15,20 +15,10 @@
 #include "render.hpp"
 #include "request_files.hpp"
 #include "request_text.hpp"
+#include "serve.hpp"
 
 namespace medlint::cli {
 namespace {
-
-medlint::engine open_engine(const std::optional<std::string> &config) {
-    if (medlint_abi_version() != MEDLINT_ABI_VERSION)
-        throw std::runtime_error("the library has ABI " + std::to_string(medlint_abi_version()) +
-                                 "; this tool was built for ABI " + std::to_string(MEDLINT_ABI_VERSION));
-    try {
-        return medlint::engine(config ? config->c_str() : nullptr);
-    } catch (const medlint::failure &e) {
-        throw std::runtime_error(std::string("cannot open the engine: ") + e.what());
-    }
-}
 
 // The one operation a command's files may perform, whatever they hold: the
 // engine reads each file's root and refuses any other, so that a file
@@ -62,6 +52,17 @@ std::string prepare_request(std::string_view bytes, const Invocation &invocation
 }
 
 }  // namespace
+
+medlint::engine open_engine(const std::optional<std::string> &config) {
+    if (medlint_abi_version() != MEDLINT_ABI_VERSION)
+        throw std::runtime_error("the library has ABI " + std::to_string(medlint_abi_version()) +
+                                 "; this tool was built for ABI " + std::to_string(MEDLINT_ABI_VERSION));
+    try {
+        return medlint::engine(config ? config->c_str() : nullptr);
+    } catch (const medlint::failure &e) {
+        throw std::runtime_error(std::string("cannot open the engine: ") + e.what());
+    }
+}
 
 pugi::xml_node response_root(const std::string &response, pugi::xml_document &document, const std::string &expected) {
     if (!document.load_buffer(response.data(), response.size(), pugi::parse_default, pugi::encoding_utf8))
@@ -217,6 +218,8 @@ int run(const Invocation &invocation) {
         std::cout << "medlint " << medlint_version() << " (ABI " << medlint_abi_version() << ")\n";
         return kExitPass;
     }
+    // serve checks its options, the token file and the address before it opens the engine.
+    if (*invocation.command == Command::serve) return serve(invocation);
     medlint::engine engine = open_engine(invocation.config);
     switch (*invocation.command) {
         case Command::check:
@@ -227,6 +230,7 @@ int run(const Invocation &invocation) {
         case Command::ledger_import: return import_ledger(engine, invocation);
         case Command::points: return show_points(engine, invocation);
         case Command::audit_log_verify: return verify_audit_log(engine);
+        case Command::serve: break;
     }
     return kExitError;
 }

@@ -3,6 +3,7 @@
 #include <medlint/medlint.hpp>
 #include <pugixml.hpp>
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -21,6 +22,11 @@ enum ExitStatus : int { kExitPass = 0, kExitWarning = 1, kExitBlock = 2, kExitEr
 // Throws std::exception for what ends the whole run (the engine cannot be
 // opened, the call of call or audit-log verify cannot be made).
 int run(const Invocation &invocation);
+
+// The engine of the configuration file, or of the built-in defaults.  Throws
+// std::runtime_error when the library's ABI is not this tool's or the engine
+// cannot be opened.
+medlint::engine open_engine(const std::optional<std::string> &config);
 
 // What the audit command shares with check and commit.
 

@@ -19,7 +19,16 @@ enum OptionBit : unsigned {
     kHtml = 64u,
     kCsv = 128u,
     kJson = 256u,
-    kAllOptions = 2 * kJson - 1,
+    kListen = 1u << 9,
+    kThreads = 1u << 10,
+    kTokenFile = 1u << 11,
+    kTlsCert = 1u << 12,
+    kTlsKey = 1u << 13,
+    kInsecureNoAuth = 1u << 14,
+    kMaxConnections = 1u << 15,
+    kReadTimeout = 1u << 16,
+    kIdleTimeout = 1u << 17,
+    kAllOptions = 2 * kIdleTimeout - 1,
 };
 
 struct OptionSpec {
@@ -48,6 +57,21 @@ const OptionSpec kOptions[] = {
     {kCsv, "--csv", "FILE", "write one row per finding (RFC 4180, UTF-8)", nullptr, &Invocation::csv},
     {kJson, "--json", "FILE", "write the report as JSON, for business-intelligence tools", nullptr,
      &Invocation::json},
+    {kListen, "--listen", "HOST:PORT", "the address to serve on, e.g. 127.0.0.1:8787 or [::]:8787", nullptr,
+     &Invocation::listen},
+    {kThreads, "--threads", "N", "threads serving requests; one per core by default", nullptr, &Invocation::threads},
+    {kTokenFile, "--token-file", "FILE", "bearer tokens (or their SHA-256), one a line; mode 0600", nullptr,
+     &Invocation::token_file},
+    {kTlsCert, "--tls-cert", "FILE", "serve HTTPS with this PEM certificate chain", nullptr, &Invocation::tls_cert},
+    {kTlsKey, "--tls-key", "FILE", "the PEM private key of --tls-cert; mode 0600", nullptr, &Invocation::tls_key},
+    {kInsecureNoAuth, "--insecure-no-auth", nullptr, "serve beyond loopback without tokens", nullptr, nullptr,
+     &Invocation::insecure_no_auth},
+    {kMaxConnections, "--max-connections", "N", "open connections at most; more wait (default 256)", nullptr,
+     &Invocation::max_connections},
+    {kReadTimeout, "--read-timeout", "S", "seconds for a request's header, and for its body (default 10)", nullptr,
+     &Invocation::read_timeout},
+    {kIdleTimeout, "--idle-timeout", "S", "seconds a kept-alive connection may wait idle (default 30)", nullptr,
+     &Invocation::idle_timeout},
 };
 
 constexpr size_t kAnyNumber = SIZE_MAX;
@@ -127,6 +151,20 @@ const CommandSpec kCommands[] = {
      "policy profile.",
      "0 active, 1 warned (an interview is due), 2 suspended or terminated\n"
      "on DATE, 3 error"},
+    {Command::serve, "serve", nullptr, "", "file", 0, 0,
+     kConfig | kListen | kThreads | kTokenFile | kTlsCert | kTlsKey | kInsecureNoAuth | kMaxConnections |
+         kReadTimeout | kIdleTimeout,
+     "Serves the engine over HTTP/1.1 (HTTPS with --tls-cert) to the\n"
+     "hospital's systems: POST /v1/call takes a request document and\n"
+     "answers the library's response; GET /healthz and GET /metrics\n"
+     "(Prometheus) are for monitoring.  With --token-file every request\n"
+     "but /healthz needs \"Authorization: Bearer TOKEN\"; without it only\n"
+     "loopback addresses are served, unless --insecure-no-auth.  SIGTERM\n"
+     "or Ctrl-C stops accepting, finishes the requests in flight and\n"
+     "closes the engine.  One log line per request on standard error.\n"
+     "See docs/server.md.",
+     "0 stopped by SIGTERM or SIGINT, 3 error (a bad option, the engine\n"
+     "or the address cannot be opened)"},
 };
 
 const CommandSpec &spec_of(Command command) {

@@ -7,7 +7,7 @@
 
 namespace medlint::cli {
 
-enum class Command { check, commit, audit, call, audit_log_verify, pack_validate, ledger_import, points };
+enum class Command { check, commit, audit, call, audit_log_verify, pack_validate, ledger_import, points, serve };
 
 struct Invocation {
     bool help = false;  // print the usage of `command`, or of the tool when there is none
@@ -20,6 +20,10 @@ struct Invocation {
     std::optional<std::string> jobs;  // audit's worker threads, a whole number from 1; all cores when not given
     std::optional<std::string> html, csv, json;  // the files audit writes its reports to
     bool commit = false;  // audit also records the documents as submitted
+    // serve's options, checked and given their defaults by serve_settings()
+    std::optional<std::string> listen, threads, token_file, tls_cert, tls_key, max_connections, read_timeout,
+        idle_timeout;
+    bool insecure_no_auth = false;
     std::vector<std::string> operands;  // what the command works on: files, a pack folder, a physician code
 };
 
