@@ -38,7 +38,7 @@ expect_file() {  # DEB PATH
   dpkg-deb -c "$1" | grep " \./$2\( -> .*\)\?\$" >/dev/null || fail "${1##*/} lacks /$2"
 }
 
-for package in libmedlint1 libmedlint-dev medlint-tools; do
+for package in libmedlint1 libmedlint-dev medlint-tools medlint-server; do
   deb="$packages/${package}_${version}_${arch}.deb"
   [ -f "$deb" ] || fail "no ${deb##*/}"
   expect_field "$deb" Package "^$package\$"
@@ -51,6 +51,7 @@ done
 runtime="$packages/libmedlint1_${version}_${arch}.deb"
 dev="$packages/libmedlint-dev_${version}_${arch}.deb"
 tools="$packages/medlint-tools_${version}_${arch}.deb"
+server="$packages/medlint-server_${version}_${arch}.deb"
 
 # Depends: the libraries' packages found by dpkg-shlibdeps, and the library
 # package of the same version for the other two.
@@ -61,6 +62,9 @@ expect_field "$runtime" Depends "libpugixml1v5"
 expect_field "$dev" Depends "^libmedlint1 \(= $version\)\$"
 expect_field "$tools" Depends "libmedlint1 \(= $version\)"
 expect_field "$tools" Depends "libstdc\+\+6"
+expect_field "$tools" Depends "libssl3"
+expect_field "$server" Depends "medlint-tools \(= $version\)"
+expect_field "$server" Depends "adduser"
 [[ $(dpkg-deb -I "$runtime" shlibs) == "libmedlint 1 libmedlint1 (>= $version)" ]] ||
   fail "libmedlint1's shlibs file is \"$(dpkg-deb -I "$runtime" shlibs)\""
 
@@ -72,6 +76,16 @@ expect_file "$dev" "usr/include/medlint/medlint.h"
 expect_file "$dev" "usr/$libdir/cmake/medlint/medlintConfig.cmake"
 expect_file "$dev" "usr/$libdir/pkgconfig/medlint.pc"
 expect_file "$tools" "usr/bin/medlint"
+expect_file "$server" "usr/lib/systemd/system/medlint.service"
+expect_file "$server" "usr/share/medlint/server/medlint.xml"
+expect_file "$server" "usr/share/medlint/server/serve.conf"
+dpkg-deb -I "$server" postinst | grep -q "adduser --system --group" || fail "medlint-server's postinst makes no user"
+dpkg-deb -I "$server" postrm >/dev/null || fail "medlint-server has no postrm"
+unit="$root/usr/lib/systemd/system/medlint.service"
+for line in "User=medlint" "StateDirectory=medlint" \
+            "ExecStart=/usr/bin/medlint serve --config /etc/medlint/medlint.xml \$MEDLINT_SERVE_OPTIONS"; do
+  grep -qxF "$line" "$unit" || fail "medlint.service lacks the line $line"
+done
 
 # Relocatable: no installed file names the tree it was built in.
 if built_in=$(grep -rlF -e "$source" -e "$build" "$root"); then
@@ -104,6 +118,16 @@ expect_pass() {  # WHAT EXPECTED_TEXT COMMAND...
 # The tool with the built-in defaults: the pack inside the installed library.
 expect_pass "medlint check" ": pass;" "$root/usr/bin/medlint" check "$sample"
 [ -f "$scratch/home/.local/share/medlint/medlint.db" ] || fail "medlint check left no store in HOME"
+
+# The service's default configuration opens an engine with the installed
+# pack, once its absolute paths point into the scratch root.
+server_config="$scratch/server-medlint.xml"
+mkdir -p "$scratch/var-lib-medlint"
+sed -e "s|/usr/share/medlint|$root/usr/share/medlint|" -e "s|/var/lib/medlint|$scratch/var-lib-medlint|" \
+  "$root/usr/share/medlint/server/medlint.xml" >"$server_config"
+expect_pass "medlint check with the service's configuration" ": pass;" \
+  "$root/usr/bin/medlint" --config "$server_config" check "$sample"
+expect_pass "medlint serve --help" "POST /v1/call" "$root/usr/bin/medlint" serve --help
 
 # The host samples, built as their READMEs say.
 export PKG_CONFIG_PATH="$root/usr/$libdir/pkgconfig"
