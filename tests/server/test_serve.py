@@ -224,6 +224,24 @@ class Limits(ServeTest):
                                               b"Content-Length: 33554433\r\n\r\n")
         self.assertTrue(answer.startswith(b"HTTP/1.1 413 "), answer)
 
+    def test_a_header_over_8_kib_gets_431(self):
+        server = self.serve()
+        with server.connect() as connection:
+            answer = raw_exchange(connection, b"GET /healthz HTTP/1.1\r\nHost: h\r\nX-Padding: "
+                                              + b"a" * 9000 + b"\r\n\r\n")
+        self.assertTrue(answer.startswith(b"HTTP/1.1 431 "), answer)
+
+    def test_expect_100_continue(self):
+        server = self.serve()
+        body = sample("02-check-endocrinology-repeats-creatinine.xml")
+        with server.connect() as connection:
+            connection.sendall(b"POST /v1/call HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nConnection: close\r\n"
+                               b"Content-Length: %d\r\n\r\n" % len(body))
+            self.assertEqual(connection.recv(1024), b"HTTP/1.1 100 Continue\r\n\r\n")
+            answer = raw_exchange(connection, body)
+        self.assertTrue(answer.startswith(b"HTTP/1.1 200 OK"), answer)
+        self.assertIn(b"<check-result", answer)
+
     def test_a_slow_client_is_cut_off(self):
         server = self.serve("--read-timeout", "1")
         with server.connect() as connection:
@@ -242,6 +260,22 @@ class Limits(ServeTest):
                 answer = raw_exchange(connection, garbage)
             self.assertTrue(answer.startswith(b"HTTP/1.1 400 "), (garbage, answer))
         self.assertEqual(server.request("/healthz")[0], 200)
+
+    def test_connections_beyond_the_limit_wait_for_one_to_close(self):
+        server = self.serve("--max-connections", "1")
+        first = server.connect()
+        self.addCleanup(first.close)
+        self.assertEqual(raw_exchange_keep(first, b"GET /healthz HTTP/1.1\r\nHost: h\r\n\r\n")[:15],
+                         b"HTTP/1.1 200 OK")
+        second = server.connect()  # accepted by the system, not yet by the server
+        self.addCleanup(second.close)
+        second.sendall(b"GET /healthz HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n")
+        second.settimeout(1)
+        with self.assertRaises(socket.timeout):
+            second.recv(1024)
+        first.close()
+        second.settimeout(30)
+        self.assertTrue(raw_exchange(second, b"").startswith(b"HTTP/1.1 200 OK"))
 
     def test_keep_alive_serves_many_requests_on_one_connection(self):
         server = self.serve()
