@@ -192,9 +192,8 @@ public:
             draining_ = true;
             beast::error_code ignored;
             acceptor_.close(ignored);
-            std::lock_guard<std::mutex> lock(mutex_);
-            for (auto &[raw, connection] : connections_)
-                if (auto alive = connection.lock()) alive->stop_when_idle();
+            // Stopped outside the lock: a connection released here ends in released(), which takes it.
+            for (auto &connection : live_connections()) connection->stop_when_idle();
         });
     }
 
@@ -208,6 +207,14 @@ public:
     }
 
 private:
+    std::vector<std::shared_ptr<Connection>> live_connections() {
+        std::lock_guard<std::mutex> lock(mutex_);
+        std::vector<std::shared_ptr<Connection>> live;
+        for (auto &entry : connections_)
+            if (auto alive = entry.second.lock()) live.push_back(std::move(alive));
+        return live;
+    }
+
     void accept() {
         if (!acceptor_.is_open()) return;
         acceptor_.async_accept(asio::make_strand(io_),
@@ -491,6 +498,8 @@ int serve(const Invocation &invocation) {
     std::unique_ptr<ssl::context> tls = tls_context(settings);
     asio::io_context io(settings.threads);
     tcp::endpoint endpoint = listen_endpoint(io, settings, tokens.has_value());
+    // A closed standard error (a log reader gone) must not end the service.
+    std::signal(SIGPIPE, SIG_IGN);
     medlint::engine engine = open_engine(settings.config);
     Service service{engine, settings, std::move(tokens), {}};
     serve_until_stopped(io, service, endpoint, tls.get());

@@ -1,7 +1,8 @@
 // medlint_serve_load: N keep-alive clients send M 20-item checks each to a
 // `medlint serve` it starts on a free loopback port with a fresh store, and
-// it reports the throughput, the latency percentiles and the errors.  See
-// README.md beside this file.
+// it reports the throughput, the latency percentiles and the errors.  The
+// clients are connections driven by one thread, so that they take little of
+// the machine from the server.  See README.md beside this file.
 //
 //   medlint_serve_load MEDLINT [--clients N] [--checks M] [--server-threads T]
 //                      [--max-seconds S] [--deferred] [--keep]
@@ -33,6 +34,7 @@
 #include <regex>
 #include <sstream>
 #include <string>
+#include <memory>
 #include <thread>
 #include <vector>
 
@@ -155,47 +157,89 @@ struct ClientResult {
     std::string first_error;
 };
 
-// One keep-alive connection sending `checks` checks in turn; reconnects when
-// the server closes it.
-ClientResult run_client(unsigned short port, const std::string &body, long checks, Clock::time_point deadline) {
-    ClientResult result;
-    result.latencies_us.reserve(static_cast<size_t>(checks));
-    boost::asio::io_context io;
-    tcp::socket socket(io);
-    const tcp::endpoint server(boost::asio::ip::address_v4::loopback(), port);
+// One keep-alive connection sending its checks one after another, on the
+// load test's single client thread, so that the clients take as little of
+// the machine as they can from the server; it reconnects when the server
+// closes the connection or a check fails.
+class Client : public std::enable_shared_from_this<Client> {
+public:
+    Client(boost::asio::io_context &io, unsigned short port, const http::request<http::string_body> &request,
+           long checks, Clock::time_point deadline, ClientResult &result)
+        : socket_(io), server_(boost::asio::ip::address_v4::loopback(), port), request_(request),
+          remaining_(checks), deadline_(deadline), result_(result) {
+        result_.latencies_us.reserve(static_cast<size_t>(checks));
+    }
+
+    void start() { next(); }
+
+private:
+    void next() {
+        if (remaining_ == 0 || Clock::now() >= deadline_) return;
+        --remaining_;
+        if (socket_.is_open()) return send();
+        buffer_.clear();
+        socket_.async_connect(server_, [self = shared_from_this()](beast::error_code error) {
+            if (error) return self->fail("connect: " + error.message());
+            self->socket_.set_option(tcp::no_delay(true), error);
+            self->send();
+        });
+    }
+
+    void send() {
+        sent_ = Clock::now();
+        http::async_write(socket_, request_, [self = shared_from_this()](beast::error_code error, size_t) {
+            if (error) return self->fail("write: " + error.message());
+            self->response_ = {};
+            http::async_read(self->socket_, self->buffer_, self->response_,
+                             [self](beast::error_code read_error, size_t) { self->on_response(read_error); });
+        });
+    }
+
+    void on_response(beast::error_code error) {
+        if (error) return fail("read: " + error.message());
+        result_.latencies_us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - sent_).count());
+        if (response_.result_int() != 200 || response_.body().find("<check-result status=\"pass\"") == std::string::npos)
+            return fail("HTTP " + std::to_string(response_.result_int()) + ": " + response_.body().substr(0, 300));
+        if (!response_.keep_alive()) close();
+        next();
+    }
+
+    void fail(const std::string &what) {
+        if (result_.errors++ == 0) result_.first_error = what;
+        close();
+        next();
+    }
+
+    void close() {
+        beast::error_code ignored;
+        socket_.close(ignored);
+    }
+
+    tcp::socket socket_;
+    tcp::endpoint server_;
+    const http::request<http::string_body> &request_;
+    long remaining_;
+    Clock::time_point deadline_;
+    ClientResult &result_;
+    beast::flat_buffer buffer_;
+    http::response<http::string_body> response_;
+    Clock::time_point sent_;
+};
+
+// The checks of every client, all sent from this thread.
+std::vector<ClientResult> run_clients(const Options &options, unsigned short port, const std::string &body,
+                                      Clock::time_point deadline) {
     http::request<http::string_body> request{http::verb::post, "/v1/call", 11};
     request.set(http::field::host, "127.0.0.1");
     request.set(http::field::content_type, "application/xml");
     request.body() = body;
     request.keep_alive(true);
     request.prepare_payload();
-    beast::flat_buffer buffer;
-    auto fail = [&](const std::string &what) {
-        if (result.errors++ == 0) result.first_error = what;
-        beast::error_code ignored;
-        socket.close(ignored);
-    };
-    for (long i = 0; i < checks && Clock::now() < deadline; ++i) {
-        try {
-            if (!socket.is_open()) {
-                socket.connect(server);
-                socket.set_option(tcp::no_delay(true));
-                buffer.clear();
-            }
-            auto start = Clock::now();
-            http::write(socket, request);
-            http::response<http::string_body> response;
-            http::read(socket, buffer, response);
-            result.latencies_us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - start).count());
-            if (response.result_int() != 200 || response.body().find("<check-result status=\"pass\"") == std::string::npos)
-                fail("HTTP " + std::to_string(response.result_int()) + ": " + response.body().substr(0, 300));
-            else if (!response.keep_alive())
-                socket.close();
-        } catch (const std::exception &e) {
-            fail(e.what());
-        }
-    }
-    return result;
+    boost::asio::io_context io;
+    std::vector<ClientResult> results(static_cast<size_t>(options.clients));
+    for (auto &result : results) std::make_shared<Client>(io, port, request, options.checks, deadline, result)->start();
+    io.run();
+    return results;
 }
 
 double percentile(const std::vector<double> &sorted, double fraction) {
@@ -227,12 +271,8 @@ int main(int argc, char **argv) {
     try {
         Server server(options, folder);
         auto deadline = Clock::now() + std::chrono::seconds(options.max_seconds);
-        std::vector<ClientResult> results(static_cast<size_t>(options.clients));
-        std::vector<std::thread> clients;
         auto start = Clock::now();
-        for (auto &result : results)
-            clients.emplace_back([&, port = server.port()] { result = run_client(port, body, options.checks, deadline); });
-        for (auto &client : clients) client.join();
+        std::vector<ClientResult> results = run_clients(options, server.port(), body, deadline);
         double seconds = std::chrono::duration<double>(Clock::now() - start).count();
         int server_status = server.stop();
 
