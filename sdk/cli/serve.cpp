@@ -255,7 +255,10 @@ public:
 
     void stop_when_idle() override {
         asio::post(stream_.get_executor(), [self = shared()] {
-            if (self->idle_) self->socket_layer().close();
+            // A request whose first bytes have arrived, unread yet, is in flight too.
+            beast::error_code error;
+            bool arrived = self->socket_layer().socket().available(error) > 0;
+            if (self->idle_ && !arrived) self->socket_layer().close();
         });
     }
 

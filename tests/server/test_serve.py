@@ -323,8 +323,10 @@ class Shutdown(ServeTest):
         self.assertEqual(raw_exchange_keep(idle, b"GET /healthz HTTP/1.1\r\nHost: h\r\n\r\n")[:15], b"HTTP/1.1 200 OK")
         busy = server.connect()
         self.addCleanup(busy.close)
+        # A first answer shows the server has accepted the connection.
+        self.assertEqual(raw_exchange_keep(busy, b"GET /healthz HTTP/1.1\r\nHost: h\r\n\r\n")[:15], b"HTTP/1.1 200 OK")
         busy.sendall(b"POST /v1/call HTTP/1.1\r\nHost: h\r\nContent-Length: %d\r\n\r\n" % len(body) + body[:100])
-        time.sleep(0.5)  # the server has the header
+        time.sleep(0.2)  # the header has reached the server's socket
         server.process.send_signal(signal.SIGTERM)
         wait_for(lambda: "stopping on SIGTERM" in server.log_text())
         self.assertEqual(idle.recv(1024), b"", "an idle connection is closed at once")
