@@ -61,6 +61,8 @@ Config read_config(const std::string &path) {
         auto store = root.child("store");
         if (!store) config_error("<store path=\"...\"/> is required");
         config.store_path = resolve(base, store->required("path"));
+        config.store_memory.mmap_mib = store->whole_number("mmap-mib", config.store_memory.mmap_mib, 0, 65536);
+        config.store_memory.cache_mib = store->whole_number("cache-mib", config.store_memory.cache_mib, 1, 65536);
         for (const auto &rules : root.children("rules")) config.rule_pack_paths.push_back(resolve(base, rules.required("path")));
         if (auto policy = root.child("policy")) config.profile = policy->required("profile");
         if (auto language = root.child("language")) config.language = language->one_of("default", {"zh", "en"}, "zh");

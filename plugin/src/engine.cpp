@@ -255,7 +255,7 @@ std::shared_ptr<const Knowledge> load_knowledge(const Config &config) {
 }  // namespace
 
 Engine::Engine(const Config &config) : config_(config), knowledge_(load_knowledge(config)) {
-    store_ = std::make_unique<Store>(config.store_path);
+    store_ = std::make_unique<Store>(config.store_path, config.store_memory);
 }
 
 void Engine::reload() { std::atomic_store(&knowledge_, load_knowledge(config_)); }

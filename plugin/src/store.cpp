@@ -126,6 +126,13 @@ SQLite::Statement &prepared(SQLite::Database &db, StatementCache &cache, const c
     return *slot;
 }
 
+// Each connection's read memory: memory-mapped pages are shared by every
+// connection through the OS page cache; the page cache is per connection.
+void size_read_memory(SQLite::Database &db, const StoreMemory &memory) {
+    db.exec("PRAGMA mmap_size=" + std::to_string(int64_t{memory.mmap_mib} << 20));
+    db.exec("PRAGMA cache_size=" + std::to_string(-(int64_t{memory.cache_mib} << 10)));  // negative: in KiB
+}
+
 // Switching a new file to WAL needs an exclusive lock, and when two processes
 // open a new store at once SQLite may answer BUSY at once instead of calling
 // the busy handler (it would deadlock otherwise): wait and try again, as the
@@ -170,7 +177,9 @@ struct Store::Reader {
     SQLite::Database db;
     StatementCache statements;
 
-    explicit Reader(const std::string &path) : db(path, SQLite::OPEN_READWRITE, kBusyTimeoutMs) {}
+    Reader(const std::string &path, const StoreMemory &memory) : db(path, SQLite::OPEN_READWRITE, kBusyTimeoutMs) {
+        size_read_memory(db, memory);
+    }
     SQLite::Statement &statement(const char *sql) { return prepared(db, statements, sql); }
     // A statement left on a row would keep an old snapshot of the file open.
     void reset() noexcept {
@@ -187,7 +196,7 @@ std::unique_ptr<Store::Reader> Store::lend_reader() {
             return reader;
         }
     }
-    return std::make_unique<Reader>(path_);
+    return std::make_unique<Reader>(path_, memory_);
 }
 
 void Store::give_back(std::unique_ptr<Reader> reader) noexcept {
@@ -241,11 +250,12 @@ void Store::transact(Durability durability, const AuditEntry *audit, Work &&work
     deferred_audit_.clear();
 }
 
-Store::Store(const std::string &path) : path_(path) {
+Store::Store(const std::string &path, const StoreMemory &memory) : path_(path), memory_(memory) {
     locked("opening", [&] {
         db_ = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, kBusyTimeoutMs);
         if (sqlite3_db_readonly(db_->getHandle(), "main") == 1)
             fail(MEDLINT_ESTORE, "store " + path + " is read-only; medlint needs to write to it");
+        size_read_memory(*db_, memory_);
         retry_while_busy([&] {
             db_->exec("PRAGMA journal_mode=WAL");
             db_->exec("PRAGMA foreign_keys=ON");

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "config.hpp"
 #include "history.hpp"
 #include "ledger.hpp"
 #include "request.hpp"
@@ -45,7 +46,7 @@ public:
 
     // Opens or creates the file and brings its schema up to date.  Throws
     // MEDLINT_ESTORE when it is locked, read-only, corrupt or from a newer medlint.
-    explicit Store(const std::string &path);
+    explicit Store(const std::string &path, const StoreMemory &memory = {});
     ~Store();
 
     // With `deferred`, the row waits in memory and is written with the next
@@ -87,6 +88,7 @@ private:
 
     std::string path_;
     std::pair<unsigned long long, unsigned long long> file_id_;  // device and inode of the open file
+    StoreMemory memory_;
     std::mutex mutex_;
     std::unique_ptr<SQLite::Database> db_;
     StatementCache statements_;

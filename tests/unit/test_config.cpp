@@ -66,6 +66,12 @@ TEST_CASE("an unusable configuration file is MEDLINT_ECONFIG naming the file", "
         write_file(config, test::config_xml(store, "national-2024", "<language default=\"fr\"/>"));
         expect_config_error(config, {"fr"});
     }
+    SECTION("a store memory size that is no whole number in range") {
+        write_file(config, "<medlint>\n<store path=\"" + store + "\" mmap-mib=\"-1\"/>\n</medlint>");
+        expect_config_error(config, {"mmap-mib", "\"-1\"", "0 to 65536", "line 2"});
+        write_file(config, "<medlint><store path=\"" + store + "\" cache-mib=\"0\"/></medlint>");
+        expect_config_error(config, {"cache-mib", "\"0\"", "1 to 65536"});
+    }
     SECTION("nothing is created for a refused configuration") {
         write_file(config, test::config_xml(store, "national-1999"));
         CHECK(try_open(config).code == MEDLINT_ECONFIG);
@@ -92,6 +98,17 @@ TEST_CASE("a usable configuration opens", "[config]") {
         doc.lang = "";  // the configured default: en
         doc.card = R"(name="李五")";
         CHECK(contains(engine.ok(doc.str()).messages(), "differs from"));
+    }
+    SECTION("a store read without memory-mapped pages and with the smallest page cache finds its history") {
+        TempDir dir;
+        write_file(dir.file("medlint.xml"),
+                   "<medlint><store path=\"data.db\" mmap-mib=\"0\" cache-mib=\"1\"/></medlint>");
+        Engine engine(dir.file("medlint.xml"));
+        Doc earlier;
+        earlier.encounter = "MZ20261120001";
+        earlier.items = {test::item("1", "drug", "XA10BAA002A001010101445", "二甲双胍片", "2026-11-20", 7)};
+        test::check(engine, earlier.commit());
+        CHECK(test::check(engine, Doc{}).fired("DUP-DRUG"));
     }
     SECTION("a NULL out pointer is MEDLINT_EINVAL; a failed open leaves NULL") {
         Scratch scratch;
