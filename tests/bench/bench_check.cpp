@@ -611,7 +611,8 @@ int run(const Options &options) {
         return 2;
     }
     TempFolder folder{buffer.data(), options.keep};
-    const std::string db = options.store.empty() ? folder.path + "/medlint.db" : options.store;
+    // Absolute: the configuration, in the temporary folder, resolves a relative path against that folder.
+    const std::string db = options.store.empty() ? folder.path + "/medlint.db" : fs::absolute(options.store).string();
     const std::string config = folder.path + "/medlint.xml";
     {
         std::ofstream out(config, std::ios::binary);
