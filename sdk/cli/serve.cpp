@@ -358,6 +358,11 @@ private:
         response.set(http::field::server, std::string("medlint/") + medlint_version());
         response.keep_alive(keep_alive);
         response.prepare_payload();
+        // Counted before the answer leaves: a client that has its answer finds
+        // it in /metrics, as it would not if the count waited for the write's end.
+        service_.metrics.record(answer_.metrics_path, answer_.operation, answer_.response.result_int(),
+                                std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - received_),
+                                answer_.finding_rules);
         // A client too slow to take its answer is cut off too.
         socket_layer().expires_after(settings().read_timeout);
         http::async_write(stream_, response, [self = shared(), keep_alive](beast::error_code error, size_t) {
@@ -368,7 +373,6 @@ private:
     void on_written(beast::error_code error, bool keep_alive) {
         auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - received_);
         unsigned status = answer_.response.result_int();
-        service_.metrics.record(answer_.metrics_path, answer_.operation, status, elapsed, answer_.finding_rules);
         log_line(peer_ + " " + answer_.method + " " + answer_.path + " " + std::to_string(status) + " " +
                  std::to_string(elapsed.count()) + "us" + (answer_.operation.empty() ? "" : " " + answer_.operation));
         answer_ = Answer{};

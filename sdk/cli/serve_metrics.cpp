@@ -50,7 +50,7 @@ std::string Metrics::text(size_t open_connections) const {
             << "\",status=\"" << status << "\"} " << count << '\n';
     }
     header(out, "medlint_http_request_duration_seconds", "histogram",
-           "Time from a request's last byte read to its response's last byte written.");
+           "Time from a request's last byte read to its response ready to send.");
     uint64_t cumulative = 0;
     for (size_t i = 0; i < kBucketSeconds.size(); ++i) {
         cumulative += buckets_[i];
