@@ -28,12 +28,14 @@ constexpr const char kOutOfMemory[] = "out of memory";
 
 thread_local std::string last_error_text;
 thread_local const char *last_error = "";
+thread_local medlint::Place last_error_place;
 
 // Keeps the message for medlint_last_error(), joined from `parts` here so that
 // no caller allocates on its error path.  Never throws: when memory runs out,
 // the static message stands in for the lost one, as in libgit2.
 int remember(int code, std::initializer_list<std::string_view> parts) noexcept {
     try {
+        last_error_place = {};
         last_error_text.clear();
         for (std::string_view part : parts) last_error_text += part;
         last_error = last_error_text.c_str();
@@ -57,7 +59,7 @@ char *duplicate(std::string_view text) noexcept {
 // even malloc fails.
 char *error_response(int code) noexcept {
     try {
-        return duplicate(medlint::error_document(code, last_error));
+        return duplicate(medlint::error_document(code, last_error, last_error_place));
     } catch (...) {
         char fixed[128];
         int length = std::snprintf(fixed, sizeof fixed,
@@ -72,6 +74,19 @@ int respond_error(int code, std::initializer_list<std::string_view> parts, char 
     remember(code, parts);
     *response = error_response(code);
     return code;
+}
+
+// An engine error, whose document also says the place it names.  Out of
+// memory, the document goes without the place but keeps the message.
+int respond_error(const medlint::Error &error, char **response) noexcept {
+    remember(error.code(), {error.what()});
+    try {
+        last_error_place = error.place();
+    } catch (...) {
+        last_error_place = {};
+    }
+    *response = error_response(error.code());
+    return error.code();
 }
 
 }  // namespace
@@ -120,7 +135,7 @@ int perform(const char *function, medlint_engine *engine, const char *only, cons
         if (!*response) return remember(MEDLINT_EINTERNAL, {function, ": out of memory"});
         return MEDLINT_OK;
     } catch (const medlint::Error &e) {
-        return respond_error(e.code(), {e.what()}, response);
+        return respond_error(e, response);
     } catch (const std::bad_alloc &) {
         return respond_error(MEDLINT_EINTERNAL, {function, ": out of memory"}, response);
     } catch (const std::exception &e) {

@@ -50,7 +50,7 @@ Config read_config(const std::string &path) {
     if (!in) fail(MEDLINT_ECONFIG, "configuration " + path + " cannot be read: " + std::strerror(errno));
     std::ostringstream content;
     content << in.rdbuf();
-    XmlSource source(content.str(), "configuration " + path, MEDLINT_ECONFIG);
+    XmlSource source(content.str(), "configuration " + path, path, MEDLINT_ECONFIG);
     Element root(source, source.root(), MEDLINT_ECONFIG);
     auto config_error = [&](const std::string &problem) { fail(MEDLINT_ECONFIG, "configuration " + path + ": " + problem); };
     if (std::string(root.name()) != "medlint") config_error("the root element is <" + std::string(root.name()) + ">, not <medlint>");

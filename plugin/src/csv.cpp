@@ -9,6 +9,16 @@ namespace {
 // Bounds far above any real table, that keep a hostile file from filling memory cell by cell.
 constexpr size_t kMaxCellBytes = 64u << 10, kMaxColumns = 1024;
 
+// "file:line, column N (name): problem", the column and its name where known,
+// and the same place as the error's attributes.
+[[noreturn]] void table_error(const std::string &file, int line, size_t column, std::string_view column_name,
+                              const std::string &problem) {
+    std::string named = column_name.empty() ? "" : " (" + std::string(column_name) + ")";
+    std::string where = column ? ", column " + std::to_string(column) + named : "";
+    fail(MEDLINT_ECONFIG, file + ":" + std::to_string(line) + where + ": " + problem,
+         {file, line, static_cast<long>(column), column_name.empty() ? problem : std::string(column_name) + ": " + problem});
+}
+
 struct Parser {
     std::string_view text;
     const std::string &file_name;
@@ -16,8 +26,7 @@ struct Parser {
     int line = 1;
 
     [[noreturn]] void error_at(int at_line, size_t column, const std::string &problem) const {
-        fail(MEDLINT_ECONFIG, file_name + ":" + std::to_string(at_line) + ", column " + std::to_string(column) + ": " +
-                                  problem);
+        table_error(file_name, at_line, column, "", problem);
     }
 
     void add_char(std::string &cell, char c, size_t column) const {
@@ -110,8 +119,7 @@ std::optional<size_t> CsvTable::column(std::string_view name) const {
 void CsvTable::require_columns(std::initializer_list<const char *> names) const {
     for (const char *name : names)
         if (!column(name))
-            fail(MEDLINT_ECONFIG, file_name_ + ":1, column " + std::to_string(header_.size() + 1) +
-                                      ": the header has no column \"" + name + "\"");
+            table_error(file_name_, 1, header_.size() + 1, "", "the header has no column \"" + std::string(name) + "\"");
 }
 
 void CsvTable::require_unique(std::initializer_list<const char *> key) const {
@@ -139,8 +147,7 @@ std::string CsvTable::cell(const Row &row, std::string_view name) const {
 
 void CsvTable::row_error(const Row &row, std::string_view column_name, const std::string &problem) const {
     auto index = column(column_name);
-    std::string where = index ? ", column " + std::to_string(*index + 1) + " (" + std::string(column_name) + ")" : "";
-    fail(MEDLINT_ECONFIG, file_name_ + ":" + std::to_string(row.line) + where + ": " + problem);
+    table_error(file_name_, row.line, index ? *index + 1 : 0, index ? column_name : "", problem);
 }
 
 }  // namespace medlint

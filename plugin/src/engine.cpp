@@ -192,9 +192,9 @@ private:
     std::string run_feedback(const Feedback &feedback) {
         for (const auto &entry : feedback.entries)
             if (!entry.reason_code.empty() && !knowledge_.is_override_reason(entry.reason_code))
-                fail(MEDLINT_EPARSE, "line " + std::to_string(entry.line) + ": <finding>: attribute reason-code \"" +
-                                         entry.reason_code + "\" is not an override reason of the rule packs "
-                                                             "(override_reasons.csv)");
+                fail_at_line(MEDLINT_EPARSE, entry.line,
+                             "<finding>: attribute reason-code \"" + entry.reason_code +
+                                 "\" is not an override reason of the rule packs (override_reasons.csv)");
         std::vector<std::string> parts;
         for (const auto &entry : feedback.entries) parts.push_back(entry.finding_id + " " + entry.action);
         store_.record_feedback(feedback, {"feedback", feedback.physician, "", join(parts, "; ")});

@@ -56,13 +56,15 @@ std::string read_pack_file(const std::string &path) {
 PackInfo read_pack_xml(const PackFiles &files, const std::string &origin) {
     auto found = files.find("pack.xml");
     if (found == files.end()) fail(MEDLINT_ECONFIG, origin + ": rule pack has no pack.xml");
-    XmlSource source(found->second, origin + "/pack.xml", MEDLINT_ECONFIG);
+    XmlSource source(found->second, origin + "/pack.xml", origin + "/pack.xml", MEDLINT_ECONFIG);
     Element root(source, source.root(), MEDLINT_ECONFIG);
     try {  // an element's error says the line; the file is said here
         if (std::string(root.name()) != "pack") root.error("is not <pack>; pack.xml must have a <pack> root");
         return {root.required("id"), root.required("version"), root.optional("jurisdiction"), origin};
     } catch (const Error &e) {
-        fail(MEDLINT_ECONFIG, origin + "/pack.xml: " + e.what());
+        Place place = e.place();
+        place.file = origin + "/pack.xml";
+        fail(MEDLINT_ECONFIG, place.file + ": " + e.what(), place);
     }
 }
 

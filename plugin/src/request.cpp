@@ -219,7 +219,7 @@ std::string operation_name(const Operation &operation) {
 }
 
 Request parse_request(std::string utf8) {
-    XmlSource source(std::move(utf8), "request", MEDLINT_EPARSE);
+    XmlSource source(std::move(utf8), "request", "", MEDLINT_EPARSE);
     Element root(source, source.root(), MEDLINT_EPARSE);
     Request request;
     request.lang = root.one_of("lang", {"zh", "en"}, "");

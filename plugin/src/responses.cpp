@@ -173,11 +173,15 @@ std::string reload_result(const std::string &rules, const std::string &encoding)
     return to_text(xml, encoding);
 }
 
-std::string error_document(int code, const std::string &message) {
+std::string error_document(int code, const std::string &message, const Place &place) {
     pugi::xml_document xml;
     auto root = xml.append_child("error");
     root.append_attribute("code") = code;
     root.append_attribute("message") = message.c_str();
+    if (!place.file.empty()) root.append_attribute("file") = place.file.c_str();
+    if (place.line > 0) root.append_attribute("line") = place.line;
+    if (place.column > 0) root.append_attribute("column") = place.column;
+    if (!place.problem.empty()) root.append_attribute("problem") = place.problem.c_str();
     return to_text(xml, "UTF-8");
 }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "check_policy.hpp"
+#include "error.hpp"
 #include "knowledge.hpp"
 #include "ledger.hpp"
 #include "request.hpp"
@@ -38,7 +39,8 @@ std::string audit_log_verify_result(const AuditVerification &verification, const
 std::string pack_validate_result(const Knowledge &pack, const std::string &encoding);
 std::string reload_result(const std::string &rules, const std::string &encoding);
 
-// The <error code="..." message="..."/> document for a failure, in UTF-8.
-std::string error_document(int code, const std::string &message);
+// The <error code="..." message="..."/> document for a failure, in UTF-8,
+// with file, line, column and problem where `place` knows them.
+std::string error_document(int code, const std::string &message, const Place &place);
 
 }  // namespace medlint

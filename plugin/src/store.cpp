@@ -584,8 +584,8 @@ int Store::import_ledger(const Ledger &ledger, const AuditEntry &audit) {
                 known.bind(1, entry.notice);
                 known.executeStep();
                 if (known.getColumn(0).getInt() == 0)
-                    fail(MEDLINT_EPARSE, "line " + std::to_string(entry.line) + ": <reversal>: notice \"" +
-                                             entry.notice + "\" is not in the ledger; import it first");
+                    fail_at_line(MEDLINT_EPARSE, entry.line,
+                                 "<reversal>: notice \"" + entry.notice + "\" is not in the ledger; import it first");
                 reverse.reset();
                 reverse.bind(1, entry.date.str());
                 reverse.bind(2, entry.notice);

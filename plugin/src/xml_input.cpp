@@ -10,7 +10,7 @@
 
 namespace medlint {
 
-XmlSource::XmlSource(std::string utf8, const std::string &what, int error_code) : text_(std::move(utf8)) {
+XmlSource::XmlSource(std::string utf8, const std::string &what, const std::string &file, int error_code) : text_(std::move(utf8)) {
     line_starts_.push_back(0);
     for (size_t i = 0; i < text_.size(); ++i)
         if (text_[i] == '\n') line_starts_.push_back(i + 1);
@@ -18,9 +18,11 @@ XmlSource::XmlSource(std::string utf8, const std::string &what, int error_code) 
     if (!result) {
         size_t offset = static_cast<size_t>(std::max<ptrdiff_t>(result.offset, 0));
         auto line = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset) - line_starts_.begin();
-        fail(error_code, what + " is not well-formed XML: " + result.description() + " at line " +
-                             std::to_string(line) + ", column " +
-                             std::to_string(offset - line_starts_[static_cast<size_t>(line - 1)] + 1));
+        size_t column = offset - line_starts_[static_cast<size_t>(line - 1)] + 1;
+        fail(error_code,
+             what + " is not well-formed XML: " + result.description() + " at line " + std::to_string(line) +
+                 ", column " + std::to_string(column),
+             {file, line, static_cast<long>(column), std::string("not well-formed XML: ") + result.description()});
     }
     if (!root()) fail(error_code, what + " has no root element");
     // pugixml accepts more than one top-level element; a second document would be silently lost.
@@ -28,8 +30,10 @@ XmlSource::XmlSource(std::string utf8, const std::string &what, int error_code) 
         if (node.type() != pugi::node_element && node.type() != pugi::node_cdata) continue;
         std::string found = node.type() == pugi::node_element ? "a second root element <" + std::string(node.name()) + ">"
                                                               : "character data after the root element";
+        std::string problem = "not well-formed XML: " + found + " (a document has exactly one root)";
         fail(error_code, what + " is not well-formed XML: " + found + " at line " + std::to_string(line_of(node)) +
-                             " (a document has exactly one root)");
+                             " (a document has exactly one root)",
+             {file, line_of(node), 0, problem});
     }
 }
 
@@ -41,7 +45,7 @@ int XmlSource::line_of(pugi::xml_node node) const {
 }
 
 void Element::error(const std::string &problem) const {
-    fail(error_code_, "line " + std::to_string(line()) + ": <" + node_.name() + ">: " + problem);
+    fail_at_line(error_code_, line(), "<" + std::string(node_.name()) + ">: " + problem);
 }
 
 void Element::attribute_error(const char *attribute, const std::string &problem) const {

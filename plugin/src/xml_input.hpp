@@ -14,8 +14,9 @@ namespace medlint {
 
 class XmlSource {
 public:
-    // Parses `utf8`; throws MEDLINT_EPARSE with `what` (e.g. "request") and the line.
-    XmlSource(std::string utf8, const std::string &what, int error_code);
+    // Parses `utf8`; throws `error_code` with `what` (e.g. "request") and the
+    // line, and with the place in `file` ("" for a request).
+    XmlSource(std::string utf8, const std::string &what, const std::string &file, int error_code);
     XmlSource(const XmlSource &) = delete;
     XmlSource &operator=(const XmlSource &) = delete;
 

@@ -135,14 +135,13 @@ int verify_audit_log(const medlint::engine &engine) {
 int validate_pack(const medlint::engine &engine, const std::string &folder) {
     Palette palette = Palette::for_stdout();
     std::string response;
-    try {
-        response = engine.call(operation_request("pack-validate", {{"path", folder}}));
-    } catch (const medlint::failure &e) {
-        // A refused pack is this command's answer, not a failure of the run.
-        print_pack_refusal(std::cout, folder, e.what(), palette);
+    // A refused pack is this command's answer, not a failure of the run.
+    bool refused = engine.try_call(operation_request("pack-validate", {{"path", folder}}), response) != MEDLINT_OK;
+    pugi::xml_document document;
+    if (refused) {
+        print_pack_refusal(std::cout, folder, response_root(response, document, "error"), palette);
         return kExitError;
     }
-    pugi::xml_document document;
     print_pack_validation(std::cout, folder, response_root(response, document, "pack-validate-result"), palette);
     return kExitPass;
 }

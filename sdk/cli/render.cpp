@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-#include <regex>
 #include <sstream>
 #include <utility>
 #include <vector>
@@ -110,17 +109,15 @@ void print_table_sizes(std::ostream &out, pugi::xml_node result, const Palette &
     print_table(out, {{"table"}, {"rows", true}}, rows, palette);
 }
 
-// The engine's pack errors name the place in two forms; both become
-// file:line:column, the form editors and terminals jump to.
-std::string with_file_line_column(const std::string &message) {
-    static const std::regex kCsvCell(R"(^(.+):(\d+), column (\d+) \(([^)]*)\): (.*)$)");
-    static const std::regex kXml(R"(^(.+) is not well-formed XML: (.*) at line (\d+), column (\d+)$)");
-    std::smatch match;
-    if (std::regex_match(message, match, kCsvCell))
-        return match.str(1) + ":" + match.str(2) + ":" + match.str(3) + ": " + match.str(4) + ": " + match.str(5);
-    if (std::regex_match(message, match, kXml))
-        return match.str(1) + ":" + match.str(3) + ":" + match.str(4) + ": not well-formed XML: " + match.str(2);
-    return message;  // already file:line, or about the folder as a whole
+// The engine's error as file:line:column: problem, the form editors and
+// terminals jump to, from the place its <error> document gives; its message
+// as it stands when the error names no file, such as a folder's.
+std::string with_file_line_column(pugi::xml_node error) {
+    std::string file = error.attribute("file").value();
+    if (file.empty()) return error.attribute("message").value();
+    for (const char *number : {"line", "column"})
+        if (pugi::xml_attribute place = error.attribute(number)) file += std::string(":") + place.value();
+    return file + ": " + error.attribute("problem").value();
 }
 
 // The engine's entries carry no rule id: the agency's notice names the
@@ -245,9 +242,8 @@ void print_pack_validation(std::ostream &out, const std::string &folder, pugi::x
     if (!profiles.empty()) out << "profiles: " << profiles << '\n';
 }
 
-void print_pack_refusal(std::ostream &out, const std::string &folder, const std::string &message,
-                        const Palette &palette) {
-    out << with_file_line_column(message) << '\n'
+void print_pack_refusal(std::ostream &out, const std::string &folder, pugi::xml_node error, const Palette &palette) {
+    out << with_file_line_column(error) << '\n'
         << palette.strong(folder + ":") << ' ' << palette.alarm("rule pack refused")
         << " (a pack is loaded whole or not at all)\n";
 }

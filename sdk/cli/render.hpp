@@ -59,10 +59,9 @@ void print_audit_verification(std::ostream &out, pugi::xml_node result, const Pa
 void print_pack_validation(std::ostream &out, const std::string &folder, pugi::xml_node result,
                            const Palette &palette);
 
-// A rule pack the engine refused, with its error as file:line:column where
-// the message names them.
-void print_pack_refusal(std::ostream &out, const std::string &folder, const std::string &message,
-                        const Palette &palette);
+// A rule pack the engine refused, with its <error> as file:line:column where
+// the engine gives the place.
+void print_pack_refusal(std::ostream &out, const std::string &folder, pugi::xml_node error, const Palette &palette);
 
 // A <ledger-result>: how many entries were new and how many already present.
 void print_ledger_import(std::ostream &out, const std::string &file, pugi::xml_node result, const Palette &palette);

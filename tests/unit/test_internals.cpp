@@ -249,7 +249,7 @@ TEST_CASE("request bytes are decoded to UTF-8", "[internals][encoding]") {
 }
 
 TEST_CASE("XML sources name lines and refuse a second root", "[internals][xml]") {
-    XmlSource source("<a>\n  <b x=\"1\"/>\n  <b x=\"2\"/>\n</a>", "request", MEDLINT_EPARSE);
+    XmlSource source("<a>\n  <b x=\"1\"/>\n  <b x=\"2\"/>\n</a>", "request", "", MEDLINT_EPARSE);
     Element root(source, source.root(), MEDLINT_EPARSE);
     auto children = root.children("b");
     REQUIRE(children.size() == 2);
@@ -261,14 +261,14 @@ TEST_CASE("XML sources name lines and refuse a second root", "[internals][xml]")
     std::tie(code, message) = error_of([&] { children[0].whole_number("x", 0, 2, 5); });
     CHECK(contains(message, "line 2: <b>: attribute x is \"1\""));
 
-    std::tie(code, message) = error_of([] { XmlSource("<a/>\n<b/>", "request", MEDLINT_EPARSE); });
+    std::tie(code, message) = error_of([] { XmlSource("<a/>\n<b/>", "request", "", MEDLINT_EPARSE); });
     CHECK(code == MEDLINT_EPARSE);
     CHECK(contains(message, "second root element <b> at line 2"));
-    std::tie(code, message) = error_of([] { XmlSource("<a/><![CDATA[x]]>", "config.xml", MEDLINT_ECONFIG); });
+    std::tie(code, message) = error_of([] { XmlSource("<a/><![CDATA[x]]>", "config.xml", "config.xml", MEDLINT_ECONFIG); });
     CHECK(code == MEDLINT_ECONFIG);
     CHECK(contains(message, "config.xml"));
     // Comments and processing instructions after the root are fine.
-    std::tie(code, message) = error_of([] { XmlSource("<a/>\n<!-- end -->\n<?pi x?>\n", "request", MEDLINT_EPARSE); });
+    std::tie(code, message) = error_of([] { XmlSource("<a/>\n<!-- end -->\n<?pi x?>\n", "request", "", MEDLINT_EPARSE); });
     CHECK(code == MEDLINT_OK);
 }
 

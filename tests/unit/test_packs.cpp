@@ -378,6 +378,11 @@ TEST_CASE("<pack-validate/> says what a pack holds, or what is wrong with it", "
         CHECK(reply.root_name() == "error");
         CHECK(contains(reply.error(), bad + "/points.csv:3, column 3 (points)"));
         CHECK(contains(reply.error(), "\"one\" is not a whole number"));
+        // The same place as attributes, so that a host need not read the message.
+        CHECK(reply.attr("file") == bad + "/points.csv");
+        CHECK(reply.attr("line") == "3");
+        CHECK(reply.attr("column") == "3");
+        CHECK(reply.attr("problem") == "points: \"one\" is not a whole number from 0 to 99");
         CHECK(std::string(medlint_last_error()) == reply.error());
         CHECK(check(engine, with_items({kMetformin}).str()).attr("status") == "pass");
     }

@@ -29,6 +29,11 @@ void expect_schema_error(const Engine &engine, const std::string &request, const
     REQUIRE(line > 0);
     CHECK(contains(reply.error(), "line " + std::to_string(line)));
     for (const char *part : parts) CHECK(contains(reply.error(), part));
+    // The line as an attribute too, and what is wrong without it; a request is no file.
+    CHECK(reply.attr("line") == std::to_string(line));
+    CHECK(reply.attr("file").empty());
+    CHECK_FALSE(reply.attr("problem").empty());
+    CHECK(contains(reply.error(), reply.attr("problem")));
 }
 
 std::string replace(std::string text, const std::string &from, const std::string &to) {
