@@ -93,26 +93,6 @@ Outcome audit_document(const medlint::engine &engine, const AuditInput &input, c
     }
 }
 
-// The order the documents are sent in.  Checks read history but do not
-// write it, so any order gives the same results: input order.  Commits go in
-// the order of the documents' dates (ties in input order), so that history
-// rules see the earlier documents of the batch.
-std::vector<size_t> sending_order(const std::vector<AuditInput> &inputs, bool commit) {
-    std::vector<size_t> order(inputs.size());
-    std::iota(order.begin(), order.end(), 0);
-    if (!commit) return order;
-    std::vector<std::string> dates;
-    for (const auto &input : inputs) {
-        try {
-            dates.push_back(read_request_facts(input_bytes(input), ItemFactsWanted::no).service_date);
-        } catch (const std::exception &) {
-            dates.emplace_back();  // unreadable: it fails on its turn, which may as well be first
-        }
-    }
-    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return dates[a] < dates[b]; });
-    return order;
-}
-
 // The threads --jobs asks for, else one per core.
 unsigned job_count(const Invocation &invocation) {
     if (invocation.jobs) return std::max(1u, static_cast<unsigned>(std::stoul(*invocation.jobs)));
@@ -132,6 +112,35 @@ void share_out(size_t count, unsigned threads, std::atomic<size_t> &done, const 
     for (auto &thread : workers) thread.join();
 }
 
+// The order the documents are sent in.  Checks read history but do not
+// write it, so any order gives the same results: input order.  Commits go in
+// the order of the engine's service-date (ties in input order), so that
+// history rules see the earlier documents of the batch; a first pass checks
+// each document, with deferred audit rows, to learn that date.  A document
+// the check refuses fails on its turn, which may as well be first.
+std::vector<size_t> sending_order(const medlint::engine &engine, const std::vector<AuditInput> &inputs,
+                                  const Invocation &invocation) {
+    std::vector<size_t> order(inputs.size());
+    std::iota(order.begin(), order.end(), 0);
+    if (!invocation.commit) return order;
+    Invocation checking = invocation;
+    checking.commit = false;
+    std::vector<std::string> dates(inputs.size());
+    std::atomic<size_t> done{0};
+    share_out(inputs.size(), job_count(invocation), done, [&](size_t at) {
+        try {
+            pugi::xml_document response;
+            dates[at] = response_root(send_file(engine, input_bytes(inputs[at]), checking), response, "check-result")
+                            .attribute("service-date")
+                            .value();
+        } catch (const std::exception &) {
+            // no date: the document sorts first and its own turn says why it fails
+        }
+    });
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return dates[a] < dates[b]; });
+    return order;
+}
+
 // Each outcome at its input's index, so that nothing later depends on which
 // worker finished first.  Documents not reached before Ctrl-C stay `left`.
 // Commits run one at a time: a document's checks must see the commits of
@@ -139,7 +148,7 @@ void share_out(size_t count, unsigned threads, std::atomic<size_t> &done, const 
 // the same patient; the store writes one commit at a time anyway.
 std::vector<Outcome> audit_documents(const medlint::engine &engine, const std::vector<AuditInput> &inputs,
                                      const Invocation &invocation) {
-    std::vector<size_t> order = sending_order(inputs, invocation.commit);
+    std::vector<size_t> order = sending_order(engine, inputs, invocation);
     std::vector<Outcome> outcomes(inputs.size());
     std::atomic<size_t> done{0};
     ProgressBar progress(inputs.size(), done, g_interrupted);

@@ -72,19 +72,6 @@ long long amount_in_fen(pugi::xml_node item) {
     return std::llround(number_of(item.attribute("price")) * (quantity ? number_of(quantity) : 1.0) * 100);
 }
 
-// ISO dates compare as text.
-std::string service_date(pugi::xml_node root) {
-    if (std::string admitted = root.child("encounter").attribute("admitted").value(); !admitted.empty())
-        return admitted;
-    std::string earliest;
-    for (pugi::xml_node item : root.children("item")) {
-        std::string date = item.attribute("date").value();
-        if (!date.empty() && (earliest.empty() || date < earliest)) earliest = date;
-    }
-    if (!earliest.empty()) return earliest;
-    return std::string(root.attribute("time").value()).substr(0, 10);
-}
-
 }  // namespace
 
 RequestFacts read_request_facts(std::string_view bytes, ItemFactsWanted items) {
@@ -94,7 +81,6 @@ RequestFacts read_request_facts(std::string_view bytes, ItemFactsWanted items) {
     if (!document.load_buffer(utf8.data(), utf8.size(), pugi::parse_default, pugi::encoding_utf8)) return facts;
     pugi::xml_node root = document.document_element();
     pugi::xml_node physician = root.child("physician");
-    facts.service_date = service_date(root);
     facts.encounter = root.child("encounter").attribute("id").value();
     facts.physician = physician.attribute("code").value();
     facts.physician_name = physician.attribute("name").value();

@@ -15,11 +15,6 @@ struct ItemFacts {
 };
 
 struct RequestFacts {
-    // The day the document is about: the admission, else the earliest item's
-    // date, else the day of the request time.  Only for the order in which
-    // audit --commit sends the documents, before the engine has seen them;
-    // what a report shows is the engine's service-date.
-    std::string service_date;
     std::string encounter;
     std::string physician, physician_name, department;  // of the document's <physician>
     std::map<std::string, ItemFacts> items;               // by id, when wanted
