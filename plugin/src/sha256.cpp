@@ -1,5 +1,6 @@
 #include "sha256.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstdio>
@@ -40,9 +41,15 @@ void compress(std::array<uint32_t, 8> &state, const unsigned char *block) {
     state[4] += e, state[5] += f, state[6] += g, state[7] += h;
 }
 
+std::string to_hex(const Sha256Digest &digest) {
+    char hex[65];
+    for (size_t i = 0; i < digest.size(); ++i) std::snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+    return std::string(hex, 64);
+}
+
 }  // namespace
 
-std::string sha256_hex(std::string_view data) {
+Sha256Digest sha256(std::string_view data) {
     std::array<uint32_t, 8> state = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
                                      0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
     const auto *bytes = reinterpret_cast<const unsigned char *>(data.data());
@@ -58,9 +65,27 @@ std::string sha256_hex(std::string_view data) {
     for (int i = 0; i < 8; ++i) tail[tail_size - 1 - i] = static_cast<unsigned char>(bits >> (8 * i));
     for (size_t i = 0; i < tail_size; i += 64) compress(state, tail + i);
 
-    char hex[65];
-    for (int i = 0; i < 8; ++i) std::snprintf(hex + 8 * i, 9, "%08x", state[i]);
-    return std::string(hex, 64);
+    Sha256Digest digest;
+    for (int i = 0; i < 32; ++i) digest[i] = static_cast<unsigned char>(state[i / 4] >> (24 - 8 * (i % 4)));
+    return digest;
+}
+
+std::string sha256_hex(std::string_view data) { return to_hex(sha256(data)); }
+
+// RFC 2104: H((K ^ opad) || H((K ^ ipad) || message)), K padded to the 64-byte block.
+std::string hmac_sha256_hex(std::string_view key, std::string_view message) {
+    constexpr size_t kBlock = 64;
+    std::string block(kBlock, '\0');
+    if (key.size() > kBlock) {
+        Sha256Digest hashed = sha256(key);
+        std::copy(hashed.begin(), hashed.end(), block.begin());
+    } else {
+        std::copy(key.begin(), key.end(), block.begin());
+    }
+    std::string inner(block), outer(block);
+    for (size_t i = 0; i < kBlock; ++i) inner[i] ^= 0x36, outer[i] ^= 0x5c;
+    Sha256Digest inner_digest = sha256(inner.append(message));
+    return to_hex(sha256(outer.append(inner_digest.begin(), inner_digest.end())));
 }
 
 }  // namespace medlint

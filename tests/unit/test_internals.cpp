@@ -93,6 +93,27 @@ TEST_CASE("every date operation finishes at the calendar's edges", "[internals][
     CHECK_FALSE(is_supported(*Date::parse(kLastSupportedDate) + 1));
 }
 
+// Identities in the store are HMAC-SHA-256 digests, held to the published answers.
+TEST_CASE("HMAC-SHA-256 gives the RFC 4231 answers", "[internals][sha256]") {
+    // RFC 4231 test cases 1-4, 6 and 7 (5 is a truncated output).
+    std::string key_1_to_25;
+    for (char c = 1; c <= 25; ++c) key_1_to_25 += c;
+    std::string long_key(131, '\xaa');
+    CHECK(hmac_sha256_hex(std::string(20, '\x0b'), "Hi There") ==
+          "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+    CHECK(hmac_sha256_hex("Jefe", "what do ya want for nothing?") ==
+          "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+    CHECK(hmac_sha256_hex(std::string(20, '\xaa'), std::string(50, '\xdd')) ==
+          "773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe");
+    CHECK(hmac_sha256_hex(key_1_to_25, std::string(50, '\xcd')) ==
+          "82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b");
+    CHECK(hmac_sha256_hex(long_key, "Test Using Larger Than Block-Size Key - Hash Key First") ==
+          "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+    CHECK(hmac_sha256_hex(long_key, "This is a test using a larger than block-size key and a larger than block-size "
+                                    "data. The key needs to be hashed before being used by the HMAC algorithm.") ==
+          "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2");
+}
+
 TEST_CASE("GB 11643 numbers are inspected field by field", "[internals][id]") {
     using Problem = ResidentIdFacts::Problem;
     auto facts = inspect_resident_id("522701198001010011", kToday);
