@@ -42,6 +42,7 @@ Config default_config() {
                                "or open medlint with a configuration file");
     make_store_directory(data_home + "/medlint");
     config.store_path = data_home + "/medlint/medlint.db";
+    config.store_key_path = config.store_path + ".key";
     return config;
 }
 
@@ -63,6 +64,7 @@ Config read_config(const std::string &path) {
         config.store_path = resolve(base, store->required("path"));
         config.store_memory.mmap_mib = store->whole_number("mmap-mib", config.store_memory.mmap_mib, 0, 65536);
         config.store_memory.cache_mib = store->whole_number("cache-mib", config.store_memory.cache_mib, 1, 65536);
+        config.store_key_path = store->has("key") ? resolve(base, store->required("key")) : config.store_path + ".key";
         for (const auto &rules : root.children("rules")) config.rule_pack_paths.push_back(resolve(base, rules.required("path")));
         if (auto policy = root.child("policy")) config.profile = policy->required("profile");
         if (auto language = root.child("language")) config.language = language->one_of("default", {"zh", "en"}, "zh");

@@ -68,6 +68,9 @@ public:
         if (!any()) return {};
         return store_.identities(patient_key, except_encounter);
     }
+    IdentityDigest digest(const std::string &patient_key, const Identity &identity) override {
+        return store_.digest(patient_key, identity);
+    }
     std::vector<Stay> inpatient_stays(const std::string &patient_key, const std::string &except_encounter) override {
         if (!any()) return {};
         return store_.inpatient_stays(patient_key, except_encounter);
@@ -109,7 +112,7 @@ public:
 
 private:
     std::string check(const Document &document) {
-        std::string patient_key = document.patient.id_type + ":" + document.patient.id;
+        std::string patient_key = store_.patient_key(document.patient);
         StoreSnapshot snapshot(store_);
         std::map<std::string, std::optional<PhysicianStanding>> standings;  // each physician's ledger read once
         auto standing = [&](const std::string &code) -> const PhysicianStanding & {
@@ -255,7 +258,7 @@ std::shared_ptr<const Knowledge> load_knowledge(const Config &config) {
 }  // namespace
 
 Engine::Engine(const Config &config) : config_(config), knowledge_(load_knowledge(config)) {
-    store_ = std::make_unique<Store>(config.store_path, config.store_memory);
+    store_ = std::make_unique<Store>(config.store_path, config.store_key_path, config.store_memory);
 }
 
 void Engine::reload() { std::atomic_store(&knowledge_, load_knowledge(config_)); }

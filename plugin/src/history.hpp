@@ -6,12 +6,15 @@
 #include <vector>
 
 #include "dates.hpp"
+#include "identity_key.hpp"
 
 namespace medlint {
 
+// An identity committed at another encounter, as the store keeps it: digests.
 struct SeenIdentity {
-    std::string encounter, name, gender;
-    std::optional<Date> birth_date;
+    std::string encounter;
+    Date date;  // the encounter's: its admission, else its first item
+    IdentityDigest digest;
 };
 
 struct Stay {
@@ -41,6 +44,8 @@ public:
     // other encounters, once, with its latest encounter; latest first.
     virtual std::vector<SeenIdentity> identities(const std::string &patient_key,
                                                  const std::string &except_encounter) = 0;
+    // An identity in the form identities() gives, to compare with them.
+    virtual IdentityDigest digest(const std::string &patient_key, const Identity &identity) = 0;
     virtual std::vector<Stay> inpatient_stays(const std::string &patient_key, const std::string &except_encounter) = 0;
     // The items committed earlier under this encounter id (a stay committed day by day).
     virtual std::vector<PastItem> encounter_items(const std::string &encounter) = 0;

@@ -4,13 +4,19 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <optional>
 #include <thread>
 
 #include "error.hpp"
+#include "identity_key.hpp"
 #include "sha256.hpp"
 
 namespace medlint {
@@ -73,9 +79,33 @@ const char *const kMigrations[] = {
     CREATE INDEX items_by_patient ON items (patient_key, code, date, kind, days, name);
     CREATE INDEX identities_by_encounter ON patient_identities (encounter_id);
     )sql",
+    // 4: identities are kept as keyed digests (identity_key.hpp, docs/privacy.md),
+    // under the key that store_key checks; the plain text they replace is cleared
+    // from the file's free space by the first open that can (clear_plaintext()).
+    R"sql(
+    UPDATE encounters SET patient_key = medlint_patient_key(patient_key);
+    UPDATE items SET patient_key = medlint_patient_key(patient_key);
+    CREATE TABLE identity_digests (
+        patient_key TEXT NOT NULL, encounter_id TEXT NOT NULL, name_digest TEXT NOT NULL,
+        gender_digest TEXT NOT NULL, birth_date_digest TEXT NOT NULL, seen_at TEXT NOT NULL,
+        PRIMARY KEY (patient_key, encounter_id)) WITHOUT ROWID;
+    INSERT INTO identity_digests (patient_key, encounter_id, name_digest, gender_digest, birth_date_digest, seen_at)
+        SELECT medlint_patient_key(patient_key), encounter_id,
+               medlint_identity_digest('name', patient_key, name),
+               medlint_identity_digest('gender', patient_key, gender),
+               medlint_identity_digest('birth-date', patient_key, birth_date), seen_at
+        FROM patient_identities;
+    DROP TABLE patient_identities;
+    ALTER TABLE identity_digests RENAME TO patient_identities;
+    CREATE INDEX identities_by_encounter ON patient_identities (encounter_id);
+    CREATE TABLE store_key (
+        id INTEGER PRIMARY KEY CHECK (id = 1), check_value TEXT NOT NULL, plaintext_cleared INTEGER NOT NULL);
+    INSERT INTO store_key (id, check_value, plaintext_cleared) VALUES (1, medlint_key_check(), 0);
+    )sql",
 };
 constexpr int kMigrationCount = sizeof kMigrations / sizeof kMigrations[0];
 static_assert(kMigrationCount == Store::kSchemaVersion, "one migration per schema version");
+constexpr int kDigestsVersion = 4;  // the first that keeps identities as digests
 
 std::string now_utc() {
     using namespace std::chrono;
@@ -149,6 +179,48 @@ void retry_while_busy(Work &&work) {
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
+}
+
+// A new store file is made private before SQLite opens it: SQLite gives its
+// WAL, shared-memory and journal files the database file's mode.
+void create_private_file(const std::string &path) {
+    int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd >= 0) close(fd);  // else it exists, or SQLite's own open names what is wrong
+}
+
+// The SQL functions of migration 4, which digest a store's plain identities.
+std::string argument_text(sqlite3_value *value) {
+    const unsigned char *bytes = sqlite3_value_text(value);
+    return bytes ? std::string(reinterpret_cast<const char *>(bytes), sqlite3_value_bytes(value)) : std::string();
+}
+
+void return_text(sqlite3_context *context, const std::string &text) {
+    sqlite3_result_text(context, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+}
+
+const IdentityKey &key_of(sqlite3_context *context) {
+    return *static_cast<const IdentityKey *>(sqlite3_user_data(context));
+}
+
+void sql_patient_key(sqlite3_context *context, int, sqlite3_value **args) {
+    return_text(context, key_of(context).patient_key(argument_text(args[0])));
+}
+
+void sql_identity_digest(sqlite3_context *context, int, sqlite3_value **args) {
+    const IdentityKey &key = key_of(context);
+    return_text(context, key.digest_field(argument_text(args[0]), key.patient_key(argument_text(args[1])),
+                                          argument_text(args[2])));
+}
+
+void sql_key_check(sqlite3_context *context, int, sqlite3_value **) {
+    return_text(context, key_of(context).check_value());
+}
+
+void add_identity_functions(SQLite::Database &db, const IdentityKey &key) {
+    void *user = const_cast<IdentityKey *>(&key);
+    db.createFunction("medlint_patient_key", 1, true, user, sql_patient_key);
+    db.createFunction("medlint_identity_digest", 3, true, user, sql_identity_digest);
+    db.createFunction("medlint_key_check", 0, true, user, sql_key_check);
 }
 
 }  // namespace
@@ -250,8 +322,10 @@ void Store::transact(Durability durability, const AuditEntry *audit, Work &&work
     deferred_audit_.clear();
 }
 
-Store::Store(const std::string &path, const StoreMemory &memory) : path_(path), memory_(memory) {
+Store::Store(const std::string &path, const std::string &key_path, const StoreMemory &memory)
+    : path_(path), memory_(memory) {
     locked("opening", [&] {
+        create_private_file(path);
         db_ = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, kBusyTimeoutMs);
         if (sqlite3_db_readonly(db_->getHandle(), "main") == 1)
             fail(MEDLINT_ESTORE, "store " + path + " is read-only; medlint needs to write to it");
@@ -259,7 +333,9 @@ Store::Store(const std::string &path, const StoreMemory &memory) : path_(path), 
         retry_while_busy([&] {
             db_->exec("PRAGMA journal_mode=WAL");
             db_->exec("PRAGMA foreign_keys=ON");
-            migrate();
+            migrate(key_path);
+            check_key();
+            clear_plaintext();
         });
         file_id_ = file_id_of(path).value_or(file_id_);
     });
@@ -280,17 +356,36 @@ Store::~Store() {
     }
 }
 
-void Store::migrate() {
+void Store::migrate(const std::string &key_path) {
     int version = db_->execAndGet("PRAGMA user_version").getInt();
     if (version > kSchemaVersion)
         fail(MEDLINT_ESTORE, "store " + path_ + " has schema version " + std::to_string(version) +
                                  ", newer than this medlint understands (" + std::to_string(kSchemaVersion) + ")");
+    // A key is made only for a store that holds no digests yet.
+    key_ = std::make_unique<IdentityKey>(IdentityKey::load(key_path, version < kDigestsVersion));
     if (version == kSchemaVersion) return;
+    add_identity_functions(*db_, *key_);
     SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
     version = db_->execAndGet("PRAGMA user_version").getInt();  // another process may have migrated meanwhile
     for (; version < kSchemaVersion; ++version) db_->exec(kMigrations[version]);
     db_->exec("PRAGMA user_version=" + std::to_string(kSchemaVersion));
     transaction.commit();
+}
+
+void Store::check_key() {
+    if (db_->execAndGet("SELECT check_value FROM store_key WHERE id = 1").getString() != key_->check_value())
+        fail(MEDLINT_ESTORE, "store " + path_ + " was not made with the key in " + key_->path() +
+                                 " (another installation's key?): its patients' history could not be matched");
+}
+
+// Migration 4 leaves the plain identities it replaced in free pages of the
+// file, and a store of version 3 may hold more from identities it forgot:
+// rebuilding the file drops them.  Done once, by the first open that can.
+void Store::clear_plaintext() {
+    if (db_->execAndGet("SELECT plaintext_cleared FROM store_key WHERE id = 1").getInt() != 0) return;
+    db_->exec("VACUUM");
+    db_->exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    db_->exec("UPDATE store_key SET plaintext_cleared = 1 WHERE id = 1");
 }
 
 void Store::reset_statements() noexcept {
@@ -340,18 +435,27 @@ std::vector<SeenIdentity> StoreSnapshot::identities(const std::string &patient_k
     return reading("reading identities", [&](Store::Reader &reader) {
         // One row per identity, from its latest encounter (SQLite takes the bare
         // columns from the row of max()): a regular patient's visits are not re-read.
+        // The encounter's date is its admission, else its first item, else
+        // the day it was committed (its items all retracted).
         auto &query = reader.statement(
-            "SELECT encounter_id, name, gender, birth_date, max(seen_at) AS latest FROM patient_identities "
-            "WHERE patient_key = ? AND encounter_id <> ? GROUP BY name, gender, birth_date "
-            "ORDER BY latest DESC LIMIT 100");
+            "SELECT encounter_id, name_digest, gender_digest, birth_date_digest, max(seen_at) AS latest, "
+            "coalesce((SELECT admitted FROM encounters e WHERE e.encounter_id = p.encounter_id), "
+            "(SELECT min(date) FROM items i WHERE i.encounter_id = p.encounter_id), substr(seen_at, 1, 10)) "
+            "FROM patient_identities p WHERE patient_key = ? AND encounter_id <> ? "
+            "GROUP BY name_digest, gender_digest, birth_date_digest ORDER BY latest DESC LIMIT 100");
         query.bind(1, patient_key);
         query.bind(2, except_encounter);
         std::vector<SeenIdentity> out;
         while (query.executeStep())
-            out.push_back({query.getColumn(0).getString(), query.getColumn(1).getString(),
-                           query.getColumn(2).getString(), column_date(query.getColumn(3))});
+            out.push_back({query.getColumn(0).getString(), *column_date(query.getColumn(5)),
+                           {query.getColumn(1).getString(), query.getColumn(2).getString(),
+                            query.getColumn(3).getString()}});
         return out;
     });
+}
+
+IdentityDigest StoreSnapshot::digest(const std::string &patient_key, const Identity &identity) {
+    return store_.key_->digest(patient_key, identity);
 }
 
 std::vector<Stay> StoreSnapshot::inpatient_stays(const std::string &patient_key,
@@ -493,13 +597,14 @@ void Store::commit(const Document &document, const std::string &patient_key, con
         forget.bind(1, encounter.id);
         forget.exec();
         const Patient &patient = document.patient;
-        auto &identity = statement("INSERT INTO patient_identities (patient_key, encounter_id, name, gender, "
-                                   "birth_date, seen_at) VALUES (?, ?, ?, ?, ?, ?)");
+        IdentityDigest digest = key_->digest(patient_key, patient);
+        auto &identity = statement("INSERT INTO patient_identities (patient_key, encounter_id, name_digest, "
+                                   "gender_digest, birth_date_digest, seen_at) VALUES (?, ?, ?, ?, ?, ?)");
         identity.bind(1, patient_key);
         identity.bind(2, encounter.id);
-        identity.bind(3, patient.name);
-        identity.bind(4, patient.gender);
-        if (patient.birth_date) identity.bind(5, patient.birth_date->str());
+        identity.bind(3, digest.name);
+        identity.bind(4, digest.gender);
+        identity.bind(5, digest.birth_date);
         identity.bind(6, now);
         identity.exec();
 

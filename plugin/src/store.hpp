@@ -12,6 +12,7 @@
 
 #include "config.hpp"
 #include "history.hpp"
+#include "identity_key.hpp"
 #include "ledger.hpp"
 #include "request.hpp"
 
@@ -42,11 +43,13 @@ using StatementCache = std::map<const char *, std::unique_ptr<SQLite::Statement>
 
 class Store {
 public:
-    static constexpr int kSchemaVersion = 3;
+    static constexpr int kSchemaVersion = 4;
 
-    // Opens or creates the file and brings its schema up to date.  Throws
-    // MEDLINT_ESTORE when it is locked, read-only, corrupt or from a newer medlint.
-    explicit Store(const std::string &path, const StoreMemory &memory = {});
+    // Opens or creates the file and brings its schema up to date; identities
+    // are kept as digests under the key in `key_path` (identity_key.hpp).
+    // Throws MEDLINT_ESTORE when it is locked, read-only, corrupt or from a
+    // newer medlint, or when its key is missing or another store's.
+    Store(const std::string &path, const std::string &key_path, const StoreMemory &memory = {});
     ~Store();
 
     // With `deferred`, the row waits in memory and is written with the next
@@ -54,6 +57,8 @@ public:
     // audit log is verified, or when the store closes.
     void record_check(const AuditEntry &audit, bool deferred);
     static constexpr size_t kDeferredAuditRows = 256;
+    // How the store knows the patient of a document.
+    std::string patient_key(const Patient &patient) const { return key_->patient_key(patient.id_type, patient.id); }
     void commit(const Document &document, const std::string &patient_key, const AuditEntry &audit);
     // The number of items removed.
     int retract(const Retract &retract, const AuditEntry &audit);
@@ -81,7 +86,9 @@ private:
     template <class Work>
     void transact(Durability durability, const AuditEntry *audit, Work &&work);
     void append_audit(const AuditEntry &audit, const std::string &time);
-    void migrate();
+    void migrate(const std::string &key_path);
+    void check_key();
+    void clear_plaintext();
     // Throws MEDLINT_ESTORE when the file at path_ is no longer the one open:
     // deleted, moved or replaced, a write would go to a file nobody reads.
     void require_file_in_place() const;
@@ -89,6 +96,7 @@ private:
     std::string path_;
     std::pair<unsigned long long, unsigned long long> file_id_;  // device and inode of the open file
     StoreMemory memory_;
+    std::unique_ptr<IdentityKey> key_;
     std::mutex mutex_;
     std::unique_ptr<SQLite::Database> db_;
     StatementCache statements_;
@@ -118,6 +126,7 @@ public:
     // Whether any encounter of the patient was ever committed.
     bool has_history(const std::string &patient_key);
     std::vector<SeenIdentity> identities(const std::string &patient_key, const std::string &except_encounter) override;
+    IdentityDigest digest(const std::string &patient_key, const Identity &identity) override;
     std::vector<Stay> inpatient_stays(const std::string &patient_key, const std::string &except_encounter) override;
     std::vector<PastItem> encounter_items(const std::string &encounter) override;
     std::vector<PastItem> items(const std::string &patient_key, const std::string &code, bool prefix, Date from,

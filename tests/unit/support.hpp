@@ -8,6 +8,7 @@
 #include <pugixml.hpp>
 #include <sqlite3.h>
 
+#include <iconv.h>
 #include <stdlib.h>
 
 #include <cstdlib>
@@ -61,6 +62,20 @@ inline std::string replaced(std::string text, const std::string &from, const std
     size_t at = text.find(from);
     REQUIRE(at != std::string::npos);
     return text.replace(at, from.size(), to);
+}
+
+// `bytes` from one encoding to another with the C library's iconv, independent of the engine.
+inline std::string convert(const std::string &bytes, const char *from, const char *to) {
+    iconv_t converter = iconv_open(to, from);
+    REQUIRE(converter != reinterpret_cast<iconv_t>(-1));
+    std::string in = bytes, out(bytes.size() * 4 + 16, '\0');
+    char *in_at = in.data(), *out_at = out.data();
+    size_t in_left = in.size(), out_left = out.size();
+    size_t done = iconv(converter, &in_at, &in_left, &out_at, &out_left);
+    iconv_close(converter);
+    REQUIRE(done != static_cast<size_t>(-1));
+    out.resize(out.size() - out_left);
+    return out;
 }
 
 // An attribute of a response element, "" when absent.

@@ -326,6 +326,7 @@ public:
         return {};
     }
     std::vector<SeenIdentity> identities(const std::string &, const std::string &) override { return {}; }
+    IdentityDigest digest(const std::string &, const Identity &) override { return {}; }
     std::vector<Stay> inpatient_stays(const std::string &, const std::string &) override { return {}; }
     std::vector<PastItem> encounter_items(const std::string &) override { return {}; }
 };

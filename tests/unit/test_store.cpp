@@ -202,27 +202,6 @@ TEST_CASE("a corrupt or foreign store is MEDLINT_ESTORE with a clear message", "
         CHECK(contains(message, scratch.store));
         CHECK(contains(message, "corrupt"));
     }
-    SECTION("a store of schema version 2 is brought forward and keeps its history") {
-        {
-            Engine engine(scratch.config);
-            Doc tests;
-            tests.encounter = "MZ-OLD";
-            tests.items = {R"(<item id="1" kind="test" code="002501010150000" date="2026-11-23"/>)"};
-            engine.ok(tests.commit().str());
-        }
-        // Version 2 as it was: the narrow history index, no identity index.
-        store_exec(scratch.store, "DROP INDEX identities_by_encounter; DROP INDEX items_by_patient; "
-                                  "CREATE INDEX items_by_patient ON items (patient_key, code, date); "
-                                  "PRAGMA user_version = 2");
-        Engine engine(scratch.config);
-        Doc again;
-        again.encounter = "MZ-NEW";
-        again.items = {R"(<item id="1" kind="test" code="002501010150000" date="2026-11-23"/>)"};
-        CHECK(engine.ok(again.str()).count("DUP-TEST") == 1);
-        CHECK(store_int(scratch.store, "PRAGMA user_version") == 3);
-        CHECK(store_int(scratch.store, "SELECT count(*) FROM pragma_index_info('items_by_patient')") == 6);
-        CHECK(store_int(scratch.store, "SELECT count(*) FROM pragma_index_info('identities_by_encounter')") == 1);
-    }
     SECTION("a store of a newer medlint") {
         store_exec(scratch.store, "PRAGMA user_version = 99");
         test::OpenResult result = try_open(scratch.config);

@@ -1,6 +1,8 @@
 // ID-MISMATCH: the record's identity differs from the card read at
 // registration, or the id number was committed before with another name,
-// gender or birth date (a sign of impersonation).
+// gender or birth date (a sign of impersonation).  The store keeps only
+// digests of identities (docs/privacy.md), so both comparisons compare
+// digests: one notion of "differs", normalisation included.
 #include <algorithm>
 
 #include "rule.hpp"
@@ -8,31 +10,22 @@
 namespace medlint {
 namespace {
 
-// Names compare without ASCII or ideographic spaces, which HIS entry adds freely.
-std::string comparable_name(const std::string &name) {
-    std::string out;
-    for (size_t i = 0; i < name.size(); ++i) {
-        if (name[i] == ' ' || name[i] == '\t') continue;
-        if (name.compare(i, 3, "\xE3\x80\x80") == 0) { i += 2; continue; }
-        out += name[i];
-    }
+// The fields that both identities give and that differ.
+std::vector<std::string> differing_fields(const IdentityDigest &earlier, const IdentityDigest &now) {
+    std::vector<std::string> out;
+    auto compare = [&](const char *field, const std::string &a, const std::string &b) {
+        if (!a.empty() && !b.empty() && a != b) out.push_back(field);
+    };
+    compare("name", earlier.name, now.name);
+    compare("gender", earlier.gender, now.gender);
+    compare("birth-date", earlier.birth_date, now.birth_date);
     return out;
 }
 
-struct Difference {
-    const char *field;
-    std::string earlier, now;
-};
-
-std::vector<Difference> differences(const Identity &now, const std::string &name, const std::string &gender,
-                                    const std::optional<Date> &birth_date) {
-    std::vector<Difference> out;
-    if (!name.empty() && !now.name.empty() && comparable_name(name) != comparable_name(now.name))
-        out.push_back({"name", name, now.name});
-    if (gender != "U" && now.gender != "U" && gender != now.gender) out.push_back({"gender", gender, now.gender});
-    if (birth_date && now.birth_date && *birth_date != *now.birth_date)
-        out.push_back({"birth-date", birth_date->str(), now.birth_date->str()});
-    return out;
+std::string field_text(const Identity &identity, const std::string &field) {
+    if (field == "name") return identity.name;
+    if (field == "gender") return identity.gender;
+    return identity.birth_date ? identity.birth_date->str() : "";
 }
 
 class IdMismatch : public Rule {
@@ -43,38 +36,46 @@ public:
                 {"card-name", {"card", "record", "source"}},
                 {"card-gender", {"card", "record", "source"}},
                 {"card-birth-date", {"card", "record", "source"}},
-                {"history-name", {"id", "encounter", "earlier", "record"}},
-                {"history-gender", {"id", "encounter", "earlier", "record"}},
-                {"history-birth-date", {"id", "encounter", "earlier", "record"}}},
+                {"history-name", {"id", "encounter", "date", "record"}},
+                {"history-gender", {"id", "encounter", "date", "record"}},
+                {"history-birth-date", {"id", "encounter", "date", "record"}}},
                 kEveryMode}) {}
 
     void check(const RuleContext &context, std::vector<Finding> &findings) const override {
         const Patient &patient = context.document.patient;
-        if (patient.card) check_card(patient, *patient.card, findings);
-        check_history(context, findings);
+        IdentityDigest now = context.history.digest(context.patient_key, patient);
+        if (patient.card) check_card(context, now, *patient.card, findings);
+        check_history(context, now, findings);
     }
 
 private:
-    static void check_card(const Patient &patient, const Card &card, std::vector<Finding> &findings) {
+    static void check_card(const RuleContext &context, const IdentityDigest &now, const Card &card,
+                           std::vector<Finding> &findings) {
+        const Patient &patient = context.document.patient;
         if (!card.id.empty() && card.id != patient.id)
             findings.push_back({"ID-MISMATCH", "card-id", {}, std::nullopt, "verify-identity",
                                 {{"card-id", card.id}, {"id", patient.id}, {"source", card.source}}});
-        for (const auto &difference : differences(patient, card.name, card.gender, card.birth_date))
-            findings.push_back({"ID-MISMATCH", std::string("card-") + difference.field, {}, std::nullopt, "verify-identity",
-                                {{"card", difference.earlier}, {"record", difference.now}, {"source", card.source}}});
+        for (const auto &field : differing_fields(context.history.digest(context.patient_key, card), now))
+            findings.push_back({"ID-MISMATCH", "card-" + field, {}, std::nullopt, "verify-identity",
+                                {{"card", field_text(card, field)},
+                                 {"record", field_text(patient, field)},
+                                 {"source", card.source}}});
     }
 
-    static void check_history(const RuleContext &context, std::vector<Finding> &findings) {
+    // The earlier record is cited by its encounter and date: the store cannot quote what it was.
+    static void check_history(const RuleContext &context, const IdentityDigest &now, std::vector<Finding> &findings) {
         const Patient &patient = context.document.patient;
         std::vector<std::string> reported;
         for (const auto &seen : context.history.identities(context.patient_key, context.document.encounter.id)) {
-            for (const auto &difference : differences(patient, seen.name, seen.gender, seen.birth_date)) {
-                std::string variant = std::string("history-") + difference.field;
+            for (const auto &field : differing_fields(seen.digest, now)) {
+                std::string variant = "history-" + field;
                 if (std::find(reported.begin(), reported.end(), variant) != reported.end()) continue;
                 reported.push_back(variant);
                 findings.push_back({"ID-MISMATCH", variant, {}, Certainty::suspected, "verify-identity",
-                                    {{"id", patient.id}, {"encounter", seen.encounter},
-                                     {"earlier", difference.earlier}, {"record", difference.now}}});
+                                    {{"id", patient.id},
+                                     {"encounter", seen.encounter},
+                                     {"date", seen.date.str()},
+                                     {"record", field_text(patient, field)}}});
             }
         }
     }

@@ -43,7 +43,7 @@ struct RuleContext {
     const Document &document;
     const Knowledge &knowledge;
     History &history;
-    std::string patient_key;  // id-type and id: how history knows the patient
+    std::string patient_key;  // a keyed digest of the id type and id: how history knows the patient
     Date today;
     // A physician's standing on a date under the active profile.
     std::function<StandingOn(const std::string &code, Date date)> standing_on;
