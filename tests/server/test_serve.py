@@ -337,6 +337,7 @@ class Shutdown(ServeTest):
         self.assertIn(b"Connection: close", answer)
         self.assertIn(b'committed="4"', answer)
         self.assertEqual(server.process.wait(timeout=60), 0)
+        server.reader.join(timeout=10)  # the log's last lines may still be in the pipe
         self.assertIn("stopped; closing the engine", server.log_text())
         # The commit is in the store for the next check.
         check = subprocess.run(
