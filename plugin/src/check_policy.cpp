@@ -17,14 +17,14 @@ Date service_date(const Document &document) {
 
 bool charged_to_responsible(const Document &document, const Finding &finding) {
     if (finding.items.empty()) return true;
-    std::string responsible = document.physician ? document.physician->code : "";
+    std::string responsible = document.physician_code();
     for (const auto &id : finding.items)
         if (const Item *item = document.find_item(id); item && item->physician == responsible) return true;
     return false;
 }
 
 std::string charged_physician(const Document &document, const Finding &finding) {
-    std::string responsible = document.physician ? document.physician->code : "";
+    std::string responsible = document.physician_code();
     if (charged_to_responsible(document, finding)) return responsible;
     for (const auto &id : finding.items)
         if (const Item *item = document.find_item(id)) return item->physician;

@@ -130,7 +130,7 @@ private:
         for (const auto &rule : registered_rules())
             if (rule->declaration().runs_in(document.mode)) rule->run(context, findings);
 
-        std::string physician = document.physician ? document.physician->code : "";
+        std::string physician = document.physician_code();
         const PhysicianStanding &responsible = standing(physician);
         std::vector<Reported> reported = describe(findings, document, responsible, snapshot);
         snapshot.end();

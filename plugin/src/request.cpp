@@ -126,7 +126,7 @@ Document read_document(const Element &root) {
     document.encounter = read_encounter(*encounter);
 
     std::optional<Date> default_date = document.time.empty() ? std::nullopt : parse_timestamp_date(document.time);
-    std::string document_physician = document.physician ? document.physician->code : "";
+    std::string document_physician = document.physician_code();
     std::set<std::string> item_ids;
     for (const auto &element : root.children("item")) {
         document.items.push_back(read_item(element, document_physician, default_date));

@@ -95,6 +95,8 @@ struct Document {
     int line = 0;
 
     const Item *find_item(std::string_view id) const;
+    // The document's physician code, "" when the document names none.
+    std::string physician_code() const { return physician ? physician->code : ""; }
 };
 
 struct Retract {

@@ -582,7 +582,7 @@ void Store::commit(const Document &document, const std::string &patient_key, con
         if (encounter.admitted) upsert.bind(5, encounter.admitted->str());
         if (encounter.discharged) upsert.bind(6, encounter.discharged->str());
         upsert.bind(7, encounter.rescue ? 1 : 0);
-        upsert.bind(8, document.physician ? document.physician->code : "");
+        upsert.bind(8, document.physician_code());
         upsert.bind(9, document.physician ? document.physician->dept : "");
         upsert.bind(10, primary ? primary->code : "");
         upsert.bind(11, now);

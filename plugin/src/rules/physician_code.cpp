@@ -25,7 +25,7 @@ public:
 
     void check(const RuleContext &context, std::vector<Finding> &findings) const override {
         const Document &document = context.document;
-        std::string code = document.physician ? document.physician->code : "";
+        std::string code = document.physician_code();
         if (!is_physician_code(code)) {
             std::vector<std::string> relying;
             for (const auto &item : document.items)
