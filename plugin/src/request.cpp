@@ -84,13 +84,28 @@ Encounter read_encounter(const Element &element) {
     return encounter;
 }
 
+// An attribute that may be absent or empty, and otherwise must be one of `allowed`.
+std::string optional_one_of(const Element &element, const char *attribute, std::initializer_list<const char *> allowed) {
+    return element.optional(attribute).empty() ? "" : element.one_of(attribute, allowed, nullptr);
+}
+
+InsuranceClass read_insurance_class(const Element &element) {
+    std::string value = optional_one_of(element, "insurance-class", {"A", "B", "C"});
+    if (value == "A") return InsuranceClass::a;
+    if (value == "B") return InsuranceClass::b;
+    if (value == "C") return InsuranceClass::c;
+    return InsuranceClass::unknown;
+}
+
 Item read_item(const Element &element, const std::string &document_physician, std::optional<Date> default_date) {
     Item item;
     item.id = element.required("id");
-    item.kind = element.one_of("kind", {"drug", "test", "exam", "treatment", "material", "service"}, nullptr);
+    item.kind = element.one_of("kind", {"drug", "herb", "test", "exam", "treatment", "material", "service"}, nullptr);
     item.code = element.required("code");
     item.name = element.optional("name");
     item.unit = element.optional("unit");
+    item.prescription = element.optional("prescription");
+    item.insurance_class = read_insurance_class(element);
     item.own_physician = element.has("physician");
     item.physician = item.own_physician ? element.optional("physician") : document_physician;
     item.quantity = element.number("quantity", item.quantity, kMaxQuantity);
@@ -114,7 +129,7 @@ Document read_document(const Element &root) {
     document.defer_audit = root.one_of("audit", {"immediate", "deferred"}, "immediate") == "deferred";
     document.line = root.line();
     if (auto institution = root.child("institution"))
-        document.institution = {institution->optional("code"), institution->optional("level")};
+        document.institution = {institution->optional("code"), optional_one_of(*institution, "level", {"1", "2", "3"})};
     if (auto physician = root.child("physician"))
         document.physician = PhysicianRef{physician->optional("code"), physician->optional("name"),
                                           physician->optional("dept"), physician->line()};

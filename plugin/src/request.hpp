@@ -14,7 +14,8 @@ enum class Mode { prescribing, preaudit, settlement };
 const char *to_string(Mode mode);
 
 struct Institution {
-    std::string code, level;
+    std::string code;
+    std::string level;  // "1", "2" or "3" (一级, 二级, 三级); "" when not given
 };
 
 struct PhysicianRef {
@@ -61,8 +62,14 @@ struct Encounter {
 // bits and tens of thousands of them add up without overflow.
 constexpr double kMaxPrice = 1e6, kMaxQuantity = 1e6;
 
+// The insurance class the HIS's own catalogue mapping gives a line (national
+// hilist_lv 01, 02, 03): 甲 A, 乙 B, 丙 C (self-pay).
+enum class InsuranceClass { unknown, a, b, c };
+
 struct Item {
     std::string id, kind, code, name, unit;
+    std::string prescription;  // the prescription the line belongs to (national rxno); "" when not given
+    InsuranceClass insurance_class = InsuranceClass::unknown;
     std::string physician;       // resolved: the item's own, else the document's
     bool own_physician = false;  // whether the item named its physician itself
     double quantity = 1, price = 0;  // the contract's defaults

@@ -26,7 +26,7 @@ const Choices kItemCodes = {
     "001103000010000", "001104000010000", "001204000010000", "002501010150000", "002501010010000",
     "002503020030000", "002503020030100", "002102000010000", "002202010010000", "003107010010000",
     "C0201010010000000001", "NOT-IN-CATALOG", ""};
-const Choices kKinds = {"drug", "test", "exam", "treatment", "material", "service"};
+const Choices kKinds = {"drug", "herb", "test", "exam", "treatment", "material", "service"};
 const Choices kDiagnoses = {"E11.900", "E11.200", "I10.x00", "I50", "M54.500", "K35.800", "Z51.100", "Z51.0",
                             "Z49", "N40", "F90", "I63", "O80", "e119", ""};
 const Choices kPhysicians = {"D522701000123", "D522701000315", "D522701000456", "D522723000031", "12345", ""};
@@ -125,6 +125,8 @@ void document(Writer &w, const char *operation) {
                          {"days", kSupplyDays},
                          {"date", kDates},
                          {"physician", kPhysicians},
+                         {"prescription", {"RX1", "RX2", ""}},
+                         {"insurance-class", {"A", "B", "C", "", "D"}},
                          {"discharge-medication", kBooleans}});
     for (size_t n = w.count(2); n > 0; --n)
         w.empty("consent", {{"signer", kSigners}, {"signed", kTimes}, {"items", {"1", "2", "1 2", "3 4", ""}}});

@@ -175,6 +175,12 @@ TEST_CASE("schema errors name the element, the attribute, the problem and the li
         std::string request = replace(doc, "mode=\"prescribing\"", "mode=\"audit\"");
         expect_schema_error(engine, request, "<check", {"<check>", "attribute mode", "audit", "settlement"});
     }
+    SECTION("an insurance class or institution level outside its list") {
+        expect_schema_error(engine, replace(doc, "days=\"7\"", "days=\"7\" insurance-class=\"甲\""), "<item",
+                            {"<item>", "attribute insurance-class", "甲", "A, B, C"});
+        expect_schema_error(engine, replace(doc, "level=\"3\"", "level=\"三级\""), "<institution",
+                            {"<institution>", "attribute level", "三级", "1, 2, 3"});
+    }
     SECTION("an unknown gender") {
         std::string request = replace(doc, "gender=\"M\"", "gender=\"X\"");
         expect_schema_error(engine, request, "<patient", {"<patient>", "attribute gender", "\"X\""});
@@ -338,6 +344,14 @@ TEST_CASE("optional parts of a document take their documented defaults", "[reque
         CHECK(test::store_int(scratch.store,
                               "SELECT count(*) FROM items WHERE date = '2026-11-23' AND physician = 'D522701000123'") ==
               1);
+    }
+    SECTION("herbal pieces, prescriptions, insurance classes and levels are accepted, empty or absent") {
+        Doc doc;
+        doc.items = {R"(<item id="1" kind="herb" code="T0001" prescription="RX1" insurance-class="C"/>)",
+                     R"(<item id="2" kind="drug" code="XA10BAA002A001010101445" prescription="" insurance-class=""/>)"};
+        engine.ok(doc.str());
+        engine.ok(replace(doc.str(), "level=\"3\"", "level=\"\""));
+        engine.ok(replace(doc.str(), " level=\"3\"", ""));
     }
     SECTION("a minimal check") {
         Reply reply = engine.ok(R"(<check><patient id-type="other" id="X1"/><encounter id="E1" type="emergency"/></check>)");
