@@ -263,23 +263,6 @@ Engine::Engine(const Config &config) : config_(config), knowledge_(load_knowledg
 
 void Engine::reload() { std::atomic_store(&knowledge_, load_knowledge(config_)); }
 
-namespace {
-
-// The operation a call restricted to `only` performs: a <check> or <commit>
-// document as `only` names it, anything else refused by the name the parser
-// read, which is the engine's, not a guess from the text.
-void restrict_operation(Request &request, std::string_view only) {
-    if (auto *document = std::get_if<Document>(&request.operation); document && (only == "check" || only == "commit")) {
-        document->commit = only == "commit";
-        return;
-    }
-    std::string name = operation_name(request.operation);
-    if (name != only)
-        fail(MEDLINT_EPARSE, "request is <" + name + ">; this call performs only <" + std::string(only) + ">");
-}
-
-}  // namespace
-
 std::string Engine::call(std::string_view request_bytes, std::optional<std::string_view> only) {
     auto start = Clock::now();
     constexpr size_t kMaxRequestBytes = 32u << 20;
@@ -287,8 +270,7 @@ std::string Engine::call(std::string_view request_bytes, std::optional<std::stri
         fail(MEDLINT_EPARSE, "request is " + std::to_string(request_bytes.size()) + " bytes; the limit is " +
                                  std::to_string(kMaxRequestBytes) + " (send one encounter per request)");
     if (request_bytes.empty()) fail(MEDLINT_EPARSE, "request is empty");
-    Request request = parse_request(decode_request(request_bytes));
-    if (only) restrict_operation(request, *only);
+    Request request = parse_request(decode_request(request_bytes), only);
     return Call(*this, request, start).run();
 }
 

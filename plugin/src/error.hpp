@@ -18,6 +18,11 @@ struct Place {
     long line = 0;
     long column = 0;
     std::string problem;  // the message without the place
+    // The request's root element when the request is refused for it (not an
+    // operation, or not the one medlint_call_as performs), so that a host
+    // tells a document of another kind from a broken one.  Initialised, so
+    // that the places of other errors may leave it out.
+    std::string root{};
 };
 
 class Error : public std::runtime_error {
@@ -37,9 +42,9 @@ private:
 }
 
 // "line N: problem", about line N of the request, which the <error> document
-// also gives as its line.
-[[noreturn]] inline void fail_at_line(int code, long line, const std::string &problem) {
-    throw Error(code, "line " + std::to_string(line) + ": " + problem, {"", line, 0, problem});
+// also gives as its line; `root` when the problem is the request's root element.
+[[noreturn]] inline void fail_at_line(int code, long line, const std::string &problem, const std::string &root = "") {
+    throw Error(code, "line " + std::to_string(line) + ": " + problem, {"", line, 0, problem, root});
 }
 
 }  // namespace medlint

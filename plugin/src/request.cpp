@@ -4,7 +4,6 @@
 
 #include "encoding.hpp"
 #include "error.hpp"
-#include "overloaded.hpp"
 #include "xml_input.hpp"
 
 namespace medlint {
@@ -120,9 +119,9 @@ Item read_item(const Element &element, const std::string &document_physician, st
     return item;
 }
 
-Document read_document(const Element &root) {
+Document read_document(const Element &root, bool commit) {
     Document document;
-    document.commit = std::string(root.name()) == "commit";
+    document.commit = commit;
     std::string mode = root.one_of("mode", {"prescribing", "preaudit", "settlement"}, "prescribing");
     document.mode = mode == "preaudit" ? Mode::preaudit : mode == "settlement" ? Mode::settlement : Mode::prescribing;
     document.time = root.timestamp("time", false);
@@ -219,23 +218,26 @@ PhysicianStatus read_physician_status(const Element &root) {
     return {root.required("code"), *root.date("date", true)};
 }
 
-}  // namespace
+bool is_document(std::string_view operation) { return operation == "check" || operation == "commit"; }
 
-std::string operation_name(const Operation &operation) {
-    return std::visit(Overloaded{[](const Document &document) { return document.commit ? "commit" : "check"; },
-                                 [](const Retract &) { return "retract"; },
-                                 [](const Feedback &) { return "feedback"; },
-                                 [](const Ledger &) { return "ledger"; },
-                                 [](const PhysicianStatus &) { return "physician-status"; },
-                                 [](const AuditLogVerify &) { return "audit-log-verify"; },
-                                 [](const PackValidate &) { return "pack-validate"; },
-                                 [](const Reload &) { return "reload"; }},
-                      operation);
+// The operation a call restricted to `only` performs, decided before anything
+// else of the request is read, by the name the parser read, not a guess from
+// the text: a <check> or <commit> document as `only` names it; any other root
+// is refused, and the <error> names it.
+std::string restricted_operation(const Element &root, std::string_view only) {
+    std::string name = root.name();
+    if (name != only && !(is_document(name) && is_document(only)))
+        throw Error(MEDLINT_EPARSE, "request is <" + name + ">; this call performs only <" + std::string(only) + ">",
+                    {"", 0, 0, "", name});
+    return std::string(only);
 }
 
-Request parse_request(std::string utf8) {
+}  // namespace
+
+Request parse_request(std::string utf8, std::optional<std::string_view> only) {
     XmlSource source(std::move(utf8), "request", "", MEDLINT_EPARSE);
     Element root(source, source.root(), MEDLINT_EPARSE);
+    std::string name = only ? restricted_operation(root, *only) : root.name();
     Request request;
     request.lang = root.one_of("lang", {"zh", "en"}, "");
     // Canonical from here on, so that the response's declaration names what its bytes are.
@@ -243,8 +245,7 @@ Request parse_request(std::string utf8) {
     std::optional<std::string> encoding = canonical_response_encoding(asked);
     if (!encoding) root.attribute_error("response-encoding", "is \"" + asked + "\"; expected UTF-8 or GB18030");
     request.response_encoding = *encoding;
-    std::string name = root.name();
-    if (name == "check" || name == "commit") request.operation = read_document(root);
+    if (is_document(name)) request.operation = read_document(root, name == "commit");
     else if (name == "retract") request.operation = read_retract(root);
     else if (name == "feedback") request.operation = read_feedback(root);
     else if (name == "ledger") request.operation = read_ledger(root, source);
@@ -253,8 +254,10 @@ Request parse_request(std::string utf8) {
     else if (name == "pack-validate") request.operation = PackValidate{root.required("path")};
     else if (name == "reload") request.operation = Reload{};
     else
-        root.error("is not an operation; expected check, commit, retract, feedback, ledger, physician-status, "
-                   "audit-log-verify, pack-validate or reload");
+        fail_at_line(MEDLINT_EPARSE, root.line(),
+                     "<" + name + ">: is not an operation; expected check, commit, retract, feedback, ledger, "
+                     "physician-status, audit-log-verify, pack-validate or reload",
+                     name);
     return request;
 }
 

@@ -153,9 +153,6 @@ struct Reload {};
 
 using Operation = std::variant<Document, Retract, Feedback, Ledger, PhysicianStatus, AuditLogVerify, PackValidate, Reload>;
 
-// The request's root element name: "check", "commit", "ledger", ...
-std::string operation_name(const Operation &operation);
-
 struct Request {
     Operation operation;
     std::string lang;  // empty: the configured default
@@ -163,7 +160,9 @@ struct Request {
 };
 
 // Parses and validates a UTF-8 request; throws MEDLINT_EPARSE naming the
-// element, the attribute, the problem and the line.
-Request parse_request(std::string utf8);
+// element, the attribute, the problem and the line.  With `only`
+// (medlint_call_as), a request of another operation is refused before the
+// rest of it is read.
+Request parse_request(std::string utf8, std::optional<std::string_view> only);
 
 }  // namespace medlint

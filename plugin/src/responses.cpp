@@ -182,6 +182,7 @@ std::string error_document(int code, const std::string &message, const Place &pl
     if (place.line > 0) root.append_attribute("line") = place.line;
     if (place.column > 0) root.append_attribute("column") = place.column;
     if (!place.problem.empty()) root.append_attribute("problem") = place.problem.c_str();
+    if (!place.root.empty()) root.append_attribute("root") = place.root.c_str();
     return to_text(xml, "UTF-8");
 }
 

@@ -40,7 +40,7 @@ std::string pack_validate_result(const Knowledge &pack, const std::string &encod
 std::string reload_result(const std::string &rules, const std::string &encoding);
 
 // The <error code="..." message="..."/> document for a failure, in UTF-8,
-// with file, line, column and problem where `place` knows them.
+// with file, line, column, problem and root where `place` knows them.
 std::string error_document(int code, const std::string &message, const Place &place);
 
 }  // namespace medlint

@@ -211,8 +211,14 @@ TEST_CASE("schema errors name the element, the attribute, the problem and the li
         stay.admitted = "";
         expect_schema_error(engine, stay.str(), "<encounter", {"<encounter>", "attribute admitted", "required"});
     }
-    SECTION("an unknown root") {
+    SECTION("an unknown root, which the error names") {
         expect_schema_error(engine, "<query code=\"x\"/>", "<query", {"<query>", "is not an operation"});
+        Reply query = engine.call("<query code=\"x\"/>");
+        CHECK(query.attr("root") == "query");
+        // Only a refusal for the root names it: a broken operation is a broken request.
+        Reply broken = engine.call("<check/>");
+        CHECK(broken.code == MEDLINT_EPARSE);
+        CHECK(broken.attr("root").empty());
     }
     SECTION("a missing or repeated element") {
         std::string request = replace(doc, "<patient ", "<person ");
@@ -382,6 +388,7 @@ TEST_CASE("medlint_call_as performs only the operation it names, however the req
                 CHECK(reply.code == MEDLINT_EPARSE);
                 // The engine read the real root: the refusal names it, not a parse error.
                 CHECK(reply.error() == "request is <" + operation + ">; this call performs only <check>");
+                CHECK(reply.attr("root") == operation);
             }
             CHECK(test::store_rows(scratch.store) == before);
         }
@@ -404,11 +411,26 @@ TEST_CASE("medlint_call_as performs only the operation it names, however the req
                                                     test::ascii_commit("MZ-NOT-A-LEDGER"));
         CHECK(commit.code == MEDLINT_EPARSE);
         CHECK(commit.error() == "request is <commit>; this call performs only <ledger>");
+        CHECK(commit.attr("root") == "commit");
         CHECK(test::store_rows(scratch.store) == before);
         Reply ledger = engine.call_as("ledger", R"(<ledger><deduction notice="N1" physician="D522701000123" )"
                                                 R"(date="2026-11-01" points="2"/></ledger>)");
         CHECK(ledger.code == MEDLINT_OK);
         CHECK(ledger.attr("changed") == "1");
+    }
+    SECTION("another root is refused before the rest of the request is read") {
+        // An empty ledger, a result: what a folder of records may hold besides them.
+        for (const std::string root : {"ledger", "check-result"}) {
+            Reply reply = engine.call_as("check", "<" + root + "/>");
+            INFO(reply.text);
+            CHECK(reply.code == MEDLINT_EPARSE);
+            CHECK(reply.error() == "request is <" + root + ">; this call performs only <check>");
+            CHECK(reply.attr("root") == root);
+        }
+        // A broken check is not refused for its root.
+        Reply broken = engine.call_as("check", "<check/>");
+        CHECK(contains(broken.error(), "<patient> is required"));
+        CHECK(broken.attr("root").empty());
     }
     SECTION("a NULL operation is refused") {
         std::string request = test::ascii_commit("MZ-NULL");

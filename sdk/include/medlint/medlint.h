@@ -96,7 +96,8 @@ MEDLINT_API int medlint_call(medlint_engine *engine, const char *request,
  * name such as "check", "commit" or "ledger".  The engine reads the request's
  * root with the parser that performs it; a request of another operation is
  * refused with MEDLINT_EPARSE before anything is read or written, however its
- * text is disguised (a DOCTYPE, comments, another encoding).  A <check> or
+ * text is disguised (a DOCTYPE, comments, another encoding), and its <error>
+ * document names the root it refused (root="ledger").  A <check> or
  * <commit> document is performed as `operation` names it: with "check" it is
  * only checked, and the store gains nothing but the check's audit-log row.
  *
