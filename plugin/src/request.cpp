@@ -1,5 +1,6 @@
 #include "request.hpp"
 
+#include <cmath>
 #include <set>
 
 #include "encoding.hpp"
@@ -22,6 +23,8 @@ const Item *Document::find_item(std::string_view id) const {
         if (item.id == id) return &item;
     return nullptr;
 }
+
+long long Item::amount_fen() const { return std::llround(price * quantity * 100); }
 
 const Diagnosis *Encounter::primary_diagnosis() const {
     for (const auto &diagnosis : diagnoses)

@@ -77,6 +77,9 @@ struct Item {
     Date date;
     bool discharge_medication = false;
     int line = 0;
+
+    // Quantity × price in fen (0.01 yuan), rounded: exact in 64 bits within the limits above.
+    long long amount_fen() const;
 };
 
 struct Consent {

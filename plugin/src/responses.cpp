@@ -2,6 +2,7 @@
 
 #include <pugixml.hpp>
 
+#include <cstdio>
 #include <sstream>
 
 #include "encoding.hpp"
@@ -39,7 +40,27 @@ void set_physician_attributes(pugi::xml_node node, const PhysicianSummary &summa
     node.append_attribute("until") = summary.until.c_str();
 }
 
-void append_finding(pugi::xml_node root, const Reported &out) {
+// "1234.50": an amount in fen as yuan, the unit of the request's prices.
+std::string yuan(long long fen) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%lld.%02lld", fen / 100, fen % 100);
+    return text;
+}
+
+// The items a finding names, as the request gives them, with their amounts, so
+// that a host lists them without reading the request again.
+void append_items(pugi::xml_node finding, const Reported &out, const Document &document) {
+    for (const auto &id : out.finding.items) {
+        const Item *item = document.find_item(id);
+        if (!item) continue;
+        auto node = finding.append_child("item");
+        node.append_attribute("id") = item->id.c_str();
+        node.append_attribute("name") = item->name.c_str();
+        node.append_attribute("amount") = yuan(item->amount_fen()).c_str();
+    }
+}
+
+void append_finding(pugi::xml_node root, const Reported &out, const Document &document) {
     auto node = root.append_child("finding");
     node.append_attribute("id") = out.id.c_str();
     node.append_attribute("rule") = out.finding.rule.c_str();
@@ -62,6 +83,7 @@ void append_finding(pugi::xml_node root, const Reported &out) {
     suggestion.append_attribute("action") = out.finding.action.c_str();
     suggestion.text() = out.suggestion.c_str();
     node.append_child("basis").text() = out.basis.c_str();
+    append_items(node, out, document);
 }
 
 }  // namespace
@@ -74,6 +96,7 @@ std::string check_result(const CheckAnswer &answer, const std::string &encoding)
     root.append_attribute("engine") = kVersion;
     root.append_attribute("rules") = answer.rules.c_str();
     root.append_attribute("service-date") = answer.service_date.str().c_str();
+    root.append_attribute("encounter") = answer.document.encounter.id.c_str();
     if (answer.document.commit) root.append_attribute("committed") = static_cast<unsigned>(answer.document.items.size());
     auto elapsed = root.append_attribute("elapsed-us");
 
@@ -81,8 +104,13 @@ std::string check_result(const CheckAnswer &answer, const std::string &encoding)
     set_physician_attributes(physician, answer.physician);
     physician.append_attribute("at-risk") = answer.outcome.at_risk;
     physician.append_attribute("projected") = to_string(answer.projected);
+    // Beside the code, as the request's <physician> gives them.
+    const std::optional<PhysicianRef> &named = answer.document.physician;
+    auto name = physician.insert_attribute_after("name", physician.attribute("code"));
+    name = named ? named->name.c_str() : "";
+    physician.insert_attribute_after("dept", name) = named ? named->dept.c_str() : "";
 
-    for (const auto &out : answer.reported) append_finding(root, out);
+    for (const auto &out : answer.reported) append_finding(root, out, answer.document);
     elapsed = static_cast<long long>(std::chrono::duration_cast<std::chrono::microseconds>(
                                          std::chrono::steady_clock::now() - answer.start)
                                          .count());

@@ -472,3 +472,39 @@ TEST_CASE("a finding says its line, whose points it risks and whether it stands;
     Reply again = engine.ok(request);
     CHECK(std::string(again.finding("ID-INVALID").attribute("stands").value()) == "false");
 }
+
+TEST_CASE("a result names its encounter and physician, and each finding its items' names and amounts", "[requests]") {
+    Scratch scratch;
+    Engine engine(scratch.config);
+    Doc doc;
+    doc.physician = "0457";  // not a national code: PHYSICIAN-CODE names every item of the document's physician
+    // Without a quantity, once; the largest price and quantity, exact in fen.
+    doc.items.push_back(R"(<item id="2" kind="service" code="001101000010000" name="普通门诊诊查费" price="7.30" )"
+                        R"(date="2026-11-23"/>)");
+    doc.items.push_back(R"(<item id="3" kind="material" code="C9999990000000000001" name="敷料" quantity="1000000" )"
+                        R"(price="1000000" date="2026-11-23"/>)");
+    Reply reply = engine.ok(doc.str());
+    CHECK(reply.attr("encounter") == "MZ20261123001");
+    pugi::xml_node physician = reply.root().child("physician");
+    CHECK(test::attr(physician, "code") == "0457");
+    CHECK(test::attr(physician, "name") == "王敏");
+    CHECK(test::attr(physician, "dept") == "内科");
+    pugi::xml_node finding = reply.finding("PHYSICIAN-CODE");
+    REQUIRE(test::attr(finding, "items") == "1 2 3");
+    std::vector<std::string> items;
+    for (pugi::xml_node item : finding.children("item"))
+        items.push_back(test::attr(item, "id") + " " + test::attr(item, "name") + " " + test::attr(item, "amount"));
+    CHECK(items == std::vector<std::string>{"1 二甲双胍片 25.00", "2 普通门诊诊查费 7.30", "3 敷料 1000000000000.00"});
+
+    SECTION("a document without a physician gives empty names") {
+        doc.physician.reset();
+        Reply anonymous = engine.ok(doc.str());
+        CHECK(test::attr(anonymous.root().child("physician"), "name").empty());
+        CHECK(test::attr(anonymous.root().child("physician"), "dept").empty());
+    }
+    SECTION("a finding about the whole document names no items") {
+        doc.id = "522701198001010012";  // a wrong check digit: ID-INVALID
+        Reply invalid = engine.ok(doc.str());
+        CHECK_FALSE(invalid.finding("ID-INVALID").child("item"));
+    }
+}
