@@ -80,12 +80,9 @@ Outcome audit_document(const medlint::engine &engine, const AuditInput &input, c
                              "the root element is <" + root + ">, not <check> or <commit>");
         pugi::xml_document response;
         pugi::xml_node result = response_root(send_file(engine, bytes, invocation), response, "check-result");
-        // The items' facts only describe findings; most documents have none.
-        bool findings = result.child("finding");
-        RequestFacts facts = read_request_facts(bytes, findings ? ItemFactsWanted::yes : ItemFactsWanted::no);
         Outcome outcome;
         outcome.kind = Outcome::Kind::checked;
-        outcome.checked = checked_document(input.name, facts, result);
+        outcome.checked = checked_document(input.name, result);
         return outcome;
     } catch (const std::exception &e) {
         // Whatever kept this document from being checked, the next ones still are.

@@ -1,11 +1,10 @@
 #include "audit_report.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <limits>
 #include <set>
-
-#include "render.hpp"
 
 namespace medlint::cli {
 namespace {
@@ -17,7 +16,21 @@ long long plus_fen(long long total, long long amount) {
     return __builtin_add_overflow(total, amount, &sum) ? std::numeric_limits<long long>::max() : sum;
 }
 
-AuditFinding describe_finding(pugi::xml_node finding, const RequestFacts &facts) {
+// An amount as the engine writes it, "1234.50" yuan, in fen; 0 when it is
+// not one, which the engine never writes.
+long long fen_of(std::string_view yuan) {
+    long long whole = 0, cents = 0;
+    auto [end, error] = std::from_chars(yuan.data(), yuan.data() + yuan.size(), whole);
+    std::string_view fraction = yuan.substr(static_cast<size_t>(end - yuan.data()));
+    if (error != std::errc() || fraction.size() != 3 || fraction[0] != '.') return 0;
+    std::from_chars(fraction.data() + 1, fraction.data() + 3, cents);
+    return whole * 100 + cents;
+}
+
+long long amount_of(pugi::xml_node item) { return fen_of(item.attribute("amount").value()); }
+
+// `physician`: the result's <physician>, the document's, with its name and department.
+AuditFinding describe_finding(pugi::xml_node finding, pugi::xml_node physician) {
     AuditFinding out;
     out.id = finding.attribute("id").value();
     out.rule = finding.attribute("rule").value();
@@ -28,19 +41,17 @@ AuditFinding describe_finding(pugi::xml_node finding, const RequestFacts &facts)
     out.stands = finding.attribute("stands").as_bool();
     out.items = finding.attribute("items").value();
     out.message = finding.child_value("message");
-    std::vector<std::string> ids = split_words(out.items.c_str());
     out.line = finding.attribute("line").as_ullong();
     std::vector<std::string> names;
-    for (const auto &id : ids) {
-        auto item = facts.items.find(id);
-        if (item == facts.items.end()) continue;
-        out.amount_fen = plus_fen(out.amount_fen, item->second.amount_fen);
-        if (std::find(names.begin(), names.end(), item->second.name) == names.end()) names.push_back(item->second.name);
+    for (pugi::xml_node item : finding.children("item")) {
+        out.amount_fen = plus_fen(out.amount_fen, amount_of(item));
+        std::string name = item.attribute("name").value();
+        if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
     }
     for (const auto &name : names) out.item_names += (out.item_names.empty() ? "" : "; ") + name;
     out.physician = finding.attribute("physician").value();
-    if (out.physician == facts.physician) out.physician_name = facts.physician_name;
-    out.department = facts.department;
+    if (out.physician == physician.attribute("code").value()) out.physician_name = physician.attribute("name").value();
+    out.department = physician.attribute("dept").value();
     return out;
 }
 
@@ -79,25 +90,26 @@ size_t utf8_sequence_length(std::string_view text, size_t at) {
 
 }  // namespace
 
-CheckedDocument checked_document(const std::string &name, const RequestFacts &facts, pugi::xml_node result) {
-    CheckedDocument document{name, facts.encounter, result.attribute("status").value(),
+CheckedDocument checked_document(const std::string &name, pugi::xml_node result) {
+    CheckedDocument document{name, result.attribute("encounter").value(), result.attribute("status").value(),
                              result.attribute("service-date").value(),
                              result.attribute("rules").value(), 0, {}};
-    std::set<std::string> items_at_risk, cases_counted;
+    pugi::xml_node physician = result.child("physician");
+    std::map<std::string, long long> amounts_at_risk;  // by item id: each item once
+    std::set<std::string> cases_counted;
     for (pugi::xml_node node : result.children("finding")) {
-        AuditFinding finding = describe_finding(node, facts);
+        AuditFinding finding = describe_finding(node, physician);
         if (finding.stands) {
-            std::vector<std::string> ids = split_words(finding.items.c_str());
-            items_at_risk.insert(ids.begin(), ids.end());
+            for (pugi::xml_node item : node.children("item"))
+                amounts_at_risk.emplace(item.attribute("id").value(), amount_of(item));
             // Deductions are per case: a rule's findings about the whole document are one case.
-            bool same_case = ids.empty() && !cases_counted.insert(finding.rule).second;
+            bool same_case = finding.items.empty() && !cases_counted.insert(finding.rule).second;
             finding.points_at_risk = same_case ? 0 : finding.points;
         }
         document.findings.push_back(std::move(finding));
     }
-    for (const auto &id : items_at_risk)
-        if (auto item = facts.items.find(id); item != facts.items.end())
-            document.amount_at_risk_fen = plus_fen(document.amount_at_risk_fen, item->second.amount_fen);
+    for (const auto &[id, amount] : amounts_at_risk)
+        document.amount_at_risk_fen = plus_fen(document.amount_at_risk_fen, amount);
     return document;
 }
 

@@ -11,8 +11,6 @@
 #include <string_view>
 #include <vector>
 
-#include "request_facts.hpp"
-
 namespace medlint::cli {
 
 struct AuditFinding {
@@ -62,9 +60,8 @@ struct AuditReport {
 };
 
 // A checked document's findings, each with its line, items, physician,
-// department and amount, from the engine's <check-result> and the request's
-// facts.
-CheckedDocument checked_document(const std::string &name, const RequestFacts &facts, pugi::xml_node result);
+// department and amount, as the engine's <check-result> gives them.
+CheckedDocument checked_document(const std::string &name, pugi::xml_node result);
 
 // Per physician with findings, the latest service date among the documents
 // of their findings: the day their remaining points are looked up for.

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-#include <sstream>
 #include <utility>
 #include <vector>
 
@@ -153,13 +152,6 @@ std::string standing_text(pugi::xml_node result, const Palette &palette) {
 }
 
 }  // namespace
-
-std::vector<std::string> split_words(const char *text) {
-    std::istringstream in(text);
-    std::vector<std::string> words;
-    for (std::string word; in >> word;) words.push_back(word);
-    return words;
-}
 
 std::string counted(long long number, const char *noun, const char *plural) {
     std::string nouns = plural ? plural : std::string(noun) + "s";

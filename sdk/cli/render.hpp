@@ -7,13 +7,8 @@
 #include <ostream>
 #include <string>
 #include <string_view>
-#include <vector>
-
 
 namespace medlint::cli {
-
-// The words of a space-separated list, such as a finding's item ids.
-std::vector<std::string> split_words(const char *text);
 
 // "1 point", "3 points"; `plural` for a noun that does not just add an s.
 std::string counted(long long number, const char *noun, const char *plural = nullptr);

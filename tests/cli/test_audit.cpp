@@ -461,6 +461,27 @@ TEST_CASE("CSV cells that a spreadsheet would run as formulas start with a quote
                    "\"><img src=x onerror=alert(2)>.xml"));
 }
 
+TEST_CASE("the reports take a document's encounter, physician, department and items from the engine's result",
+          "[audit]") {
+    Scratch scratch;
+    // In GBK, which the engine decodes: the reports show the names it read.
+    Doc doc = document_with_unconsented_item("院内自购敷料");
+    std::string path = scratch.dir.file("gbk.xml");
+    test::write_file(path, "<?xml version=\"1.0\" encoding=\"GBK\"?>\n" + test::convert(doc.str(), "UTF-8", "GBK"));
+    Reports reports(scratch, "gbk");
+    Run run = medlint(scratch, joined(joined({"audit"}, reports.options()), {path}));
+    INFO(run.out << run.err);
+    auto rows = csv_records(reports.csv);
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0]["encounter"] == doc.encounter);
+    CHECK(rows[0]["item names"] == "院内自购敷料");
+    CHECK(rows[0]["physician name"] == "王敏");
+    CHECK(rows[0]["department"] == "内科");
+    CHECK(rows[0]["amount"] == "46.50");  // 3 × 15.50
+    json::object report = json_report(reports.json);
+    CHECK(report.at("by_department").as_array()[0].at("department").as_string() == "内科");
+}
+
 TEST_CASE("an item without a quantity counts once, as the engine counts it", "[audit]") {
     Scratch scratch;
     Doc doc = clean_document(1);
