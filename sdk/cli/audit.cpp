@@ -20,7 +20,6 @@
 #include "commands.hpp"
 #include "render.hpp"
 #include "reports.hpp"
-#include "request_text.hpp"
 
 namespace medlint::cli {
 namespace {
@@ -67,17 +66,18 @@ Outcome unchecked(Outcome::Kind kind, const std::string &name, const std::string
     return outcome;
 }
 
+// The root element the engine refused the request for, as its <error> names
+// it; "" for a failure of another kind.
+std::string refused_root(const std::exception &failure) {
+    auto *refusal = dynamic_cast<const medlint::failure *>(&failure);
+    pugi::xml_document error;
+    if (!refusal || !error.load_string(refusal->response().c_str())) return "";
+    return error.document_element().attribute("root").value();
+}
+
 Outcome audit_document(const medlint::engine &engine, const AuditInput &input, const Invocation &invocation) {
     try {
         std::string bytes = input_bytes(input);
-        // A folder of a day's records may also hold results, ledgers or
-        // feedback; they are not records to audit.  This look at the text
-        // only spares the call: what the engine performs it decides itself,
-        // and it refuses any other operation, however disguised.
-        std::string root = root_name_of(bytes);
-        if (!root.empty() && root != "check" && root != "commit")
-            return unchecked(Outcome::Kind::skipped, input.name,
-                             "the root element is <" + root + ">, not <check> or <commit>");
         pugi::xml_document response;
         pugi::xml_node result = response_root(send_file(engine, bytes, invocation), response, "check-result");
         Outcome outcome;
@@ -85,7 +85,13 @@ Outcome audit_document(const medlint::engine &engine, const AuditInput &input, c
         outcome.checked = checked_document(input.name, result);
         return outcome;
     } catch (const std::exception &e) {
-        // Whatever kept this document from being checked, the next ones still are.
+        // A folder of a day's records may also hold results, ledgers or
+        // feedback.  The engine refuses them for their root element, however
+        // disguised, and its <error> names it: they are not records to audit.
+        if (std::string root = refused_root(e); !root.empty())
+            return unchecked(Outcome::Kind::skipped, input.name,
+                             "the root element is <" + root + ">, not <check> or <commit>");
+        // Whatever else kept this document from being checked, the next ones still are.
         return unchecked(Outcome::Kind::failed, input.name, e.what());
     }
 }

@@ -152,11 +152,6 @@ bool has_root_attribute(std::string_view bytes, std::string_view name) {
     return root && root->attribute(name);
 }
 
-std::string root_name_of(std::string_view bytes) {
-    std::optional<Tag> root = root_start_tag(bytes);
-    return root ? std::string(root->name) : "";
-}
-
 namespace {
 
 // The year of a YYYY-MM-DD attribute; nullopt when it does not start so.

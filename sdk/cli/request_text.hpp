@@ -13,10 +13,6 @@
 
 namespace medlint::cli {
 
-// The name of the root element; "" when no root start tag can be read.
-// Reads only up to that tag.
-std::string root_name_of(std::string_view bytes);
-
 // A physician a <ledger> names, with the years of the entries naming him:
 // the year of an entry's date, or of a sanction's from.
 struct LedgerPhysician {

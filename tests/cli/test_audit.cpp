@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "../unit/disguises.hpp"
 #include "run_medlint.hpp"
 
 namespace {
@@ -480,6 +481,39 @@ TEST_CASE("the reports take a document's encounter, physician, department and it
     CHECK(rows[0]["amount"] == "46.50");  // 3 × 15.50
     json::object report = json_report(reports.json);
     CHECK(report.at("by_department").as_array()[0].at("department").as_string() == "内科");
+}
+
+TEST_CASE("audit skips what the engine refuses for its root element, however disguised, and fails a broken check",
+          "[audit]") {
+    Scratch scratch;
+    std::string folder = scratch.dir.file("day");
+    fs::create_directories(folder);
+    size_t others = 0;
+    for (const auto &request : test::disguised_writes()) {
+        if (request.name.rfind("commit-", 0) == 0) continue;  // a commit is audited as a check
+        test::write_file(folder + "/" + request.name + ".xml", request.bytes);
+        ++others;
+    }
+    test::write_file(folder + "/result.xml", "<!-- <check> -->\n<check-result status=\"pass\"/>\n");
+    test::write_file(folder + "/settings.xml", "<medlint><store path=\"elsewhere.db\"/></medlint>\n");
+    test::write_file(folder + "/broken.xml", "<check mode=\"preaudit\"/>\n");
+    test::write_file(folder + "/clean.xml", clean_document(1).str());
+    Reports reports(scratch, "refused");
+    Run run = medlint(scratch, joined(joined({"audit"}, reports.options()), {folder}));
+    INFO(run.out << run.err);
+    CHECK(run.status == 3);
+    json::object report = json_report(reports.json);
+    CHECK(total(report, "checked") == 1);
+    CHECK(total(report, "failed") == 1);
+    CHECK(total(report, "skipped") == static_cast<long long>(others + 2));
+    CHECK(report.at("failed").as_array()[0].at("document").as_string() == folder + "/broken.xml");
+    std::map<std::string, std::string> reasons;
+    for (const auto &skipped : report.at("skipped").as_array())
+        reasons[skipped.at("document").as_string().c_str()] = skipped.at("reason").as_string().c_str();
+    CHECK(reasons[folder + "/ledger-doctype-entity.xml"] == "the root element is <ledger>, not <check> or <commit>");
+    CHECK(reasons[folder + "/feedback-gbk.xml"] == "the root element is <feedback>, not <check> or <commit>");
+    CHECK(reasons[folder + "/result.xml"] == "the root element is <check-result>, not <check> or <commit>");
+    CHECK(reasons[folder + "/settings.xml"] == "the root element is <medlint>, not <check> or <commit>");
 }
 
 TEST_CASE("an item without a quantity counts once, as the engine counts it", "[audit]") {
