@@ -202,6 +202,33 @@ std::pair<std::string, int> limit_row(const CsvTable &csv, const CsvTable::Row &
     csv.row_error(row, "limit", "\"" + name + "\" is not one of " + known);
 }
 
+// The code tables: each file, its value column (nullptr: none) and the words a value is made of.
+struct CodeTableFile {
+    CodeTable table;
+    const char *file, *column;
+    std::initializer_list<const char *> words;
+};
+const CodeTableFile kCodeTableFiles[] = {
+    {CodeTable::drug_levels, "drug_levels.csv", "min_level", {"2", "3"}},
+    {CodeTable::drug_settings, "drug_settings.csv", "settings", {"inpatient", "emergency"}},
+    {CodeTable::drug_insurances, "drug_insurances.csv", "insurance", {"work-injury", "maternity"}},
+    {CodeTable::internet_excluded, "internet_excluded.csv", nullptr, {}},
+    {CodeTable::herbs_excluded, "herbs_excluded.csv", nullptr, {}},
+    {CodeTable::herbs_single, "herbs_single.csv", nullptr, {}},
+};
+
+CodeRestriction code_restriction_row(const CsvTable &csv, const CsvTable::Row &row, const CodeTableFile &file) {
+    CodeRestriction entry{nonempty(csv, row, "code"), csv.cell(row, "name"), "", csv.cell(row, "kp"),
+                          csv.cell(row, "batch"), csv.cell(row, "restriction")};
+    if (!file.column) return entry;
+    entry.value = nonempty(csv, row, file.column);
+    for (const auto &word : words(entry.value)) {
+        auto allowed = [&](const char *candidate) { return word == candidate; };
+        if (std::none_of(file.words.begin(), file.words.end(), allowed)) checked(csv, row, file.column, file.words);
+    }
+    return entry;
+}
+
 // The {names} a text quotes, in order.
 std::vector<std::string> placeholders(const std::string &text) {
     std::vector<std::string> names;
@@ -261,6 +288,18 @@ void Knowledge::add_pack(const PackFiles &files, const std::string &origin) {
         }
         next.retest_groups_.clear();
         for (const auto &[code, entry] : next.retest_) next.retest_groups_[entry.group].push_back(code);
+    }
+    for (const auto &file : kCodeTableFiles) {
+        std::optional<CsvTable> slot;
+        auto csv = table(files, file.file, slot, origin);
+        if (!csv) continue;
+        if (file.column) csv->require_columns({"code", file.column});
+        else csv->require_columns({"code"});
+        csv->require_unique({"code"});
+        for (const auto &row : csv->rows()) {
+            CodeRestriction entry = code_restriction_row(*csv, row, file);
+            next.code_tables_[file.table][entry.code] = std::move(entry);
+        }
     }
     if (auto csv = table(files, "limits.csv", limits_csv, origin)) {
         csv->require_columns({"limit", "value"});
@@ -375,6 +414,13 @@ const RetestEntry *Knowledge::retest(std::string_view code) const {
     return found == retest_.end() ? nullptr : &found->second;
 }
 
+const CodeRestriction *Knowledge::restriction(CodeTable table, std::string_view code) const {
+    auto rows = code_tables_.find(table);
+    if (rows == code_tables_.end()) return nullptr;
+    auto found = rows->second.find(code);
+    return found == rows->second.end() ? nullptr : &found->second;
+}
+
 const std::vector<std::string> &Knowledge::retest_group(std::string_view group) const {
     static const std::vector<std::string> none;
     auto found = retest_groups_.find(group);
@@ -405,12 +451,17 @@ std::map<std::string, size_t> Knowledge::table_sizes() const {
         thresholds += profile.thresholds.size();
         settings += profile.settings.size();
     }
-    return {{"catalog.csv", catalog_.size()},   {"retest.csv", retest_.size()},
+    std::map<std::string, size_t> sizes = {{"catalog.csv", catalog_.size()},   {"retest.csv", retest_.size()},
             {"rules.csv", rules_.size()},       {"messages.csv", texts_.size()},
             {"points.csv", points_.size()},     {"thresholds.csv", thresholds},
             {"profiles.csv", settings},         {"calendar.csv", calendar_.size()},
             {"override_reasons.csv", override_reasons_.size()},
             {"limits.csv", limits_.size()},     {"code_sets.csv", codes}};
+    for (const auto &file : kCodeTableFiles) {
+        auto rows = code_tables_.find(file.table);
+        sizes[file.file] = rows == code_tables_.end() ? 0 : rows->second.size();
+    }
+    return sizes;
 }
 
 const PointValue &Knowledge::points(std::string_view profile, std::string_view rule_id) const {

@@ -46,6 +46,18 @@ struct CatalogEntry {
     std::vector<std::string> indications;  // ICD-10 code prefixes
 };
 
+// The code tables of the national pack's classes that restrict codes by
+// something other than the patient, one file each (contract section 4).
+enum class CodeTable { drug_levels, drug_settings, drug_insurances, internet_excluded, herbs_excluded, herbs_single };
+
+// A row of a code table: the code, its restriction's value (min_level 2 or 3;
+// settings "inpatient" or "emergency inpatient"; insurance "work-injury" or
+// "maternity"; "" for the tables without a value) and the knowledge points it
+// comes from, with their batches and text.
+struct CodeRestriction {
+    std::string code, name, value, kp, batch, restriction;
+};
+
 // A row of retest.csv: how soon a test or exam may repeat.
 struct RetestEntry {
     std::string code, group;
@@ -106,6 +118,8 @@ public:
     const CatalogEntry *catalog(std::string_view code) const;
     bool has_catalog() const { return !catalog_.empty(); }
     const RetestEntry *retest(std::string_view code) const;
+    // The code's row of a code table; nullptr when no loaded pack restricts it there.
+    const CodeRestriction *restriction(CodeTable table, std::string_view code) const;
     // A limit of limits.csv (e.g. "bed_idle_days"); nullopt when no pack sets it.
     std::optional<int> limit(std::string_view name) const;
     // Whether a code of code_sets.csv's `set` is `code` or begins it, compared
@@ -146,6 +160,7 @@ private:
     std::map<std::string, Texts, std::less<>> texts_;
     std::map<std::string, CatalogEntry, std::less<>> catalog_;
     std::map<std::string, RetestEntry, std::less<>> retest_;
+    std::map<CodeTable, std::map<std::string, CodeRestriction, std::less<>>> code_tables_;
     std::map<std::string, std::vector<std::string>, std::less<>> retest_groups_;
     std::map<std::string, Texts, std::less<>> override_reasons_;
     std::map<std::string, int, std::less<>> limits_;

@@ -69,6 +69,17 @@ Patient read_patient(const Element &element) {
     return patient;
 }
 
+// encounter/@insurance, with the national insutype codes as aliases.
+std::string read_insurance(const Element &element) {
+    if (element.optional("insurance").empty()) return "";
+    std::string value = element.one_of(
+        "insurance", {"employee", "resident", "maternity", "work-injury", "other", "310", "390", "510"}, nullptr);
+    if (value == "310") return "employee";
+    if (value == "390") return "resident";
+    if (value == "510") return "maternity";
+    return value;
+}
+
 Encounter read_encounter(const Element &element) {
     Encounter encounter;
     encounter.id = element.required("id");
@@ -76,6 +87,8 @@ Encounter read_encounter(const Element &element) {
     encounter.admitted = element.date("admitted", encounter.is_inpatient());
     encounter.discharged = element.date("discharged", false);
     encounter.rescue = element.boolean("rescue", false);
+    encounter.insurance = read_insurance(element);
+    encounter.channel = element.one_of("channel", {"onsite", "internet"}, "onsite");
     encounter.line = element.line();
     if (encounter.admitted && encounter.discharged && *encounter.discharged < *encounter.admitted)
         element.attribute_error("discharged", "is " + encounter.discharged->str() +

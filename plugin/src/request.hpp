@@ -48,6 +48,10 @@ struct Encounter {
     std::string id, type;  // outpatient, emergency, inpatient
     std::optional<Date> admitted, discharged;
     bool rescue = false;
+    // employee, resident, maternity, work-injury or other (the national
+    // insutype 310, 390 and 510 read as the first three); "" when not given.
+    std::string insurance;
+    std::string channel = "onsite";  // onsite, or internet: an internet-hospital visit
     std::vector<Diagnosis> diagnoses;
     int line = 0;
 

@@ -123,7 +123,7 @@ std::string document_xml(const Document &document) {
     std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<check mode=\"preaudit\"" +
                       attribute("time", iso_date(document.discharged) + "T17:30:00+08:00") + " lang=\"zh\">\n";
     xml += "  <institution" + attribute("code", document.institution->code) +
-           attribute("level", document.institution->level) + "/>\n";
+           attribute("level", document.level.empty() ? document.institution->level : document.level) + "/>\n";
     if (document.physician)
         xml += "  <physician" + attribute("code", document.physician->code) +
                attribute("name", document.physician->name) + attribute("dept", document.physician->department) +
@@ -141,7 +141,9 @@ std::string document_xml(const Document &document) {
     xml += "  <encounter" + attribute("id", document.encounter_id()) +
            attribute("type", document.inpatient ? "inpatient" : "outpatient") +
            attribute("admitted", iso_date(document.admitted)) +
-           attribute("discharged", document.inpatient ? iso_date(document.discharged) : "") + " rescue=\"false\">\n";
+           attribute("discharged", document.inpatient ? iso_date(document.discharged) : "") +
+           optional_attribute("insurance", document.insurance) + optional_attribute("channel", document.channel) +
+           " rescue=\"false\">\n";
     for (const auto &diagnosis : document.diagnoses)
         xml += "    <diagnosis" + attribute("code", diagnosis.code) + optional_attribute("name", diagnosis.name) +
                attribute("primary", &diagnosis == &document.diagnoses.front() ? "true" : "false") + "/>\n";

@@ -55,6 +55,9 @@ struct Document {
     std::vector<Diagnosis> diagnoses;   // the first is the primary one
     std::vector<Line> lines;
     std::vector<Consent> consents;
+    // Written when not empty: the institution's level instead of its own,
+    // encounter/@insurance and encounter/@channel.
+    std::string level, insurance, channel;
 
     Line &add_line(Line line);  // numbers it: ids are 1, 2, 3, …
     std::string encounter_id() const;
@@ -109,6 +112,8 @@ public:
     int clean_supply_days(const CatalogRow &row, bool discharge);
     Line line_for(const CatalogRow &row, long day, int days) const;
     Line non_catalog_line(long day);  // the hospital's own dressing: a code no catalog row holds
+    // A signed consent covering the self-paid and non-catalog lines, if there are any.
+    void add_consents(Document &document);
 
 private:
     // The catalog's restrictions (gender, age, indications) hold for this
@@ -122,7 +127,6 @@ private:
     void add(Document &document, PatientHistory &history, Line line);
     void add_admission_tests(Document &document, PatientHistory &history, long day);
     void add_discharge_medication(Document &document, PatientHistory &history);
-    void add_consents(Document &document);
 
     const Pack *pack_;
     const World *world_;

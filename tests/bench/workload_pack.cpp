@@ -61,6 +61,22 @@ Pack::Pack(const std::string &catalog_file, const std::string &pack_dir) {
     optional_table("retest.csv", &Pack::load_retest);
     optional_table("code_sets.csv", &Pack::load_code_sets);
     optional_table("limits.csv", &Pack::load_limits);
+    const std::pair<const char *, const char *> code_tables[] = {
+        {"drug_levels.csv", "min_level"}, {"drug_settings.csv", "settings"}, {"drug_insurances.csv", "insurance"},
+        {"internet_excluded.csv", ""},    {"herbs_excluded.csv", ""},        {"herbs_single.csv", ""}};
+    for (const auto &[file, column] : code_tables) {
+        std::string path = pack_dir + "/" + file;
+        if (!std::filesystem::exists(path)) continue;
+        CsvTable table(path);
+        for (size_t row = 0; row < table.rows(); ++row)
+            code_tables_[file].emplace_back(table.cell(row, "code"), *column ? table.cell(row, column) : "");
+    }
+}
+
+const std::vector<std::pair<std::string, std::string>> &Pack::code_table(const std::string &file) const {
+    static const std::vector<std::pair<std::string, std::string>> none;
+    auto at = code_tables_.find(file);
+    return at == code_tables_.end() ? none : at->second;
 }
 
 void Pack::load_catalog(const std::string &file) {

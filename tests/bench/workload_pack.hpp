@@ -44,6 +44,10 @@ public:
     const std::vector<std::string> &code_set(const std::string &set) const;  // its prefixes, in file order
     int limit(const std::string &name) const;  // the pack's value, else the engine's default
 
+    // A code table of the national classes (drug_levels.csv, herbs_single.csv, …):
+    // its rows in file order, each code with its value ("" for the tables without one).
+    const std::vector<std::pair<std::string, std::string>> &code_table(const std::string &file) const;
+
 private:
     void load_catalog(const std::string &file);
     void load_retest(const std::string &file);
@@ -55,6 +59,7 @@ private:
     std::map<std::string, std::pair<std::string, int>> retest_;  // code -> group, interval
     std::map<std::string, std::vector<std::string>> code_sets_;  // set -> normalised prefixes
     std::map<std::string, int> limits_;
+    std::map<std::string, std::vector<std::pair<std::string, std::string>>> code_tables_;  // file -> rows
 };
 
 // DUP-DRUG's notion of one drug: a western drug's generic (the first 10 of

@@ -39,7 +39,34 @@ bool Storyteller::plant(Draft &draft, const std::string &rule, long variant, lon
     if (rule == "DATE-OUTSIDE-STAY") return plant_date_outside_stay(draft, variant, documents);
     if (rule == "SPLIT-ADMISSION") return plant_split_admission(draft, documents);
     if (rule == "BED-IDLE") return plant_bed_idle(draft, documents);
+    if (code_table_of(rule)) return plant_code_table(draft, rule, documents);
     throw std::logic_error("no way to plant " + rule);
+}
+
+bool Storyteller::plant_code_table(Draft &draft, const std::string &rule, long documents) {
+    const CodeTablePlant &how = *code_table_of(rule);
+    const auto &rows = pack_->code_table(how.file);
+    // LIMIT-LEVEL needs a level above 1, LIMIT-SETTING an inpatient-only drug; the others any row.
+    std::vector<std::pair<std::string, std::string>> usable;
+    for (const auto &row : rows)
+        if (rule != "LIMIT-SETTING" || row.second == "inpatient") usable.push_back(row);
+    if (usable.empty()) return false;
+    const auto &[code, value] = usable[static_cast<size_t>(random_->between(0, static_cast<long>(usable.size()) - 1))];
+    begin(draft, {});
+    add_clean(draft, documents - 1);
+    Document &last = add_document(draft, false, {});
+    Line line = builder_.non_catalog_line(last.admitted);
+    line.kind = how.kind;
+    line.code = code;
+    line.name = code;
+    const std::string id = last.add_line(line).id;
+    if (rule == "LIMIT-LEVEL") last.level = "1";
+    if (rule == "LIMIT-INSURANCE") last.insurance = value == "maternity" ? "employee" : "resident";
+    if (rule == "LIMIT-CHANNEL") last.channel = "internet";
+    last.consents.clear();  // the line is not in the catalog: the consent covers it, so CONSENT-MISSING is silent
+    builder_.add_consents(last);
+    draft.story.planted = Planted{rule, id, std::nullopt, code + " (" + how.file + ")"};
+    return true;
 }
 
 // A duplicate's two stories, each returning the later line, which the

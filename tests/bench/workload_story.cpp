@@ -50,7 +50,14 @@ std::vector<std::string> Storyteller::plantable_rules(
          inpatient ? "the catalog has no bed or nursing charge (code set stay_charge)" : no_inpatient},
     };
     std::vector<std::string> out;
-    for (const auto &[rule, possible, reason] : rules) {
+    auto with_tables = rules;
+    for (const char *rule : {"LIMIT-LEVEL", "LIMIT-SETTING", "LIMIT-INSURANCE", "LIMIT-CHANNEL", "HERBAL-EXCLUDED",
+                             "HERBAL-SINGLE"}) {
+        const char *file = code_table_of(rule)->file;
+        with_tables.emplace_back(rule, !pack_->code_table(file).empty(),
+                                 std::string("the pack has no ") + file);
+    }
+    for (const auto &[rule, possible, reason] : with_tables) {
         if (possible) out.push_back(rule);
         else skipped.emplace_back(rule, reason);
     }

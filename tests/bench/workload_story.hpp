@@ -30,6 +30,20 @@ struct StoryOptions {
     bool ledger = false;                 // suspensions are imported first: PHYSICIAN-SUSPENDED can be planted
 };
 
+// How a rule of a national code table is planted: its table and the kind of its lines.
+struct CodeTablePlant {
+    const char *rule, *file, *kind;
+};
+inline const CodeTablePlant *code_table_of(const std::string &rule) {
+    static const CodeTablePlant plants[] = {
+        {"LIMIT-LEVEL", "drug_levels.csv", "drug"},         {"LIMIT-SETTING", "drug_settings.csv", "drug"},
+        {"LIMIT-INSURANCE", "drug_insurances.csv", "drug"}, {"LIMIT-CHANNEL", "internet_excluded.csv", "drug"},
+        {"HERBAL-EXCLUDED", "herbs_excluded.csv", "herb"},  {"HERBAL-SINGLE", "herbs_single.csv", "herb"}};
+    for (const auto &plant : plants)
+        if (rule == plant.rule) return &plant;
+    return nullptr;
+}
+
 class Storyteller {
 public:
     Storyteller(const Pack &pack, const World &world, Random &random, StoryOptions options);
@@ -112,6 +126,10 @@ private:
     bool plant_bed_idle(Draft &draft, long documents);
     bool plant_restricted_line(Draft &draft, const CatalogRow &row, const std::string &rule, VisitWish wish,
                                long documents);
+    // The rules of the national code tables: an outpatient visit whose one
+    // added line is a code of the table, in the circumstances the table
+    // forbids, with the patient's signed consent so that only the rule fires.
+    bool plant_code_table(Draft &draft, const std::string &rule, long documents);
 
     const Pack *pack_;
     const World *world_;

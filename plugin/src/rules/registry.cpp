@@ -22,6 +22,12 @@ std::unique_ptr<Rule> make_limit_days();
 std::unique_ptr<Rule> make_date_outside_stay();
 std::unique_ptr<Rule> make_split_admission();
 std::unique_ptr<Rule> make_bed_idle();
+std::unique_ptr<Rule> make_limit_level();
+std::unique_ptr<Rule> make_limit_setting();
+std::unique_ptr<Rule> make_limit_insurance();
+std::unique_ptr<Rule> make_limit_channel();
+std::unique_ptr<Rule> make_herbal_excluded();
+std::unique_ptr<Rule> make_herbal_single();
 
 const std::vector<std::unique_ptr<Rule>> &registered_rules() {
     static const std::vector<std::unique_ptr<Rule>> rules = [] {
@@ -41,6 +47,12 @@ const std::vector<std::unique_ptr<Rule>> &registered_rules() {
         list.push_back(make_date_outside_stay());
         list.push_back(make_split_admission());
         list.push_back(make_bed_idle());
+        list.push_back(make_limit_level());
+        list.push_back(make_limit_setting());
+        list.push_back(make_limit_insurance());
+        list.push_back(make_limit_channel());
+        list.push_back(make_herbal_excluded());
+        list.push_back(make_herbal_single());
         return list;
     }();
     return rules;

@@ -46,6 +46,17 @@ const CatalogEntry *paid_catalog_entry(const Knowledge &knowledge, const Item &i
     return entry && entry->item_class != "C" ? entry : nullptr;
 }
 
+const CodeRestriction *paid_restriction(const Knowledge &knowledge, CodeTable table, const Item &item) {
+    const CatalogEntry *entry = knowledge.catalog(item.code);
+    bool self_paid = item.insurance_class == InsuranceClass::c ||
+                     (item.insurance_class == InsuranceClass::unknown && entry && entry->item_class == "C");
+    return self_paid ? nullptr : knowledge.restriction(table, item.code);
+}
+
+std::vector<std::pair<std::string, std::string>> knowledge_point_params(const Item &item, const CodeRestriction &row) {
+    return {{"code", item.code}, {"kp", row.kp}, {"batch", row.batch}};
+}
+
 std::vector<VariantDeclaration> restriction_variants(std::vector<VariantDeclaration> variants) {
     size_t declared = variants.size();
     for (size_t i = 0; i < declared; ++i) variants.push_back({variants[i].name + "-consented", variants[i].params});
@@ -54,9 +65,17 @@ std::vector<VariantDeclaration> restriction_variants(std::vector<VariantDeclarat
 
 Finding restriction_finding(const Document &document, const Item &item, const std::string &rule,
                             const std::string &variant, std::vector<std::pair<std::string, std::string>> params) {
-    bool consented = consent_for(document, item) == ConsentState::is_signed;
     params.insert(params.begin(), {"item", item_label(item)});
-    Finding finding{rule, consented ? variant + "-consented" : variant, {item.id}, std::nullopt,
+    return restriction_finding(document, std::vector<const Item *>{&item}, rule, variant, std::move(params));
+}
+
+Finding restriction_finding(const Document &document, const std::vector<const Item *> &items, const std::string &rule,
+                            const std::string &variant, std::vector<std::pair<std::string, std::string>> params) {
+    auto is_signed = [&](const Item *item) { return consent_for(document, *item) == ConsentState::is_signed; };
+    bool consented = std::all_of(items.begin(), items.end(), is_signed);
+    std::vector<std::string> ids;
+    for (const Item *item : items) ids.push_back(item->id);
+    Finding finding{rule, consented ? variant + "-consented" : variant, std::move(ids), std::nullopt,
                     consented ? "keep-self-paid" : "obtain-consent", std::move(params)};
     finding.mitigated = consented;
     return finding;

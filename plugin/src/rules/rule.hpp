@@ -80,10 +80,23 @@ ConsentState consent_for(const Document &document, const Item &item);
 // pays anyway and so have no payment restriction to break.
 const CatalogEntry *paid_catalog_entry(const Knowledge &knowledge, const Item &item);
 
+// The item's row of a code table of the national classes, when the fund would
+// pay for the item: nullptr for a self-paid line (class C by the HIS's
+// item/@insurance-class or by the catalog), which no payment restriction binds.
+const CodeRestriction *paid_restriction(const Knowledge &knowledge, CodeTable table, const Item &item);
+
+// What a finding from a code-table row quotes: the item's code and the row's
+// knowledge points and their batches (national pack, knowledge_points.csv).
+std::vector<std::pair<std::string, std::string>> knowledge_point_params(const Item &item, const CodeRestriction &row);
+
 // A finding of an item billed outside its catalog restriction.  The patient
 // then pays for it, so it needs a signed consent; with one the finding stays,
 // mitigated, in the variant "<variant>-consented".
 Finding restriction_finding(const Document &document, const Item &item, const std::string &rule,
+                            const std::string &variant, std::vector<std::pair<std::string, std::string>> params);
+// The same about several lines the fund does not pay together (a herbal
+// prescription), mitigated when a signed consent covers every one of them.
+Finding restriction_finding(const Document &document, const std::vector<const Item *> &items, const std::string &rule,
                             const std::string &variant, std::vector<std::pair<std::string, std::string>> params);
 
 // A variant of a rule's findings: its texts are "<rule>.<name>.message",
