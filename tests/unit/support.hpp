@@ -302,6 +302,11 @@ inline std::string item(const std::string &id, const std::string &kind, const st
     return out + extra + "/>";
 }
 
+// A <consent> the patient signed, covering these space-separated item ids.
+inline std::string signed_consent(const std::string &items) {
+    return "  <consent id=\"C1\" signer=\"patient\" signed=\"2026-11-23T09:10:00+08:00\" items=\"" + items + "\"/>\n";
+}
+
 // A call that must succeed, its response shown with any later failed
 // assertion of the test.
 inline Reply check(const Engine &engine, std::string_view request) {

@@ -14,6 +14,7 @@ using test::Engine;
 using test::item;
 using test::Reply;
 using test::Scratch;
+using test::signed_consent;
 using test::use_packs;
 using test::write_pack;
 
@@ -36,10 +37,6 @@ const char *const kGinkgolide = "ZA12HAY0771010101463";       // B, at most 14 d
 const char *const kMetformin = "XA10BAA002A001010101445";     // A, long-term drug
 const char *const kAmoxicillin = "XJ01CAA040E001010101234";   // A, no restriction
 const char *const kMinoxidil = "XD11AXM098G001010100123";     // C
-
-std::string signed_consent(const std::string &items) {
-    return "  <consent id=\"C1\" signer=\"patient\" signed=\"2026-11-23T09:10:00+08:00\" items=\"" + items + "\"/>\n";
-}
 
 // The severity of the one finding of `rule` that the document gives.
 std::string severity_of(const Engine &engine, const Doc &doc, std::string_view rule) {

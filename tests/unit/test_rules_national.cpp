@@ -15,6 +15,7 @@ using test::item;
 using test::replaced;
 using test::Reply;
 using test::Scratch;
+using test::signed_consent;
 using test::use_packs;
 
 #ifndef MEDLINT_DEFAULT_PACK
@@ -36,10 +37,6 @@ struct National {
     }
     Reply check(const std::string &request) const { return test::check(*engine, request); }
 };
-
-std::string signed_consent(const std::string &items) {
-    return "  <consent id=\"C1\" signer=\"patient\" signed=\"2026-11-23T09:10:00+08:00\" items=\"" + items + "\"/>\n";
-}
 
 // The document with these lines, its institution of `level` ("" for none) and
 // these more attributes of <encounter>.
