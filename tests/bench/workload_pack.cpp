@@ -68,8 +68,10 @@ Pack::Pack(const std::string &catalog_file, const std::string &pack_dir) {
         std::string path = pack_dir + "/" + file;
         if (!std::filesystem::exists(path)) continue;
         CsvTable table(path);
-        for (size_t row = 0; row < table.rows(); ++row)
+        for (size_t row = 0; row < table.rows(); ++row) {
             code_tables_[file].emplace_back(table.cell(row, "code"), *column ? table.cell(row, column) : "");
+            code_table_codes_.insert(table.cell(row, "code"));
+        }
     }
 }
 

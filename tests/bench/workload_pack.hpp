@@ -5,6 +5,7 @@
 #pragma once
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,8 @@ public:
     // A code table of the national classes (drug_levels.csv, herbs_single.csv, …):
     // its rows in file order, each code with its value ("" for the tables without one).
     const std::vector<std::pair<std::string, std::string>> &code_table(const std::string &file) const;
+    // Whether any code table restricts the code: a clean document leaves it out.
+    bool in_code_table(const std::string &code) const { return code_table_codes_.count(code) > 0; }
 
 private:
     void load_catalog(const std::string &file);
@@ -60,6 +63,7 @@ private:
     std::map<std::string, std::vector<std::string>> code_sets_;  // set -> normalised prefixes
     std::map<std::string, int> limits_;
     std::map<std::string, std::vector<std::pair<std::string, std::string>>> code_tables_;  // file -> rows
+    std::set<std::string> code_table_codes_;
 };
 
 // DUP-DRUG's notion of one drug: a western drug's generic (the first 10 of
