@@ -237,6 +237,20 @@ inline OpenResult try_open(const std::string &config) {
     return result;
 }
 
+// The error medlint_open gives for the configuration of `scratch` with
+// `base` and, on top, a new pack holding only the table `file`, which must
+// refuse it (MEDLINT_ECONFIG).
+inline std::string refused_table(const Scratch &scratch, const std::string &base, const char *file,
+                                 const std::string &content) {
+    static int packs = 0;
+    std::string name = "table" + std::to_string(++packs);
+    write_pack(scratch, name, {{"pack.xml", "<pack id=\"table\" version=\"1\"/>"}, {file, content}});
+    use_packs(scratch, {base, name});
+    OpenResult opened = try_open(scratch.config);
+    CHECK(opened.code == MEDLINT_ECONFIG);
+    return opened.message;
+}
+
 // A <check> or <commit> document, clean by default: a valid resident id whose
 // card agrees, a valid physician code and one catalog drug.
 struct Doc {

@@ -340,14 +340,8 @@ TEST_CASE("a hospital pack changes the limits and restrictions", "[rules][limits
 
 TEST_CASE("limits.csv and code_sets.csv refuse bad rows with file, line and column", "[rules][limits][packs]") {
     Scratch scratch;
-    int packs = 0;
-    auto refused = [&](const char *file, const std::string &content) {  // each time a pack of one table
-        std::string name = "bad" + std::to_string(++packs);
-        write_pack(scratch, name, {{"pack.xml", "<pack id=\"bad\" version=\"1\"/>"}, {file, content}});
-        use_packs(scratch, {MEDLINT_DEFAULT_PACK, name});
-        auto opened = test::try_open(scratch.config);
-        CHECK(opened.code == MEDLINT_ECONFIG);
-        return opened.message;
+    auto refused = [&](const char *file, const std::string &content) {
+        return test::refused_table(scratch, MEDLINT_DEFAULT_PACK, file, content);
     };
     CHECK(contains(refused("limits.csv", "limit,value\nsupply_days_outpatient,7\nsplit_admission_days,6\n"),
                    "limits.csv:3, column 2 (value): 6 is below 7"));

@@ -227,3 +227,24 @@ TEST_CASE("HERBAL-SINGLE: a herbal prescription made only of pieces not paid alo
         CHECK(attr(one.finding("HERBAL-SINGLE"), "severity") == "warning");
     }
 }
+
+TEST_CASE("A code table with a value its column does not allow refuses the pack, naming file, line and column",
+          "[rules][national][packs]") {
+    Scratch scratch;
+    auto refused = [&](const char *file, const std::string &content) {
+        return test::refused_table(scratch, MEDLINT_DEFAULT_PACK, file, content);
+    };
+    CHECK(contains(refused("drug_levels.csv", "code,min_level\nZA12GAH0121010101799,4\n"),
+                   "drug_levels.csv:2, column 2 (min_level): \"4\" is not one of 2, 3"));
+    CHECK(contains(refused("drug_settings.csv", "code,settings\nZA07AAA0061010100169,emergency outpatient\n"),
+                   "drug_settings.csv:2, column 2 (settings)"));
+    CHECK(contains(refused("drug_insurances.csv", "code,name\nXJ07BGR077B001010179275,x\n"), "insurance"));
+    CHECK(contains(refused("herbs_single.csv", "code,kp\n,KP-1\n"), "herbs_single.csv:2, column 1 (code): is empty"));
+}
+
+TEST_CASE("encounter/@channel takes onsite or internet", "[rules][national][LIMIT-CHANNEL]") {
+    National national;
+    Reply refused = national.engine->call(request({}, "3", " channel=\"app\""));
+    CHECK(refused.code == MEDLINT_EPARSE);
+    CHECK(contains(refused.error(), "channel"));
+}
