@@ -60,11 +60,24 @@ Config read_config(const std::string &path) {
     std::string base = directory_of(path);
     try {
         auto store = root.child("store");
-        if (!store) config_error("<store path=\"...\"/> is required");
-        config.store_path = resolve(base, store->required("path"));
+        if (!store) config_error("<store path=\"...\"/> or <store url=\"postgresql://...\" key=\"...\"/> is required");
+        if (store->has("url")) {
+            if (store->has("path")) config_error("<store> has both path and url: name the SQLite file or the PostgreSQL database");
+            // The key file stays on the engine's machine, apart from the data (docs/privacy.md).
+            if (!store->has("key")) config_error("<store url=\"...\"> needs key=\"...\", the identity key file on this machine");
+            config.store_url = store->required("url");
+            config.store_key_path = resolve(base, store->required("key"));
+            config.store_pool.connections = store->whole_number("pool", config.store_pool.connections, 1, 1000);
+            config.store_pool.connect_timeout_s =
+                store->whole_number("connect-timeout", config.store_pool.connect_timeout_s, 1, 3600);
+            config.store_pool.statement_timeout_ms =
+                store->whole_number("statement-timeout-ms", config.store_pool.statement_timeout_ms, 1, 3600000);
+        } else {
+            config.store_path = resolve(base, store->required("path"));
+            config.store_key_path = store->has("key") ? resolve(base, store->required("key")) : config.store_path + ".key";
+        }
         config.store_memory.mmap_mib = store->whole_number("mmap-mib", config.store_memory.mmap_mib, 0, 65536);
         config.store_memory.cache_mib = store->whole_number("cache-mib", config.store_memory.cache_mib, 1, 65536);
-        config.store_key_path = store->has("key") ? resolve(base, store->required("key")) : config.store_path + ".key";
         for (const auto &rules : root.children("rules")) config.rule_pack_paths.push_back(resolve(base, rules.required("path")));
         if (auto policy = root.child("policy")) config.profile = policy->required("profile");
         if (auto language = root.child("language")) config.language = language->one_of("default", {"zh", "en"}, "zh");

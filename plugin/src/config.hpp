@@ -16,9 +16,20 @@ struct StoreMemory {
     int cache_mib = 64;  // PRAGMA cache_size
 };
 
+// A PostgreSQL store's connections (<store url pool connect-timeout
+// statement-timeout>): a call never waits on a dead server longer than the
+// timeouts, retries included.
+struct StorePool {
+    int connections = 4;            // the most each engine opens
+    int connect_timeout_s = 3;      // connect_timeout, and the wait for a free connection
+    int statement_timeout_ms = 5000;  // statement_timeout, lock_timeout and tcp_user_timeout
+};
+
 struct Config {
     std::string store_path;
+    std::string store_url;  // a PostgreSQL connection URI; when set, the store is there, not at store_path
     StoreMemory store_memory;
+    StorePool store_pool;
     std::string store_key_path;  // the secret the store's identities are hashed under
     std::vector<std::string> rule_pack_paths;  // empty: the pack built into the library
     std::string profile = "national-2024";

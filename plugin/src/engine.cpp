@@ -113,7 +113,8 @@ public:
 private:
     std::string check(const Document &document) {
         std::string patient_key = store_.patient_key(document.patient);
-        StoreSnapshot snapshot(store_);
+        std::unique_ptr<StoreSnapshot> snapshot_of_store = store_.snapshot();
+        StoreSnapshot &snapshot = *snapshot_of_store;
         std::map<std::string, std::optional<PhysicianStanding>> standings;  // each physician's ledger read once
         auto standing = [&](const std::string &code) -> const PhysicianStanding & {
             auto &slot = standings[code];
@@ -212,7 +213,8 @@ private:
     }
 
     std::string physician_status(const PhysicianStatus &status) {
-        StoreSnapshot snapshot(store_);
+        std::unique_ptr<StoreSnapshot> snapshot_of_store = store_.snapshot();
+        StoreSnapshot &snapshot = *snapshot_of_store;
         PhysicianStanding standing = standing_of(snapshot, knowledge_, profile_, status.code, status.date);
         return physician_status_result(standing, status,
                                        snapshot.ledger(status.code, status.date.year(), status.date.year()),
@@ -258,7 +260,7 @@ std::shared_ptr<const Knowledge> load_knowledge(const Config &config) {
 }  // namespace
 
 Engine::Engine(const Config &config) : config_(config), knowledge_(load_knowledge(config)) {
-    store_ = std::make_unique<Store>(config.store_path, config.store_key_path, config.store_memory);
+    store_ = Store::open(config);
 }
 
 void Engine::reload() { std::atomic_store(&knowledge_, load_knowledge(config_)); }

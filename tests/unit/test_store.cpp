@@ -8,6 +8,7 @@
 #include <random>
 #include <thread>
 
+#include "store_backends.hpp"
 #include "support.hpp"
 
 using test::contains;
@@ -225,7 +226,8 @@ TEST_CASE("a corrupt or foreign store is MEDLINT_ESTORE with a clear message", "
 }
 
 TEST_CASE("committing the same encounter and item ids again replaces the rows", "[store][commit]") {
-    Scratch scratch;
+    test::StoreScratch scratch(STORE_BACKEND());
+    if (!scratch.ready()) return;
     Engine engine(scratch.config);
     Doc doc = encounter_with_items("MZ-1", {"1", "2"});
     engine.ok(doc.commit().str());
@@ -233,15 +235,15 @@ TEST_CASE("committing the same encounter and item ids again replaces the rows", 
     engine.ok(doc.str());
     engine.ok(doc.str());
 
-    CHECK(store_int(scratch.store, "SELECT count(*) FROM items") == 2);
-    CHECK(store_int(scratch.store, "SELECT count(*) FROM encounters") == 1);
-    CHECK(store_int(scratch.store, "SELECT count(*) FROM patient_identities") == 1);
-    CHECK(store_int(scratch.store, "SELECT quantity FROM items WHERE item_id = '2'") == 3);
+    CHECK(scratch.integer("SELECT count(*) FROM items") == 2);
+    CHECK(scratch.integer("SELECT count(*) FROM encounters") == 1);
+    CHECK(scratch.integer("SELECT count(*) FROM patient_identities") == 1);
+    CHECK(scratch.integer("SELECT quantity FROM items WHERE item_id = '2'") == 3);
 
     SECTION("an item id added later is added") {
         Doc more = encounter_with_items("MZ-1", {"1", "2", "3"});
         engine.ok(more.commit().str());
-        CHECK(store_int(scratch.store, "SELECT count(*) FROM items") == 3);
+        CHECK(scratch.integer("SELECT count(*) FROM items") == 3);
     }
     SECTION("a re-check of the encounter does not see its own committed items as history") {
         Doc tests;
@@ -257,13 +259,14 @@ TEST_CASE("committing the same encounter and item ids again replaces the rows", 
     SECTION("a check stores nothing but its audit record") {
         Doc other = encounter_with_items("MZ-9", {"1"});
         engine.ok(other.str());
-        CHECK(store_int(scratch.store, "SELECT count(*) FROM encounters") == 1);
-        CHECK(store_int(scratch.store, "SELECT count(*) FROM audit_log WHERE operation = 'check'") == 1);
+        CHECK(scratch.integer("SELECT count(*) FROM encounters") == 1);
+        CHECK(scratch.integer("SELECT count(*) FROM audit_log WHERE operation = 'check'") == 1);
     }
 }
 
 TEST_CASE("retract removes items, or the whole encounter", "[store][retract]") {
-    Scratch scratch;
+    test::StoreScratch scratch(STORE_BACKEND());
+    if (!scratch.ready()) return;
     Engine engine(scratch.config);
     Doc doc = encounter_with_items("MZ-1", {"1", "2", "3"});
     engine.ok(doc.commit().str());
@@ -272,19 +275,19 @@ TEST_CASE("retract removes items, or the whole encounter", "[store][retract]") {
     SECTION("some items") {
         Reply reply = engine.ok(R"(<retract encounter="MZ-1" items="2 3"/>)");
         CHECK(reply.attr("removed") == "2");
-        CHECK(store_int(scratch.store, "SELECT count(*) FROM items WHERE encounter_id = 'MZ-1'") == 1);
-        CHECK(store_int(scratch.store, "SELECT count(*) FROM items WHERE item_id = '1'") == 2);
-        CHECK(store_int(scratch.store, "SELECT count(*) FROM encounters") == 2);
+        CHECK(scratch.integer("SELECT count(*) FROM items WHERE encounter_id = 'MZ-1'") == 1);
+        CHECK(scratch.integer("SELECT count(*) FROM items WHERE item_id = '1'") == 2);
+        CHECK(scratch.integer("SELECT count(*) FROM encounters") == 2);
         // Again: nothing left to remove.
         CHECK(engine.ok(R"(<retract encounter="MZ-1" items="2,3"/>)").attr("removed") == "0");
     }
     SECTION("the whole encounter, and with it its identity") {
         Reply reply = engine.ok(R"(<retract encounter="MZ-1"/>)");
         CHECK(reply.attr("removed") == "3");
-        CHECK(store_int(scratch.store, "SELECT count(*) FROM items WHERE encounter_id = 'MZ-1'") == 0);
-        CHECK(store_int(scratch.store, "SELECT count(*) FROM encounters WHERE encounter_id = 'MZ-1'") == 0);
-        CHECK(store_int(scratch.store, "SELECT count(*) FROM patient_identities WHERE encounter_id = 'MZ-1'") == 0);
-        CHECK(store_int(scratch.store, "SELECT count(*) FROM items") == 1);
+        CHECK(scratch.integer("SELECT count(*) FROM items WHERE encounter_id = 'MZ-1'") == 0);
+        CHECK(scratch.integer("SELECT count(*) FROM encounters WHERE encounter_id = 'MZ-1'") == 0);
+        CHECK(scratch.integer("SELECT count(*) FROM patient_identities WHERE encounter_id = 'MZ-1'") == 0);
+        CHECK(scratch.integer("SELECT count(*) FROM items") == 1);
         engine.ok(R"(<retract encounter="MZ-OTHER"/>)");
         Doc renamed;
         renamed.name = "王五";
@@ -293,12 +296,13 @@ TEST_CASE("retract removes items, or the whole encounter", "[store][retract]") {
     }
     SECTION("an encounter never committed") {
         CHECK(engine.ok(R"(<retract encounter="MZ-NONE"/>)").attr("removed") == "0");
-        CHECK(store_int(scratch.store, "SELECT count(*) FROM items") == 4);
+        CHECK(scratch.integer("SELECT count(*) FROM items") == 4);
     }
 }
 
 TEST_CASE("feedback sticks to its finding", "[store][feedback]") {
-    Scratch scratch;
+    test::StoreScratch scratch(STORE_BACKEND());
+    if (!scratch.ready()) return;
     Doc doc;
     doc.card = R"(name="李五")";
     std::string id;
@@ -323,7 +327,7 @@ TEST_CASE("feedback sticks to its finding", "[store][feedback]") {
         CHECK(std::string(finding.attribute("feedback").value()) == "override");
         CHECK(std::string(finding.attribute("reason").value()) == "已当面核验&更名");
         CHECK(reply.attr("status") == "pass");
-        CHECK(store_int(scratch.store, "SELECT count(*) FROM feedback WHERE finding_id = '" + id + "'") == 1);
+        CHECK(scratch.integer("SELECT count(*) FROM feedback WHERE finding_id = '" + id + "'") == 1);
     }
     SECTION("override with a coded reason") {
         engine.ok("<feedback physician=\"D522701000123\"><finding id=\"" + id +
@@ -341,7 +345,7 @@ TEST_CASE("feedback sticks to its finding", "[store][feedback]") {
         CHECK(std::string(finding.attribute("overridden").value()) == "false");
         CHECK(finding.attribute("reason").empty());
         CHECK(reply.attr("status") == "warning");
-        CHECK(store_text(scratch.store, "SELECT action FROM feedback WHERE finding_id = '" + id + "'") == "accept");
+        CHECK(scratch.text("SELECT action FROM feedback WHERE finding_id = '" + id + "'") == "accept");
     }
     SECTION("the latest feedback counts") {
         engine.ok("<feedback physician=\"D522701000123\"><finding id=\"" + id +
@@ -362,7 +366,8 @@ TEST_CASE("feedback sticks to its finding", "[store][feedback]") {
 }
 
 TEST_CASE("finding ids are stable", "[store][ids]") {
-    Scratch scratch;
+    test::StoreScratch scratch(STORE_BACKEND());
+    if (!scratch.ready()) return;
     Doc doc;
     doc.physician.reset();  // PHYSICIAN-CODE about items 1 and 2
     doc.card = R"(name="李五" gender="F")";
@@ -406,7 +411,8 @@ TEST_CASE("finding ids are stable", "[store][ids]") {
 }
 
 TEST_CASE("the audit log records every operation and shows tampering", "[store][audit]") {
-    Scratch scratch;
+    test::StoreScratch scratch(STORE_BACKEND());
+    if (!scratch.ready()) return;
     Engine engine(scratch.config);
     Doc doc;
     doc.card = R"(name="李五")";
@@ -424,27 +430,27 @@ TEST_CASE("the audit log records every operation and shows tampering", "[store][
     CHECK(verify.attr("intact") == "true");
     CHECK(verify.attr("rows") == "5");
     CHECK(verify.root().attribute("first-bad-row").empty());
-    CHECK(store_text(scratch.store, "SELECT group_concat(operation, ' ') FROM (SELECT operation FROM audit_log "
-                                    "ORDER BY seq)") == "check commit retract feedback ledger");
+    CHECK(scratch.text("SELECT group_concat(operation, ' ') FROM (SELECT operation FROM audit_log "
+                                    "ORDER BY seq) AS log") == "check commit retract feedback ledger");
     std::string finding_id = checked.finding("ID-MISMATCH").attribute("id").value();
-    CHECK(contains(store_text(scratch.store, "SELECT findings FROM audit_log WHERE seq = 1"), finding_id));
-    CHECK(store_text(scratch.store, "SELECT encounter FROM audit_log WHERE seq = 2") == "MZ20261123001");
+    CHECK(contains(scratch.text("SELECT findings FROM audit_log WHERE seq = 1"), finding_id));
+    CHECK(scratch.text("SELECT encounter FROM audit_log WHERE seq = 2") == "MZ20261123001");
 
     SECTION("an edited row") {
-        store_exec(scratch.store, "UPDATE audit_log SET findings = '' WHERE seq = 1");
+        scratch.exec("UPDATE audit_log SET findings = '' WHERE seq = 1");
         Reply after = engine.ok("<audit-log-verify/>");
         CHECK(after.attr("intact") == "false");
         CHECK(after.attr("first-bad-row") == "1");
         CHECK(contains(after.attr("problem"), "row 1"));
     }
     SECTION("an edited row with its hash recomputed by someone without the chain") {
-        store_exec(scratch.store, "UPDATE audit_log SET operation = 'check', hash = prev_hash WHERE seq = 3");
+        scratch.exec("UPDATE audit_log SET operation = 'check', hash = prev_hash WHERE seq = 3");
         Reply after = engine.ok("<audit-log-verify/>");
         CHECK(after.attr("intact") == "false");
         CHECK(after.attr("first-bad-row") == "3");
     }
     SECTION("a deleted row") {
-        store_exec(scratch.store, "DELETE FROM audit_log WHERE seq = 3");
+        scratch.exec("DELETE FROM audit_log WHERE seq = 3");
         Reply after = engine.ok("<audit-log-verify/>");
         CHECK(after.attr("intact") == "false");
         CHECK(after.attr("first-bad-row") == "3");
@@ -452,13 +458,13 @@ TEST_CASE("the audit log records every operation and shows tampering", "[store][
         CHECK(contains(after.attr("problem"), "missing"));
     }
     SECTION("the last row deleted") {
-        store_exec(scratch.store, "DELETE FROM audit_log WHERE seq = 5");
+        scratch.exec("DELETE FROM audit_log WHERE seq = 5");
         Reply after = engine.ok("<audit-log-verify/>");
         CHECK(after.attr("intact") == "false");
         CHECK(after.attr("first-bad-row") == "5");
     }
     SECTION("the first row deleted") {
-        store_exec(scratch.store, "DELETE FROM audit_log WHERE seq = 1");
+        scratch.exec("DELETE FROM audit_log WHERE seq = 1");
         Reply after = engine.ok("<audit-log-verify/>");
         CHECK(after.attr("intact") == "false");
         CHECK(after.attr("first-bad-row") == "1");
@@ -472,7 +478,8 @@ TEST_CASE("the audit log records every operation and shows tampering", "[store][
 }
 
 TEST_CASE("deferred audit rows: written in groups, in call order, and all of them by close", "[store][audit]") {
-    Scratch scratch;
+    test::StoreScratch scratch(STORE_BACKEND());
+    if (!scratch.ready()) return;
     auto deferred_check = [](const std::string &encounter) {
         Doc doc;
         doc.root_extra = " audit=\"deferred\"";
@@ -480,8 +487,8 @@ TEST_CASE("deferred audit rows: written in groups, in call order, and all of the
         return doc.str();
     };
     auto encounters_in_log = [&] {
-        return store_text(scratch.store, "SELECT coalesce(group_concat(encounter, ' '), '') FROM "
-                                         "(SELECT encounter FROM audit_log ORDER BY seq)");
+        return scratch.text("SELECT coalesce(group_concat(encounter, ' '), '') FROM "
+                                         "(SELECT encounter FROM audit_log ORDER BY seq) AS log");
     };
     SECTION("a later write of another kind takes the waiting rows first") {
         Engine engine(scratch.config);
@@ -510,10 +517,10 @@ TEST_CASE("deferred audit rows: written in groups, in call order, and all of the
         {
             Engine engine(scratch.config);
             for (size_t i = 0; i < rows; ++i) engine.ok(deferred_check("E" + std::to_string(i)));
-            CHECK(store_int(scratch.store, "SELECT count(*) FROM audit_log") == 256);
+            CHECK(scratch.integer("SELECT count(*) FROM audit_log") == 256);
         }
-        CHECK(store_int(scratch.store, "SELECT count(*) FROM audit_log") == static_cast<long long>(rows));
-        CHECK(store_text(scratch.store, "SELECT encounter FROM audit_log WHERE seq = 300") == "E299");
+        CHECK(scratch.integer("SELECT count(*) FROM audit_log") == static_cast<long long>(rows));
+        CHECK(scratch.text("SELECT encounter FROM audit_log WHERE seq = 300") == "E299");
         Engine engine(scratch.config);
         CHECK(engine.ok("<audit-log-verify/>").attr("intact") == "true");
     }
@@ -528,7 +535,8 @@ TEST_CASE("deferred audit rows: written in groups, in call order, and all of the
 }
 
 TEST_CASE("the ledger: importing twice changes nothing, physician-status sums it", "[store][ledger]") {
-    Scratch scratch;
+    test::StoreScratch scratch(STORE_BACKEND());
+    if (!scratch.ready()) return;
     Engine engine(scratch.config);
     const std::string ledger = R"(<ledger>
   <deduction physician="D522701000123" date="2026-03-02" points="3" notice="QN-1" violation="重复检查"/>
@@ -544,7 +552,7 @@ TEST_CASE("the ledger: importing twice changes nothing, physician-status sums it
     Reply second = engine.ok(ledger);
     CHECK(second.attr("changed") == "0");
     CHECK(second.attr("unchanged") == "6");
-    CHECK(store_int(scratch.store, "SELECT count(*) FROM ledger") == 5);
+    CHECK(scratch.integer("SELECT count(*) FROM ledger") == 5);
 
     Reply status = engine.ok(R"(<physician-status code="D522701000123" date="2026-11-23"/>)");
     CHECK(status.attr("year") == "2026");
@@ -594,4 +602,92 @@ TEST_CASE("the ledger: importing twice changes nothing, physician-status sums it
         CHECK(again.attr("changed") == "0");
         CHECK(engine.ok(R"(<physician-status code="D522701000123" date="2026-11-23"/>)").attr("deducted") == "0");
     }
+}
+
+namespace {
+
+Doc test_ordered(const std::string &encounter) {
+    Doc doc;
+    doc.encounter = encounter;
+    doc.items = {R"(<item id="1" kind="test" code="002501010150000" date="2026-11-23"/>)"};
+    return doc;
+}
+
+}  // namespace
+
+TEST_CASE("PostgreSQL: engines starting at once on an empty database migrate it once", "[store][postgresql]") {
+    test::StoreScratch scratch(test::Backend::postgresql);
+    if (!scratch.ready()) return;
+    std::vector<std::thread> starts;
+    std::atomic<int> opened{0};
+    for (int i = 0; i < 8; ++i)
+        starts.emplace_back([&] {
+            if (try_open(scratch.config).code == MEDLINT_OK) ++opened;
+        });
+    for (auto &start : starts) start.join();
+    CHECK(opened == 8);
+    CHECK(scratch.integer("SELECT count(*) FROM medlint_schema") == 1);
+    CHECK(scratch.integer("SELECT version FROM medlint_schema") == 1);
+    CHECK(scratch.integer("SELECT count(*) FROM audit_head") == 1);
+}
+
+TEST_CASE("PostgreSQL: four workstations commit at once, see each other's tests and keep one audit chain",
+          "[store][postgresql]") {
+    test::StoreScratch scratch(test::Backend::postgresql);
+    if (!scratch.ready()) return;
+    const int workstations = 4, commits = 20;
+    std::vector<std::thread> threads;
+    std::atomic<int> failures{0};
+    for (int w = 0; w < workstations; ++w)
+        threads.emplace_back([&, w] {
+            Engine engine(scratch.config);
+            for (int i = 0; i < commits; ++i) {
+                Doc doc = test_ordered("W" + std::to_string(w) + "-" + std::to_string(i));
+                if (engine.call(doc.commit().str()).code != MEDLINT_OK) ++failures;
+            }
+        });
+    for (auto &thread : threads) thread.join();
+    CHECK(failures == 0);
+    CHECK(scratch.integer("SELECT count(*) FROM encounters") == workstations * commits);
+    Engine other(scratch.config);
+    CHECK(other.ok(test_ordered("W9-0").str()).fired("DUP-TEST"));
+    Reply verify = other.ok("<audit-log-verify/>");
+    CHECK(verify.attr("intact") == "true");
+    CHECK(verify.attr("rows") == std::to_string(workstations * commits + 1));
+}
+
+TEST_CASE("PostgreSQL: a stopped server is MEDLINT_ESTORE at once, and the engine resumes when it is back",
+          "[store][postgresql]") {
+    test::StoreScratch scratch(test::Backend::postgresql);
+    if (!scratch.ready()) return;
+    Engine engine(scratch.config);
+    engine.ok(test_ordered("BEFORE").commit().str());
+    scratch.cluster().kill();
+    Reply during = engine.call(test_ordered("DURING").commit().str());
+    CHECK(during.code == MEDLINT_ESTORE);
+    CHECK(contains(during.error(), "PostgreSQL store"));
+    CHECK(engine.call(test_ordered("CHECK").str()).code == MEDLINT_ESTORE);
+    scratch.cluster().start();
+    engine.ok(test_ordered("AFTER").commit().str());
+    CHECK(scratch.integer("SELECT count(*) FROM encounters WHERE encounter_id IN ('BEFORE', 'AFTER')") == 2);
+    CHECK(scratch.integer("SELECT count(*) FROM encounters WHERE encounter_id = 'DURING'") == 0);
+    CHECK(engine.ok("<audit-log-verify/>").attr("intact") == "true");
+}
+
+TEST_CASE("PostgreSQL: the configuration names the key file; another installation's key is refused",
+          "[store][postgresql]") {
+    test::StoreScratch scratch(test::Backend::postgresql);
+    if (!scratch.ready()) return;
+    { Engine first(scratch.config); }
+    test::TempDir elsewhere;
+    std::string config = elsewhere.file("config.xml");
+    test::write_file(config, "<medlint><store url=\"" + scratch.url + "\" key=\"" + elsewhere.file("other.key") +
+                                 "\"/></medlint>");
+    test::OpenResult opened = try_open(config);
+    CHECK(opened.code == MEDLINT_ESTORE);
+    CHECK(contains(opened.message, "key"));
+    test::write_file(config, "<medlint><store url=\"" + scratch.url + "\"/></medlint>");
+    opened = try_open(config);
+    CHECK(opened.code == MEDLINT_ECONFIG);
+    CHECK(contains(opened.message, "key="));
 }

@@ -1,0 +1,605 @@
+#include "pg_store.hpp"
+
+#include <libpq-fe.h>
+
+#include <chrono>
+#include <optional>
+#include <thread>
+
+#include "error.hpp"
+
+namespace medlint {
+namespace {
+
+// Schema migrations: entry N takes a database from version N to N + 1.  Text
+// columns compare bytewise ("C"), as SQLite's do, so that code ranges and
+// orders are the same on both backends.
+const char *const kMigrations[] = {
+    R"sql(
+    CREATE TABLE encounters (
+        encounter_id text COLLATE "C" PRIMARY KEY, institution text COLLATE "C" NOT NULL,
+        patient_key text COLLATE "C" NOT NULL, type text NOT NULL, admitted text COLLATE "C",
+        discharged text COLLATE "C", rescue integer NOT NULL, physician text NOT NULL, dept text NOT NULL,
+        primary_diagnosis text NOT NULL, committed_at text COLLATE "C" NOT NULL);
+    CREATE INDEX encounters_by_patient ON encounters (patient_key, type);
+    CREATE TABLE items (
+        encounter_id text COLLATE "C" NOT NULL, item_id text COLLATE "C" NOT NULL,
+        patient_key text COLLATE "C" NOT NULL, kind text NOT NULL, code text COLLATE "C" NOT NULL,
+        name text NOT NULL, quantity double precision NOT NULL, price double precision NOT NULL,
+        days integer NOT NULL, date text COLLATE "C" NOT NULL, physician text NOT NULL,
+        discharge_medication integer NOT NULL, PRIMARY KEY (encounter_id, item_id));
+    CREATE INDEX items_by_patient ON items (patient_key, code, date) INCLUDE (kind, days, name);
+    CREATE TABLE patient_identities (
+        patient_key text COLLATE "C" NOT NULL, encounter_id text COLLATE "C" NOT NULL,
+        name_digest text COLLATE "C" NOT NULL, gender_digest text COLLATE "C" NOT NULL,
+        birth_date_digest text COLLATE "C" NOT NULL, seen_at text COLLATE "C" NOT NULL,
+        PRIMARY KEY (patient_key, encounter_id));
+    CREATE INDEX identities_by_encounter ON patient_identities (encounter_id);
+    CREATE TABLE feedback (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, finding_id text COLLATE "C" NOT NULL,
+        action text NOT NULL, reason text NOT NULL, physician text NOT NULL, time text NOT NULL,
+        recorded_at text NOT NULL, reason_code text NOT NULL DEFAULT '');
+    CREATE INDEX feedback_by_finding ON feedback (finding_id, id);
+    CREATE TABLE ledger (
+        notice text COLLATE "C" PRIMARY KEY, kind text NOT NULL, physician text COLLATE "C" NOT NULL,
+        date text COLLATE "C" NOT NULL, until text COLLATE "C", points integer NOT NULL,
+        sanction_kind text NOT NULL, text text NOT NULL, reversed_on text COLLATE "C", imported_at text NOT NULL);
+    CREATE INDEX ledger_by_physician ON ledger (physician, date);
+    CREATE TABLE audit_log (
+        seq bigint PRIMARY KEY, time text NOT NULL, operation text NOT NULL, physician text NOT NULL,
+        encounter text NOT NULL, findings text NOT NULL, prev_hash text NOT NULL, hash text NOT NULL);
+    CREATE TABLE audit_head (
+        id integer PRIMARY KEY CHECK (id = 1), seq bigint NOT NULL, hash text NOT NULL);
+    INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '');
+    CREATE TABLE store_key (id integer PRIMARY KEY CHECK (id = 1), check_value text NOT NULL);
+    )sql",
+};
+constexpr int kMigrationCount = sizeof kMigrations / sizeof kMigrations[0];
+static_assert(kMigrationCount == PgStore::kSchemaVersion, "one migration per schema version");
+
+// The advisory lock that migrations run under: "medlint" in ASCII.
+constexpr const char *kMigrationLock = "SELECT pg_advisory_xact_lock(30787046181899892)";
+
+// Attempts of one call before MEDLINT_ESTORE, and the pause after the first failure.
+constexpr int kAttempts = 3;
+constexpr std::chrono::milliseconds kFirstPause{50};
+
+// A statement that failed, with PostgreSQL's SQLSTATE ("" when the connection itself failed).
+struct PgFailure {
+    std::string sqlstate, message;
+    bool connection_lost;
+};
+
+// Worth another attempt: the connection is gone (the server restarted, a
+// failover), or PostgreSQL asks for the transaction again.
+bool retryable(const PgFailure &failure) {
+    const std::string &state = failure.sqlstate;
+    return failure.connection_lost || state == "40001" || state == "40P01" || state.rfind("08", 0) == 0 ||
+           state == "57P01" || state == "57P02" || state == "57P03";
+}
+
+struct ResultDeleter {
+    void operator()(PGresult *result) const { PQclear(result); }
+};
+using Result = std::unique_ptr<PGresult, ResultDeleter>;
+
+using Parameters = std::vector<std::optional<std::string>>;
+
+std::string text(const Result &result, int row, int column) {
+    return PQgetvalue(result.get(), row, column);
+}
+
+std::optional<Date> date(const Result &result, int row, int column) {
+    if (PQgetisnull(result.get(), row, column)) return std::nullopt;
+    return Date::parse(text(result, row, column));
+}
+
+int integer(const Result &result, int row, int column) { return std::stoi(text(result, row, column)); }
+
+std::optional<std::string> optional_date(const std::optional<Date> &value) {
+    return value ? std::optional<std::string>(value->str()) : std::nullopt;
+}
+
+// "PostgreSQL store DB on HOST:PORT" from the connection URI, without its password.
+std::string name_of(const std::string &url) {
+    char *error = nullptr;
+    PQconninfoOption *options = PQconninfoParse(url.c_str(), &error);
+    if (!options) {
+        std::string problem = error ? error : "it could not be read";
+        PQfreemem(error);
+        fail(MEDLINT_ECONFIG, "<store url> is not a PostgreSQL connection URI: " + problem);
+    }
+    std::string dbname, host, port;
+    for (PQconninfoOption *option = options; option->keyword; ++option) {
+        std::string keyword = option->keyword, value = option->val ? option->val : "";
+        if (keyword == "dbname") dbname = value;
+        else if (keyword == "host") host = value;
+        else if (keyword == "port") port = value;
+    }
+    PQconninfoFree(options);
+    return "PostgreSQL store " + (dbname.empty() ? std::string("(default database)") : dbname) + " on " +
+           (host.empty() ? std::string("the local socket") : host) + (port.empty() ? "" : ":" + port);
+}
+
+}  // namespace
+
+class PgStore::Connection {
+public:
+    explicit Connection(PGconn *connection) : connection_(connection) {}
+    ~Connection() { PQfinish(connection_); }
+    Connection(const Connection &) = delete;
+    Connection &operator=(const Connection &) = delete;
+
+    // Runs one statement; throws PgFailure.
+    Result run(const char *sql, const Parameters &parameters = {}) {
+        std::vector<const char *> values;
+        for (const auto &parameter : parameters) values.push_back(parameter ? parameter->c_str() : nullptr);
+        // Without parameters, a script of several statements (a migration) may run.
+        Result result(values.empty() ? PQexec(connection_, sql)
+                                     : PQexecParams(connection_, sql, static_cast<int>(values.size()), nullptr,
+                                                    values.data(), nullptr, nullptr, 0));
+        ExecStatusType status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
+        if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return result;
+        const char *state = result ? PQresultErrorField(result.get(), PG_DIAG_SQLSTATE) : nullptr;
+        std::string message = PQerrorMessage(connection_);
+        while (!message.empty() && message.back() == '\n') message.pop_back();
+        throw PgFailure{state ? state : "", message, PQstatus(connection_) != CONNECTION_OK};
+    }
+    // The number of rows a statement changed.
+    int changed(const char *sql, const Parameters &parameters) { return std::stoi(PQcmdTuples(run(sql, parameters).get())); }
+    bool broken() const { return PQstatus(connection_) != CONNECTION_OK; }
+    // Ends whatever transaction a failure left open; false when the connection is no longer of use.
+    bool roll_back() noexcept {
+        if (broken()) return false;
+        Result result(PQexec(connection_, "ROLLBACK"));
+        return !broken();
+    }
+    bool in_transaction() const { return PQtransactionStatus(connection_) != PQTRANS_IDLE; }
+
+private:
+    PGconn *connection_;
+};
+
+std::unique_ptr<PgStore::Connection> PgStore::connect() {
+    // The configuration's timeouts come after the URI's, so they win:
+    // statement_timeout and lock_timeout bound a statement on a live server,
+    // tcp_user_timeout and keepalives one whose machine is gone.
+    std::string timeout = std::to_string(pool_.statement_timeout_ms), connect_timeout = std::to_string(pool_.connect_timeout_s);
+    std::string options = "-c statement_timeout=" + timeout + " -c lock_timeout=" + timeout +
+                          " -c idle_in_transaction_session_timeout=" + std::to_string(pool_.statement_timeout_ms * 4) +
+                          " -c client_min_messages=warning";
+    const char *keywords[] = {"dbname", "connect_timeout", "options", "tcp_user_timeout", "keepalives_idle",
+                              "keepalives_interval", "keepalives_count", "application_name", nullptr};
+    const char *values[] = {url_.c_str(), connect_timeout.c_str(), options.c_str(), timeout.c_str(), "5", "2", "2",
+                            "medlint", nullptr};
+    PGconn *connection = PQconnectdbParams(keywords, values, 1);
+    auto owned = std::make_unique<Connection>(connection);
+    // The server's notices (a shutdown announced) are not the host's stderr's business: failures are reported.
+    if (connection) PQsetNoticeProcessor(connection, [](void *, const char *) {}, nullptr);
+    if (!connection || PQstatus(connection) != CONNECTION_OK) {
+        std::string message = connection ? PQerrorMessage(connection) : "out of memory";
+        while (!message.empty() && message.back() == '\n') message.pop_back();
+        throw PgFailure{"", message, true};
+    }
+    return owned;
+}
+
+std::unique_ptr<PgStore::Connection> PgStore::take() {
+    std::unique_lock<std::mutex> lock(pool_mutex_);
+    // A call waits for a free connection no longer than for a new one.
+    bool free = freed_.wait_for(lock, std::chrono::seconds(pool_.connect_timeout_s),
+                                [&] { return !idle_.empty() || open_ < pool_.connections; });
+    if (!free)
+        fail(MEDLINT_ESTORE, name_ + ": all " + std::to_string(pool_.connections) +
+                                 " connections of the pool stayed busy; raise <store pool>");
+    if (!idle_.empty()) {
+        std::unique_ptr<Connection> connection = std::move(idle_.back());
+        idle_.pop_back();
+        return connection;
+    }
+    ++open_;
+    lock.unlock();
+    try {
+        return connect();
+    } catch (...) {
+        lock.lock();
+        --open_;
+        freed_.notify_one();
+        throw;
+    }
+}
+
+void PgStore::give_back(std::unique_ptr<Connection> connection) noexcept {
+    std::lock_guard<std::mutex> guard(pool_mutex_);
+    if (connection && !connection->broken() && !connection->in_transaction()) idle_.push_back(std::move(connection));
+    else --open_;
+    freed_.notify_one();
+}
+
+PgStore::Lease::Lease(PgStore &store) : store_(store), connection_(store.take()) {}
+
+PgStore::Lease::~Lease() { store_.give_back(std::move(connection_)); }
+
+template <class Work>
+auto PgStore::retrying(const char *action, Work &&work) {
+    auto pause = kFirstPause;
+    for (int attempt = 1;; ++attempt) {
+        try {
+            return work();
+        } catch (const PgFailure &failure) {
+            if (!retryable(failure) || attempt == kAttempts)
+                fail(MEDLINT_ESTORE, name_ + " failed while " + action +
+                                         (attempt > 1 ? " (" + std::to_string(attempt) + " attempts)" : std::string()) +
+                                         ": " + failure.message);
+        }
+        std::this_thread::sleep_for(pause);
+        pause *= 4;
+    }
+}
+
+template <class Work>
+auto PgStore::attempt(const char *action, Work &&work) {
+    return retrying(action, [&] {
+        Lease lease(*this);
+        try {
+            return work(*lease);
+        } catch (...) {
+            lease->roll_back();
+            throw;
+        }
+    });
+}
+
+PgStore::PgStore(const std::string &url, const std::string &key_path, const StorePool &pool)
+    : url_(url), name_(name_of(url)), pool_(pool) {
+    migrate(key_path);
+}
+
+PgStore::~PgStore() {
+    try {
+        if (!deferred_audit_.empty()) write("recording checks in the audit log", nullptr, [](Connection &) {});
+    } catch (...) {
+        // Closing cannot report: the rows of deferred checks are lost, as after a crash.
+    }
+}
+
+void PgStore::migrate(const std::string &key_path) {
+    attempt("migrating the schema", [&](Connection &connection) {
+        connection.run("BEGIN");
+        connection.run(kMigrationLock);  // engines starting at once wait here, and find the work done
+        connection.run("CREATE TABLE IF NOT EXISTS medlint_schema (version integer NOT NULL)");
+        Result row = connection.run("SELECT version FROM medlint_schema");
+        int version = PQntuples(row.get()) ? integer(row, 0, 0) : 0;
+        if (version > kSchemaVersion)
+            fail(MEDLINT_ESTORE, name_ + " has schema version " + std::to_string(version) +
+                                     ", newer than this medlint understands (" + std::to_string(kSchemaVersion) + ")");
+        for (int step = version; step < kSchemaVersion; ++step) connection.run(kMigrations[step]);
+        if (version == 0) connection.run("INSERT INTO medlint_schema (version) VALUES ($1)", {std::to_string(kSchemaVersion)});
+        else connection.run("UPDATE medlint_schema SET version = $1", {std::to_string(kSchemaVersion)});
+        Result check = connection.run("SELECT check_value FROM store_key WHERE id = 1");
+        bool first = PQntuples(check.get()) == 0;
+        // The first engine makes the key; every other machine needs a copy of its file.
+        key_ = std::make_unique<IdentityKey>(IdentityKey::load(key_path, first));
+        if (first) connection.run("INSERT INTO store_key (id, check_value) VALUES (1, $1)", {key_->check_value()});
+        else if (text(check, 0, 0) != key_->check_value())
+            fail(MEDLINT_ESTORE, name_ + " was not made with the key in " + key_->path() +
+                                     " (another installation's key?): copy the key file of the engine that made it");
+        connection.run("COMMIT");
+    });
+}
+
+template <class Work>
+void PgStore::write(const char *action, const AuditEntry *audit, Work &&work) {
+    attempt(action, [&](Connection &connection) {
+        std::vector<std::pair<AuditEntry, std::string>> deferred;
+        {
+            std::lock_guard<std::mutex> guard(deferred_mutex_);
+            deferred.swap(deferred_audit_);
+        }
+        try {
+            connection.run("BEGIN");
+            work(connection);
+            // The head row stays locked to the commit: one writer appends at a time, across all engines.
+            Result head = connection.run("SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE");
+            if (PQntuples(head.get()) != 1) fail(MEDLINT_ESTORE, name_ + " has lost its audit-log head row");
+            int64_t seq = std::stoll(text(head, 0, 0));
+            std::string prev = text(head, 0, 1);
+            auto append = [&](const AuditEntry &entry, const std::string &time) {
+                std::string hash = audit_hash(prev, ++seq, time, entry);
+                connection.run("INSERT INTO audit_log (seq, time, operation, physician, encounter, findings, prev_hash, "
+                               "hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                               {std::to_string(seq), time, entry.operation, entry.physician, entry.encounter,
+                                entry.findings, prev, hash});
+                prev = hash;
+            };
+            // Deferred check rows go first, so the log keeps the order of the calls.
+            for (const auto &[entry, time] : deferred) append(entry, time);
+            if (audit) append(*audit, now_utc());
+            connection.run("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1", {std::to_string(seq), prev});
+            connection.run("COMMIT");
+        } catch (...) {
+            std::lock_guard<std::mutex> guard(deferred_mutex_);
+            deferred_audit_.insert(deferred_audit_.begin(), deferred.begin(), deferred.end());
+            throw;
+        }
+    });
+}
+
+void PgStore::record_check(const AuditEntry &audit, bool deferred) {
+    if (deferred) {
+        std::lock_guard<std::mutex> guard(deferred_mutex_);
+        deferred_audit_.emplace_back(audit, now_utc());
+        if (deferred_audit_.size() < kDeferredAuditRows) return;
+    }
+    write("recording a check in the audit log", deferred ? nullptr : &audit, [](Connection &) {});
+}
+
+void PgStore::commit(const Document &document, const std::string &patient_key, const AuditEntry &audit) {
+    write("committing an encounter", &audit, [&](Connection &connection) {
+        const Encounter &encounter = document.encounter;
+        std::string now = now_utc();
+        const Diagnosis *primary = encounter.primary_diagnosis();
+        connection.run("INSERT INTO encounters (encounter_id, institution, patient_key, type, admitted, discharged, "
+                       "rescue, physician, dept, primary_diagnosis, committed_at) "
+                       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (encounter_id) DO UPDATE SET "
+                       "institution = excluded.institution, patient_key = excluded.patient_key, type = excluded.type, "
+                       "admitted = excluded.admitted, discharged = excluded.discharged, rescue = excluded.rescue, "
+                       "physician = excluded.physician, dept = excluded.dept, "
+                       "primary_diagnosis = excluded.primary_diagnosis, committed_at = excluded.committed_at",
+                       {encounter.id, document.institution.code, patient_key, encounter.type,
+                        optional_date(encounter.admitted), optional_date(encounter.discharged),
+                        std::string(encounter.rescue ? "1" : "0"), document.physician_code(),
+                        document.physician ? document.physician->dept : "", primary ? primary->code : "", now});
+        connection.run("UPDATE items SET patient_key = $1 WHERE encounter_id = $2 AND patient_key <> $1",
+                       {patient_key, encounter.id});
+        connection.run("DELETE FROM patient_identities WHERE encounter_id = $1", {encounter.id});
+        IdentityDigest digest = key_->digest(patient_key, document.patient);
+        connection.run("INSERT INTO patient_identities (patient_key, encounter_id, name_digest, gender_digest, "
+                       "birth_date_digest, seen_at) VALUES ($1, $2, $3, $4, $5, $6)",
+                       {patient_key, encounter.id, digest.name, digest.gender, digest.birth_date, now});
+        for (const auto &item : document.items)
+            connection.run("INSERT INTO items (encounter_id, item_id, patient_key, kind, code, name, quantity, price, "
+                           "days, date, physician, discharge_medication) "
+                           "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) "
+                           "ON CONFLICT (encounter_id, item_id) DO UPDATE SET patient_key = excluded.patient_key, "
+                           "kind = excluded.kind, code = excluded.code, name = excluded.name, "
+                           "quantity = excluded.quantity, price = excluded.price, days = excluded.days, "
+                           "date = excluded.date, physician = excluded.physician, "
+                           "discharge_medication = excluded.discharge_medication",
+                           {encounter.id, item.id, patient_key, item.kind, item.code, item.name,
+                            std::to_string(item.quantity), std::to_string(item.price), std::to_string(item.days),
+                            item.date.str(), item.physician, std::string(item.discharge_medication ? "1" : "0")});
+    });
+}
+
+int PgStore::retract(const Retract &retract, const AuditEntry &audit) {
+    int removed = 0;
+    write("retracting", &audit, [&](Connection &connection) {
+        removed = 0;  // a retried attempt counts afresh
+        if (retract.items.empty()) {
+            removed = connection.changed("DELETE FROM items WHERE encounter_id = $1", {retract.encounter});
+            connection.run("DELETE FROM patient_identities WHERE encounter_id = $1", {retract.encounter});
+            connection.run("DELETE FROM encounters WHERE encounter_id = $1", {retract.encounter});
+            return;
+        }
+        for (const auto &id : retract.items)
+            removed += connection.changed("DELETE FROM items WHERE encounter_id = $1 AND item_id = $2",
+                                          {retract.encounter, id});
+    });
+    return removed;
+}
+
+void PgStore::record_feedback(const Feedback &feedback, const AuditEntry &audit) {
+    write("recording feedback", &audit, [&](Connection &connection) {
+        std::string now = now_utc();
+        for (const auto &entry : feedback.entries)
+            connection.run("INSERT INTO feedback (finding_id, action, reason, physician, time, recorded_at, "
+                           "reason_code) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                           {entry.finding_id, entry.action, entry.reason, feedback.physician,
+                            feedback.time.empty() ? now : feedback.time, now, entry.reason_code});
+    });
+}
+
+int PgStore::import_ledger(const Ledger &ledger, const AuditEntry &audit) {
+    int added = 0;
+    write("importing the ledger", &audit, [&](Connection &connection) {
+        added = 0;
+        std::string now = now_utc();
+        for (const auto &entry : ledger.entries) {
+            if (entry.kind == "reversal") {
+                Result known = connection.run("SELECT count(*) FROM ledger WHERE notice = $1", {entry.notice});
+                if (integer(known, 0, 0) == 0)
+                    fail_at_line(MEDLINT_EPARSE, entry.line,
+                                 "<reversal>: notice \"" + entry.notice + "\" is not in the ledger; import it first");
+                added += connection.changed("UPDATE ledger SET reversed_on = $1 WHERE notice = $2 AND reversed_on IS NULL",
+                                            {entry.date.str(), entry.notice});
+                continue;
+            }
+            added += connection.changed(
+                "INSERT INTO ledger (notice, kind, physician, date, until, points, sanction_kind, text, imported_at) "
+                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (notice) DO NOTHING",
+                {entry.notice, entry.kind, entry.physician, entry.date.str(), optional_date(entry.until),
+                 std::to_string(entry.points), entry.sanction_kind, entry.text, now});
+        }
+    });
+    return added;
+}
+
+AuditVerification PgStore::verify_audit_log() {
+    bool any_deferred;
+    {
+        std::lock_guard<std::mutex> guard(deferred_mutex_);
+        any_deferred = !deferred_audit_.empty();
+    }
+    if (any_deferred) write("recording checks in the audit log", nullptr, [](Connection &) {});
+    return attempt("verifying the audit log", [&](Connection &connection) {
+        connection.run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+        Result rows = connection.run("SELECT seq, time, operation, physician, encounter, findings, prev_hash, hash "
+                                     "FROM audit_log ORDER BY seq");
+        AuditChainCheck chain;
+        for (int row = 0, count = PQntuples(rows.get());
+             row < count && chain.add(std::stoll(text(rows, row, 0)), text(rows, row, 1),
+                                      {text(rows, row, 2), text(rows, row, 3), text(rows, row, 4), text(rows, row, 5)},
+                                      text(rows, row, 6), text(rows, row, 7));
+             ++row) {
+        }
+        Result head = connection.run("SELECT seq, hash FROM audit_head WHERE id = 1");
+        std::optional<std::pair<int64_t, std::string>> head_row;
+        if (PQntuples(head.get()) == 1) head_row.emplace(std::stoll(text(head, 0, 0)), text(head, 0, 1));
+        connection.run("COMMIT");
+        return chain.finish(head_row);
+    });
+}
+
+namespace {
+
+// The reads of one operation in one read-only transaction: one state of the
+// database for all of them, on a connection of the pool held to the end.
+class PgSnapshot : public StoreSnapshot {
+    static std::vector<PastItem> past_items(const Result &rows) {
+        std::vector<PastItem> out;
+        for (int row = 0; row < PQntuples(rows.get()); ++row)
+            out.push_back({text(rows, row, 0), text(rows, row, 1), text(rows, row, 2), text(rows, row, 3),
+                           text(rows, row, 4), *date(rows, row, 5), integer(rows, row, 6)});
+        return out;
+    }
+
+    // One query of the snapshot.  A lost connection is retried on a new one,
+    // in a new transaction: the reads after it see a later state, never a
+    // torn one.
+    template <class Read>
+    auto reading(const char *action, const char *sql, const Parameters &parameters, Read &&read) {
+        return store_.retrying(action, [&] {
+            try {
+                if (!lease_) {
+                    lease_.emplace(store_);
+                    (*lease_)->run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+                }
+                return read((*lease_)->run(sql, parameters));
+            } catch (const PgFailure &) {
+                lease_.reset();
+                throw;
+            }
+        });
+    }
+
+public:
+    explicit PgSnapshot(PgStore &store) : store_(store) {}
+    ~PgSnapshot() override { end(); }
+
+    void end() noexcept override {
+        if (lease_) {
+            try {
+                (*lease_)->run("COMMIT");
+            } catch (const PgFailure &) {
+                (*lease_)->roll_back();
+            }
+        }
+        lease_.reset();
+    }
+
+    bool has_history(const std::string &patient_key) override {
+        return reading("reading history", "SELECT EXISTS (SELECT 1 FROM encounters WHERE patient_key = $1)",
+                       {patient_key}, [](const Result &rows) { return text(rows, 0, 0) == "t"; });
+    }
+
+    std::vector<SeenIdentity> identities(const std::string &patient_key, const std::string &except_encounter) override {
+        // One row per identity, from its latest encounter, whose date is its
+        // admission, else its first item, else the day it was committed.
+        return reading(
+            "reading identities",
+            "SELECT encounter_id, name_digest, gender_digest, birth_date_digest, day FROM ("
+            "SELECT DISTINCT ON (name_digest, gender_digest, birth_date_digest) encounter_id, name_digest, "
+            "gender_digest, birth_date_digest, seen_at, "
+            "coalesce((SELECT admitted FROM encounters e WHERE e.encounter_id = p.encounter_id), "
+            "(SELECT min(date) FROM items i WHERE i.encounter_id = p.encounter_id), substr(seen_at, 1, 10)) AS day "
+            "FROM patient_identities p WHERE patient_key = $1 AND encounter_id <> $2 "
+            "ORDER BY name_digest, gender_digest, birth_date_digest, seen_at DESC) latest "
+            "ORDER BY seen_at DESC LIMIT 100",
+            {patient_key, except_encounter}, [](const Result &rows) {
+                std::vector<SeenIdentity> out;
+                for (int row = 0; row < PQntuples(rows.get()); ++row)
+                    out.push_back({text(rows, row, 0), *date(rows, row, 4),
+                                   {text(rows, row, 1), text(rows, row, 2), text(rows, row, 3)}});
+                return out;
+            });
+    }
+
+    IdentityDigest digest(const std::string &patient_key, const Identity &identity) override {
+        return store_.key().digest(patient_key, identity);
+    }
+
+    std::vector<Stay> inpatient_stays(const std::string &patient_key, const std::string &except_encounter) override {
+        return reading("reading inpatient stays",
+                       "SELECT encounter_id, institution, admitted, discharged, primary_diagnosis FROM encounters "
+                       "WHERE patient_key = $1 AND type = 'inpatient' AND encounter_id <> $2 AND admitted IS NOT NULL "
+                       "ORDER BY admitted",
+                       {patient_key, except_encounter}, [](const Result &rows) {
+                           std::vector<Stay> out;
+                           for (int row = 0; row < PQntuples(rows.get()); ++row)
+                               out.push_back({text(rows, row, 0), text(rows, row, 1), *date(rows, row, 2),
+                                              date(rows, row, 3), text(rows, row, 4)});
+                           return out;
+                       });
+    }
+
+    std::vector<PastItem> encounter_items(const std::string &encounter) override {
+        return reading("reading an encounter's items",
+                       "SELECT encounter_id, item_id, kind, code, name, date, days FROM items WHERE encounter_id = $1 "
+                       "ORDER BY date, item_id",
+                       {encounter}, past_items);
+    }
+
+    std::vector<PastItem> items(const std::string &patient_key, const std::string &code, bool prefix, Date from,
+                                Date to, std::optional<Date> lasting_on) override {
+        // Codes are ASCII, so '~' sorts after every code that starts with the prefix.
+        return reading("reading item history",
+                       "SELECT encounter_id, item_id, kind, code, name, date, days FROM items "
+                       "WHERE patient_key = $1 AND code >= $2 AND code <= $3 AND date >= $4 AND date <= $5 "
+                       "AND ($6::text IS NULL OR days > $6::date - date::date) ORDER BY date",
+                       {patient_key, code, prefix ? code + "~" : code, from.str(), to.str(), optional_date(lasting_on)},
+                       past_items);
+    }
+
+    std::map<std::string, FeedbackRecord> feedback(const std::vector<std::string> &finding_ids) override {
+        std::map<std::string, FeedbackRecord> out;
+        for (const auto &id : finding_ids)
+            reading("reading feedback",
+                    "SELECT action, reason, physician, time, reason_code FROM feedback WHERE finding_id = $1 "
+                    "ORDER BY id DESC LIMIT 1",
+                    {id}, [&](const Result &rows) {
+                        if (PQntuples(rows.get()) == 1)
+                            out[id] = {text(rows, 0, 0), text(rows, 0, 1), text(rows, 0, 2), text(rows, 0, 3),
+                                       text(rows, 0, 4)};
+                        return 0;
+                    });
+        return out;
+    }
+
+    std::vector<LedgerRow> ledger(const std::string &physician, int first_year, int last_year) override {
+        std::string first = Date::from_civil(first_year, 1, 1).str(), last = Date::from_civil(last_year, 12, 31).str();
+        return reading(
+            "reading the ledger",
+            "SELECT kind, physician, notice, text, sanction_kind, date, until, reversed_on, points FROM ledger "
+            "WHERE physician = $1 AND ((date >= $2 AND date <= $3) OR (kind = 'sanction' AND (until IS NULL OR "
+            "until >= $2) AND date <= $3)) ORDER BY date, notice",
+            {physician, first, last}, [](const Result &rows) {
+                std::vector<LedgerRow> out;
+                for (int row = 0; row < PQntuples(rows.get()); ++row)
+                    out.push_back({text(rows, row, 0), text(rows, row, 1), text(rows, row, 2), text(rows, row, 3),
+                                   text(rows, row, 4), *date(rows, row, 5), date(rows, row, 6), date(rows, row, 7),
+                                   integer(rows, row, 8)});
+                return out;
+            });
+    }
+
+private:
+    PgStore &store_;
+    std::optional<PgStore::Lease> lease_;  // from the first read on
+};
+
+}  // namespace
+
+std::unique_ptr<StoreSnapshot> PgStore::snapshot() { return std::make_unique<PgSnapshot>(*this); }
+
+}  // namespace medlint
