@@ -257,7 +257,7 @@ PgStore::PgStore(const std::string &url, const std::string &key_path, const Stor
 
 PgStore::~PgStore() {
     try {
-        if (!deferred_audit_.empty()) write("recording checks in the audit log", nullptr, [](Connection &) {});
+        if (!deferred_audit_.empty()) write("recording checks in the audit log", Durability::survives_crash, nullptr, [](Connection &) {});
     } catch (...) {
         // Closing cannot report: the rows of deferred checks are lost, as after a crash.
     }
@@ -289,7 +289,7 @@ void PgStore::migrate(const std::string &key_path) {
 }
 
 template <class Work>
-void PgStore::write(const char *action, const AuditEntry *audit, Work &&work) {
+void PgStore::write(const char *action, Durability durability, const AuditEntry *audit, Work &&work) {
     attempt(action, [&](Connection &connection) {
         std::vector<std::pair<AuditEntry, std::string>> deferred;
         {
@@ -298,6 +298,9 @@ void PgStore::write(const char *action, const AuditEntry *audit, Work &&work) {
         }
         try {
             connection.run("BEGIN");
+            // A check's audit row, like SQLite's, need not wait for the server's disk: it survives
+            // medlint's crash, and the server's unless its machine loses power.
+            if (durability == Durability::survives_crash) connection.run("SET LOCAL synchronous_commit = off");
             work(connection);
             // The head row stays locked to the commit: one writer appends at a time, across all engines.
             Result head = connection.run("SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE");
@@ -331,11 +334,11 @@ void PgStore::record_check(const AuditEntry &audit, bool deferred) {
         deferred_audit_.emplace_back(audit, now_utc());
         if (deferred_audit_.size() < kDeferredAuditRows) return;
     }
-    write("recording a check in the audit log", deferred ? nullptr : &audit, [](Connection &) {});
+    write("recording a check in the audit log", Durability::survives_crash, deferred ? nullptr : &audit, [](Connection &) {});
 }
 
 void PgStore::commit(const Document &document, const std::string &patient_key, const AuditEntry &audit) {
-    write("committing an encounter", &audit, [&](Connection &connection) {
+    write("committing an encounter", Durability::survives_power_loss, &audit, [&](Connection &connection) {
         const Encounter &encounter = document.encounter;
         std::string now = now_utc();
         const Diagnosis *primary = encounter.primary_diagnosis();
@@ -374,7 +377,7 @@ void PgStore::commit(const Document &document, const std::string &patient_key, c
 
 int PgStore::retract(const Retract &retract, const AuditEntry &audit) {
     int removed = 0;
-    write("retracting", &audit, [&](Connection &connection) {
+    write("retracting", Durability::survives_power_loss, &audit, [&](Connection &connection) {
         removed = 0;  // a retried attempt counts afresh
         if (retract.items.empty()) {
             removed = connection.changed("DELETE FROM items WHERE encounter_id = $1", {retract.encounter});
@@ -390,7 +393,7 @@ int PgStore::retract(const Retract &retract, const AuditEntry &audit) {
 }
 
 void PgStore::record_feedback(const Feedback &feedback, const AuditEntry &audit) {
-    write("recording feedback", &audit, [&](Connection &connection) {
+    write("recording feedback", Durability::survives_power_loss, &audit, [&](Connection &connection) {
         std::string now = now_utc();
         for (const auto &entry : feedback.entries)
             connection.run("INSERT INTO feedback (finding_id, action, reason, physician, time, recorded_at, "
@@ -402,7 +405,7 @@ void PgStore::record_feedback(const Feedback &feedback, const AuditEntry &audit)
 
 int PgStore::import_ledger(const Ledger &ledger, const AuditEntry &audit) {
     int added = 0;
-    write("importing the ledger", &audit, [&](Connection &connection) {
+    write("importing the ledger", Durability::survives_power_loss, &audit, [&](Connection &connection) {
         added = 0;
         std::string now = now_utc();
         for (const auto &entry : ledger.entries) {
@@ -431,7 +434,7 @@ AuditVerification PgStore::verify_audit_log() {
         std::lock_guard<std::mutex> guard(deferred_mutex_);
         any_deferred = !deferred_audit_.empty();
     }
-    if (any_deferred) write("recording checks in the audit log", nullptr, [](Connection &) {});
+    if (any_deferred) write("recording checks in the audit log", Durability::survives_crash, nullptr, [](Connection &) {});
     return attempt("verifying the audit log", [&](Connection &connection) {
         connection.run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
         Result rows = connection.run("SELECT seq, time, operation, physician, encounter, findings, prev_hash, hash "

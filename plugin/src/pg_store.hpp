@@ -68,9 +68,10 @@ public:
     const std::string &name() const { return name_; }
 
 private:
+    enum class Durability { survives_crash, survives_power_loss };
     // One transaction: `work`, then the deferred audit rows and `audit`.
     template <class Work>
-    void write(const char *action, const AuditEntry *audit, Work &&work);
+    void write(const char *action, Durability durability, const AuditEntry *audit, Work &&work);
     void migrate(const std::string &key_path);
     std::unique_ptr<Connection> connect();
     std::unique_ptr<Connection> take();

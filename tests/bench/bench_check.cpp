@@ -67,6 +67,7 @@ struct Options {
     long cache_mib = -1;  // -1: the library's default
     std::string parent;  // where the temporary folder goes; "" = $TMPDIR or /tmp
     std::string store;   // a store file to use and keep; "" = a fresh one in the temporary folder
+    std::string url;     // a PostgreSQL store instead; then `store` names its key file
     std::string expect;  // "" = what the request is built to give
     bool inpatient = false;
     bool keep = false;
@@ -97,7 +98,9 @@ void usage(std::FILE *out) {
         "  --expect STATUS    the check-result status every call must give (default pass;\n"
         "                     warning with --noisy)\n"
         "  --inpatient        time the preaudit of a 30-day inpatient record of 600 items instead\n"
-        "  --keep             keep the temporary folder (config and store) afterwards\n",
+        "  --keep             keep the temporary folder (config and store) afterwards\n"
+        "  --url URI          a PostgreSQL store (a libpq URI) instead of a file; --store FILE then\n"
+        "                     names its key file, to keep for a later run on the same database\n",
         out);
 }
 
@@ -149,6 +152,9 @@ bool parse_options(int argc, char **argv, Options &options) {
         } else if (arg == "--store") {
             if (!(v = value())) return false;
             options.store = v;
+        } else if (arg == "--url") {
+            if (!(v = value())) return false;
+            options.url = v;
         } else if (arg == "--expect") {
             if (!(v = value())) return false;
             options.expect = v;
@@ -616,8 +622,9 @@ int run(const Options &options) {
     const std::string config = folder.path + "/medlint.xml";
     {
         std::ofstream out(config, std::ios::binary);
-        out << "<medlint><store path=\"" << db << "\"" << store_memory(options)
-            << "/><policy profile=\"national-2024\"/></medlint>\n";
+        if (options.url.empty()) out << "<medlint><store path=\"" << db << "\"" << store_memory(options);
+        else out << "<medlint><store url=\"" << options.url << "\" key=\"" << db << ".key\"";
+        out << "/><policy profile=\"national-2024\"/></medlint>\n";
         if (!out) {
             std::fprintf(stderr, "medlint_bench: cannot write %s\n", config.c_str());
             return 2;
@@ -640,7 +647,7 @@ int run(const Options &options) {
     std::printf("machine: %u hardware threads, %u available to this process; %s\n",
                 std::thread::hardware_concurrency(), available_cores(), cpu_model().c_str());
     const std::string memory = store_memory(options);
-    std::printf("store:   %s (%s),%s\n", db.c_str(), filesystem_type(folder.path).c_str(),
+    std::printf("store:   %s (%s),%s\n", options.url.empty() ? db.c_str() : options.url.c_str(), filesystem_type(folder.path).c_str(),
                 memory.empty() ? " the library's read memory" : memory.c_str());
     std::printf("request: <check mode=\"%s\">, %zu items, %zu bytes%s; expected status \"%s\"\n",
                 options.inpatient ? "preaudit" : "prescribing", count_items(request), request.size(),
