@@ -18,7 +18,13 @@ inline std::string backend_name(Backend backend) { return backend == Backend::sq
 #define STORE_BACKEND() GENERATE(test::Backend::sqlite, test::Backend::postgresql)
 
 class StoreScratch {
+    Scratch scratch_;  // first: the public paths below are its
+
 public:
+    std::string config = scratch_.config;
+    std::string store = scratch_.store;  // the SQLite file, or the PostgreSQL URI
+    std::string url;                     // "" for SQLite
+
     explicit StoreScratch(Backend backend, const std::string &extra = "") : backend_(backend) {
         if (backend == Backend::postgresql) {
             cluster_ = PgCluster::shared();
@@ -54,12 +60,8 @@ public:
 
 private:
     Backend backend_;
-    Scratch scratch_;
     PgCluster *cluster_ = nullptr;
     std::string database_;
-
-public:
-    std::string config = scratch_.config, store = scratch_.store, url;
 };
 
 }  // namespace test
