@@ -247,7 +247,10 @@ private:
 
 std::shared_ptr<const Knowledge> load_knowledge(const Config &config) {
     auto knowledge = std::make_shared<Knowledge>();
-    if (config.rule_pack_paths.empty()) knowledge->add_pack(embedded_default_pack(), "built-in pack");
+    if (config.rule_pack_paths.empty()) {
+        knowledge->add_pack(embedded_default_pack(), "built-in pack");
+        knowledge->add_pack(embedded_national_pack(), "built-in national pack");
+    }
     for (const auto &path : config.rule_pack_paths) knowledge->add_pack(read_pack_directory(path), path);
     require_registered_rules(*knowledge);
     if (!knowledge->profile(config.profile))

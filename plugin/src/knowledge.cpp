@@ -60,7 +60,8 @@ PackInfo read_pack_xml(const PackFiles &files, const std::string &origin) {
     Element root(source, source.root(), MEDLINT_ECONFIG);
     try {  // an element's error says the line; the file is said here
         if (std::string(root.name()) != "pack") root.error("is not <pack>; pack.xml must have a <pack> root");
-        return {root.required("id"), root.required("version"), root.optional("jurisdiction"), origin};
+        return {root.required("id"), root.required("version"), root.optional("jurisdiction"), origin,
+                root.boolean("complete", false)};
     } catch (const Error &e) {
         Place place = e.place();
         place.file = origin + "/pack.xml";
@@ -134,22 +135,46 @@ std::vector<std::string> words(const std::string &text) {
     return out;
 }
 
-CatalogEntry catalog_row(const CsvTable &csv, const CsvTable::Row &row) {
-    CatalogEntry entry;
+// Sets `field` from the cell when the cell says something; an empty cell keeps
+// what an earlier pack gave the code.
+template <class Value>
+bool overlay(Value &field, Value cell) {
+    if (cell == Value{}) return false;
+    field = std::move(cell);
+    return true;
+}
+
+// A restriction and the knowledge points it comes from: a pack that restates
+// the restriction restates its source too (none when its kp cell is empty).
+template <class Value>
+void overlay_restriction(const CsvTable &csv, const CsvTable::Row &row, Value &field, Value cell,
+                         std::vector<std::string> &points, const char *points_column) {
+    if (overlay(field, std::move(cell))) points = words(csv.cell(row, points_column));
+}
+
+// The row over `entry`, the code's row in the packs loaded before (a default
+// entry when none has it).
+CatalogEntry catalog_row(const CsvTable &csv, const CsvTable::Row &row, CatalogEntry entry) {
     entry.code = nonempty(csv, row, "code");
-    entry.name = csv.cell(row, "name");
-    entry.kind = checked(csv, row, "kind", {"", "drug", "test", "exam", "treatment", "material", "service"});
-    entry.item_class = checked(csv, row, "class", {"", "A", "B", "C", "甲", "乙", "丙"});
-    if (entry.item_class == "甲") entry.item_class = "A";
-    if (entry.item_class == "乙") entry.item_class = "B";
-    if (entry.item_class == "丙") entry.item_class = "C";
-    entry.gender = checked(csv, row, "gender", {"", "M", "F"});
-    entry.min_age = optional_whole(csv, row, "min_age", 150);
-    entry.max_age = optional_whole(csv, row, "max_age", 150);
+    overlay(entry.name, csv.cell(row, "name"));
+    overlay(entry.kind, checked(csv, row, "kind", {"", "drug", "herb", "test", "exam", "treatment", "material", "service"}));
+    std::string item_class = checked(csv, row, "class", {"", "A", "B", "C", "甲", "乙", "丙"});
+    if (item_class == "甲") item_class = "A";
+    if (item_class == "乙") item_class = "B";
+    if (item_class == "丙") item_class = "C";
+    overlay(entry.item_class, item_class);
+    overlay_restriction(csv, row, entry.gender, checked(csv, row, "gender", {"", "M", "F"}), entry.gender_kp,
+                        "gender_kp");
+    bool aged = overlay(entry.min_age, optional_whole(csv, row, "min_age", 150));
+    aged = overlay(entry.max_age, optional_whole(csv, row, "max_age", 150)) || aged;
+    aged = overlay(entry.max_age_days, optional_whole(csv, row, "max_age_days", 366)) || aged;
+    if (aged) entry.age_kp = words(csv.cell(row, "age_kp"));
     if (entry.min_age && entry.max_age && *entry.max_age < *entry.min_age)
         csv.row_error(row, "max_age", "is below min_age");
-    entry.max_days = optional_whole(csv, row, "max_days", 3650);
-    entry.indications = words(csv.cell(row, "indications"));
+    overlay_restriction(csv, row, entry.max_days, optional_whole(csv, row, "max_days", 3650), entry.days_kp,
+                        "days_kp");
+    overlay_restriction(csv, row, entry.indications, words(csv.cell(row, "indications")), entry.indications_kp,
+                        "indications_kp");
     return entry;
 }
 
@@ -248,8 +273,8 @@ void Knowledge::add_pack(const PackFiles &files, const std::string &origin) {
         csv->require_columns({"code"});
         csv->require_unique({"code"});
         for (const auto &row : csv->rows()) {
-            CatalogEntry entry = catalog_row(*csv, row);
-            next.catalog_[entry.code] = std::move(entry);
+            CatalogEntry &entry = next.catalog_[csv->cell(row, "code")];
+            entry = catalog_row(*csv, row, entry);
         }
     }
     if (auto csv = table(files, "retest.csv", retest_csv, origin)) {
@@ -368,6 +393,10 @@ const std::string &Knowledge::text(std::string_view key, std::string_view lang) 
 const CatalogEntry *Knowledge::catalog(std::string_view code) const {
     auto found = catalog_.find(code);
     return found == catalog_.end() ? nullptr : &found->second;
+}
+
+bool Knowledge::catalog_complete() const {
+    return std::any_of(packs_.begin(), packs_.end(), [](const PackInfo &pack) { return pack.complete; });
 }
 
 const RetestEntry *Knowledge::retest(std::string_view code) const {

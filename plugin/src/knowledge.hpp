@@ -25,10 +25,16 @@ constexpr std::uintmax_t kMaxPackFileBytes = std::uintmax_t{64} << 20;
 // pack.xml and the *.csv tables of a folder; each must be a regular file (or a
 // link to one) within kMaxPackFileBytes.
 PackFiles read_pack_directory(const std::string &directory);  // throws MEDLINT_ECONFIG
+// The packs built into the library: the default pack, and the tables of the
+// national pack (rules/national) the engine reads, stacked after it.
 PackFiles embedded_default_pack();
+PackFiles embedded_national_pack();
 
 struct PackInfo {
     std::string id, version, jurisdiction, origin;
+    // pack.xml's complete="true": its catalog.csv lists every code the
+    // institution bills, so a code it lacks is not in the catalogue.
+    bool complete = false;
 };
 
 struct RuleMeta {
@@ -39,11 +45,16 @@ struct RuleMeta {
     std::string basis_zh, basis_en;
 };
 
-// A row of catalog.csv: the insurance catalogue.
+// A row of catalog.csv: the insurance catalogue.  Packs stack cell by cell:
+// a later pack's empty cell keeps what an earlier pack gave the code.
 struct CatalogEntry {
     std::string code, name, kind, item_class, gender;  // item_class: A, B or C ("" when not given)
     std::optional<int> min_age, max_age, max_days;
+    std::optional<int> max_age_days;  // a neonate bound: the item is for patients at most this many days old
     std::vector<std::string> indications;  // ICD-10 code prefixes
+    // The knowledge points (knowledge_points.csv) each restriction comes from;
+    // empty when a pack states the restriction without one.
+    std::vector<std::string> gender_kp, age_kp, days_kp, indications_kp;
 };
 
 // A row of retest.csv: how soon a test or exam may repeat.
@@ -105,6 +116,9 @@ public:
     const std::string &text(std::string_view key, std::string_view lang) const;
     const CatalogEntry *catalog(std::string_view code) const;
     bool has_catalog() const { return !catalog_.empty(); }
+    // Whether a loaded pack declares its catalogue complete: then a code no
+    // catalogue holds is non-catalogue (self-paid); otherwise it is unknown.
+    bool catalog_complete() const;
     const RetestEntry *retest(std::string_view code) const;
     // A limit of limits.csv (e.g. "bed_idle_days"); nullopt when no pack sets it.
     std::optional<int> limit(std::string_view name) const;

@@ -362,7 +362,7 @@ TEST_CASE("<pack-validate/> says what a pack holds, or what is wrong with it", "
         CHECK(rows["messages.csv"] == "1");
         CHECK(rows["rules.csv"] == "0");
         Reply after = check(engine, with_items({kMetformin}).str());
-        CHECK(after.attr("rules") == "default 2026.11");
+        CHECK(after.attr("rules") == "default 2026.11; national 2026.06");
         CHECK_FALSE(after.fired("CONSENT-MISSING"));
     }
     SECTION("a bad pack: ECONFIG with file, line, column and why; the engine goes on") {
