@@ -140,8 +140,22 @@ private:
         CheckOutcome outcome = outcome_of(document, reported);
         Date date = service_date(document);
         return check_result({document, reported, outcome, responsible.as_of(date),
-                             responsible.projected(date, outcome.risked), knowledge_.describe_packs(), date, start_},
+                             responsible.projected(date, outcome.risked), knowledge_.describe_packs(), date, start_,
+                             unknown_codes(document)},
                             encoding());
+    }
+
+    // The lines whose code no loaded catalogue knows, by code.
+    std::vector<UnknownCode> unknown_codes(const Document &document) const {
+        std::vector<UnknownCode> unknown;
+        for (const auto &item : document.items) {
+            if (!is_unknown_code(knowledge_, item)) continue;
+            auto same = [&](const UnknownCode &u) { return u.code == item.code; };
+            auto found = std::find_if(unknown.begin(), unknown.end(), same);
+            if (found == unknown.end()) found = unknown.insert(unknown.end(), {item.code, {}});
+            found->items.push_back(item.id);
+        }
+        return unknown;
     }
 
     std::vector<Reported> describe(const std::vector<Finding> &findings, const Document &document,

@@ -115,7 +115,6 @@ public:
     // A message template in `lang` (zh or en); require() has made sure it is there.
     const std::string &text(std::string_view key, std::string_view lang) const;
     const CatalogEntry *catalog(std::string_view code) const;
-    bool has_catalog() const { return !catalog_.empty(); }
     // Whether a loaded pack declares its catalogue complete: then a code no
     // catalogue holds is non-catalogue (self-paid); otherwise it is unknown.
     bool catalog_complete() const;

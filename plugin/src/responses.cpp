@@ -110,7 +110,15 @@ std::string check_result(const CheckAnswer &answer, const std::string &encoding)
     name = named ? named->name.c_str() : "";
     physician.insert_attribute_after("dept", name) = named ? named->dept.c_str() : "";
 
+    size_t unknown_lines = 0;
+    for (const auto &unknown : answer.unknown_codes) unknown_lines += unknown.items.size();
+    root.insert_attribute_before("unknown-codes", elapsed) = static_cast<unsigned>(unknown_lines);
     for (const auto &out : answer.reported) append_finding(root, out, answer.document);
+    for (const auto &unknown : answer.unknown_codes) {
+        auto node = root.append_child("unknown-code");
+        node.append_attribute("code") = unknown.code.c_str();
+        node.append_attribute("items") = join(unknown.items, " ").c_str();
+    }
     elapsed = static_cast<long long>(std::chrono::duration_cast<std::chrono::microseconds>(
                                          std::chrono::steady_clock::now() - answer.start)
                                          .count());

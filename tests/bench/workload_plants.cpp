@@ -27,6 +27,7 @@ bool Storyteller::plant(Draft &draft, const std::string &rule, long variant, lon
     if (rule == "DUP-TEST") return plant_dup_test(draft, variant, documents);
     if (rule == "DUP-DRUG") return plant_dup_drug(draft, variant, documents);
     if (rule == "CONSENT-MISSING") return plant_consent_missing(draft, variant, documents);
+    if (rule == "CLASS-MISMATCH") return plant_class_mismatch(draft, documents);
     if (rule == "ID-INVALID") return plant_id_invalid(draft, documents);
     if (rule == "ID-MISMATCH") return plant_id_mismatch(draft, variant, documents);
     if (rule == "ID-CONCURRENT") return plant_id_concurrent(draft, documents);
@@ -128,8 +129,9 @@ bool Storyteller::plant_dup_drug(Draft &draft, long variant, long documents) {
     return true;
 }
 
-// Variant 0: a class C item without consent; 1: a non-catalog item without
-// consent; 2: a class C item whose consent form was never signed.
+// Variant 0: a class C item without consent; 1: an item no catalogue knows,
+// which the HIS maps to class C, without consent; 2: a class C item whose
+// consent form was never signed.
 bool Storyteller::plant_consent_missing(Draft &draft, long variant, long documents) {
     begin(draft, {});
     add_clean(draft, documents - 1);
@@ -143,10 +145,26 @@ bool Storyteller::plant_consent_missing(Draft &draft, long variant, long documen
                           : builder_.line_for(*self_paid, day, self_paid->kind == "drug" ? 1 : 0);
     const std::string id = last.add_line(line).id;
     if (kind == 2) last.consents.push_back({"C2", "patient", "", {id}});
-    const char *what[] = {"class C item without consent", "non-catalog item without consent",
+    const char *what[] = {"class C item without consent", "item no catalogue knows, mapped to class C, without consent",
                           "consent for a class C item never signed"};
     draft.story.planted = Planted{"CONSENT-MISSING", id, std::nullopt, line.code + ": " + what[kind]};
     return true;
+}
+
+// A catalogue line of class A or B that the HIS's mapping gives the other class.
+bool Storyteller::plant_class_mismatch(Draft &draft, long documents) {
+    begin(draft, {});
+    add_clean(draft, documents - 1);
+    Document &last = add_document(draft, next_is_inpatient(), {});
+    for (auto &line : last.lines) {
+        const CatalogRow *row = pack_->find(line.code);
+        if (!row || (row->item_class != "A" && row->item_class != "B")) continue;
+        line.insurance_class = row->item_class == "A" ? "B" : "A";
+        draft.story.planted = Planted{"CLASS-MISMATCH", line.id, std::nullopt,
+                                      line.code + ": class " + row->item_class + ", mapped to " + line.insurance_class};
+        return true;
+    }
+    return false;
 }
 
 // The clerk mistyped one digit of the number; no card was read.

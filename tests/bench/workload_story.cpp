@@ -28,6 +28,8 @@ std::vector<std::string> Storyteller::plantable_rules(
         {"DUP-DRUG", any_row([](const CatalogRow &r) { return r.kind == "drug" && r.paid() && !r.restricted(); }),
          "the catalog has no paid drug without restrictions"},
         {"CONSENT-MISSING", true, ""},
+        {"CLASS-MISMATCH", any_row([](const CatalogRow &r) { return r.item_class == "A" || r.item_class == "B"; }),
+         "the catalog has no item of class A or B"},
         {"ID-INVALID", true, ""},
         {"ID-MISMATCH", true, ""},
         {"ID-CONCURRENT", inpatient, no_inpatient},

@@ -134,11 +134,11 @@ Doc clean_document(int number) {
     return doc;
 }
 
-// A document whose item is not in the catalog and has no consent, so that
-// CONSENT-MISSING names it.
+// A document whose item the HIS maps to class C (self-paid) and has no
+// consent, so that CONSENT-MISSING names it.
 Doc document_with_unconsented_item(const std::string &item_name_xml) {
     Doc doc = clean_document(1);
-    doc.items.push_back("<item id=\"7\" kind=\"material\" code=\"C9999990000000000001\" name=\"" + item_name_xml +
+    doc.items.push_back("<item id=\"7\" kind=\"material\" code=\"C9999990000000000001\" insurance-class=\"C\" name=\"" + item_name_xml +
                         "\" quantity=\"3\" price=\"15.50\" date=\"2026-11-23\"/>");
     return doc;
 }
@@ -519,7 +519,7 @@ TEST_CASE("audit skips what the engine refuses for its root element, however dis
 TEST_CASE("an item without a quantity counts once, as the engine counts it", "[audit]") {
     Scratch scratch;
     Doc doc = clean_document(1);
-    doc.items.push_back("<item id=\"7\" kind=\"material\" code=\"C9999990000000000001\" name=\"敷料\" price=\"15.50\" "
+    doc.items.push_back("<item id=\"7\" kind=\"material\" code=\"C9999990000000000001\" insurance-class=\"C\" name=\"敷料\" price=\"15.50\" "
                         "date=\"2026-11-23\"/>");
     std::string path = scratch.dir.file("no-quantity.xml");
     test::write_file(path, doc.str());

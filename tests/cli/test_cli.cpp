@@ -329,7 +329,7 @@ TEST_CASE("points prints the year's entries, appeal deadlines, totals, standing 
 TEST_CASE("check shows the control characters of a file name or a document escaped, never raw", "[cli]") {
     Scratch scratch;
     test::Doc doc;
-    doc.items.push_back("<item id=\"7\" kind=\"material\" code=\"C9999990000000000001\" name=\"敷料\xC2\x9B" "2J\" "
+    doc.items.push_back("<item id=\"7\" kind=\"material\" code=\"C9999990000000000001\" insurance-class=\"C\" name=\"敷料\xC2\x9B" "2J\" "
                         "quantity=\"1\" price=\"1.00\" date=\"2026-11-23\"/>");
     std::string path = scratch.dir.file("\x1b]0;owned\x07\x1b[2J.xml");
     test::write_file(path, doc.str());

@@ -297,7 +297,8 @@ TEST_CASE("a catalog.csv exported from a spreadsheet: columns reordered among ot
         "\r\n";
     std::string pack =
         write_pack(scratch, "export",
-                   {{"pack.xml", "<pack id=\"his-export\" version=\"2026-11-20\"/>"}, {"catalog.csv", catalog}});
+                   {{"pack.xml", "<pack id=\"his-export\" version=\"2026-11-20\" complete=\"true\"/>"},
+                    {"catalog.csv", catalog}});
     use_packs(scratch, {MEDLINT_DEFAULT_PACK, "export"});
     Engine engine(scratch.config);
 

@@ -22,6 +22,7 @@ std::unique_ptr<Rule> make_limit_days();
 std::unique_ptr<Rule> make_date_outside_stay();
 std::unique_ptr<Rule> make_split_admission();
 std::unique_ptr<Rule> make_bed_idle();
+std::unique_ptr<Rule> make_class_mismatch();
 
 const std::vector<std::unique_ptr<Rule>> &registered_rules() {
     static const std::vector<std::unique_ptr<Rule>> rules = [] {
@@ -41,6 +42,7 @@ const std::vector<std::unique_ptr<Rule>> &registered_rules() {
         list.push_back(make_date_outside_stay());
         list.push_back(make_split_admission());
         list.push_back(make_bed_idle());
+        list.push_back(make_class_mismatch());
         return list;
     }();
     return rules;

@@ -41,9 +41,22 @@ ConsentState consent_for(const Document &document, const Item &item) {
     return state;
 }
 
+LineClass line_class(const Knowledge &knowledge, const Item &item) {
+    LineClass line;
+    line.entry = knowledge.catalog(item.code);
+    if (line.entry) line.catalogue_class = line.entry->item_class;
+    line.item_class = to_string(item.insurance_class);
+    if (line.item_class.empty()) line.item_class = line.catalogue_class;
+    return line;
+}
+
+bool is_unknown_code(const Knowledge &knowledge, const Item &item) {
+    return !knowledge.catalog_complete() && !line_class(knowledge, item).known();
+}
+
 const CatalogEntry *paid_catalog_entry(const Knowledge &knowledge, const Item &item) {
-    const CatalogEntry *entry = knowledge.catalog(item.code);
-    return entry && entry->item_class != "C" ? entry : nullptr;
+    LineClass line = line_class(knowledge, item);
+    return line.item_class != "C" ? line.entry : nullptr;
 }
 
 std::vector<VariantDeclaration> restriction_variants(std::vector<VariantDeclaration> variants) {

@@ -75,6 +75,22 @@ enum class ConsentState { none, unsigned_only, is_signed };
 // Whether a <consent> of the document covers the item, and whether one covering it is signed.
 ConsentState consent_for(const Document &document, const Item &item);
 
+// Where the catalogues and the HIS place a line.
+struct LineClass {
+    const CatalogEntry *entry = nullptr;  // the code's catalog row; nullptr when no catalogue holds it
+    std::string catalogue_class;          // A, B or C as the catalogues give it; "" when they do not
+    // The class the line is paid in: the HIS's item/@insurance-class when it
+    // gives one (its own catalogue mapping), else the catalogues'.
+    std::string item_class;
+    // Whether a catalogue knows the line at all.
+    bool known() const { return entry != nullptr; }
+};
+LineClass line_class(const Knowledge &knowledge, const Item &item);
+
+// A line whose code no loaded catalogue knows while none is complete: not
+// known to be self-paid, only unknown (counted in unknown-codes).
+bool is_unknown_code(const Knowledge &knowledge, const Item &item);
+
 // The catalog row of an item the insurance pays for (class A or B, or no
 // class given): nullptr for class C and non-catalog items, which the patient
 // pays anyway and so have no payment restriction to break.
