@@ -170,6 +170,8 @@ private:
                          render(knowledge_, finding, "message", lang_), render(knowledge_, finding, "evidence", lang_),
                          render(knowledge_, finding, "suggestion", lang_), lang_ == "en" ? meta->basis_en : meta->basis_zh,
                          0, std::nullopt, line_of(document, finding), charged_physician(document, finding)};
+            for (const auto &kp : finding.knowledge_points)
+                if (const KnowledgePoint *point = knowledge_.knowledge_point(kp)) out.citations.push_back(point);
             // A finding the record answers (a consent for a self-paid item) puts no points at risk.
             if (!finding.mitigated) out.points = knowledge_.points(config_.profile, finding.rule).points;
             ids.push_back(out.id);

@@ -268,13 +268,21 @@ void Knowledge::add_pack(const PackFiles &files, const std::string &origin) {
     next.packs_.push_back(read_pack_xml(files, origin));
 
     std::optional<CsvTable> rules_csv, messages_csv, points_csv, catalog_csv, retest_csv, reasons_csv, limits_csv,
-        code_sets_csv;
+        code_sets_csv, knowledge_points_csv;
     if (auto csv = table(files, "catalog.csv", catalog_csv, origin)) {
         csv->require_columns({"code"});
         csv->require_unique({"code"});
         for (const auto &row : csv->rows()) {
             CatalogEntry &entry = next.catalog_[csv->cell(row, "code")];
             entry = catalog_row(*csv, row, entry);
+        }
+    }
+    if (auto csv = table(files, "knowledge_points.csv", knowledge_points_csv, origin)) {
+        csv->require_columns({"kp", "batch", "constraint"});
+        csv->require_unique({"kp"});
+        for (const auto &row : csv->rows()) {
+            KnowledgePoint point{nonempty(*csv, row, "kp"), csv->cell(row, "batch"), csv->cell(row, "constraint")};
+            next.knowledge_points_[point.kp] = std::move(point);
         }
     }
     if (auto csv = table(files, "retest.csv", retest_csv, origin)) {
@@ -399,6 +407,11 @@ bool Knowledge::catalog_complete() const {
     return std::any_of(packs_.begin(), packs_.end(), [](const PackInfo &pack) { return pack.complete; });
 }
 
+const KnowledgePoint *Knowledge::knowledge_point(std::string_view kp) const {
+    auto found = knowledge_points_.find(kp);
+    return found == knowledge_points_.end() ? nullptr : &found->second;
+}
+
 const RetestEntry *Knowledge::retest(std::string_view code) const {
     auto found = retest_.find(code);
     return found == retest_.end() ? nullptr : &found->second;
@@ -435,6 +448,7 @@ std::map<std::string, size_t> Knowledge::table_sizes() const {
         settings += profile.settings.size();
     }
     return {{"catalog.csv", catalog_.size()},   {"retest.csv", retest_.size()},
+            {"knowledge_points.csv", knowledge_points_.size()},
             {"rules.csv", rules_.size()},       {"messages.csv", texts_.size()},
             {"points.csv", points_.size()},     {"thresholds.csv", thresholds},
             {"profiles.csv", settings},         {"calendar.csv", calendar_.size()},

@@ -57,6 +57,14 @@ struct CatalogEntry {
     std::vector<std::string> gender_kp, age_kp, days_kp, indications_kp;
 };
 
+// A row of knowledge_points.csv: an NHSA smart-supervision knowledge point
+// that a catalog restriction comes from, as a finding cites it.
+struct KnowledgePoint {
+    std::string kp;          // "KP-" and 16 hex digits
+    std::string batch;       // the NHSA's batch number, or the month of an update
+    std::string constraint;  // the restriction in the NHSA's words
+};
+
 // A row of retest.csv: how soon a test or exam may repeat.
 struct RetestEntry {
     std::string code, group;
@@ -115,6 +123,8 @@ public:
     // A message template in `lang` (zh or en); require() has made sure it is there.
     const std::string &text(std::string_view key, std::string_view lang) const;
     const CatalogEntry *catalog(std::string_view code) const;
+    // A knowledge point of knowledge_points.csv; nullptr when no pack has it.
+    const KnowledgePoint *knowledge_point(std::string_view kp) const;
     // Whether a loaded pack declares its catalogue complete: then a code no
     // catalogue holds is non-catalogue (self-paid); otherwise it is unknown.
     bool catalog_complete() const;
@@ -158,6 +168,7 @@ private:
     std::map<std::string, RuleMeta, std::less<>> rules_;
     std::map<std::string, Texts, std::less<>> texts_;
     std::map<std::string, CatalogEntry, std::less<>> catalog_;
+    std::map<std::string, KnowledgePoint, std::less<>> knowledge_points_;
     std::map<std::string, RetestEntry, std::less<>> retest_;
     std::map<std::string, std::vector<std::string>, std::less<>> retest_groups_;
     std::map<std::string, Texts, std::less<>> override_reasons_;

@@ -83,6 +83,12 @@ void append_finding(pugi::xml_node root, const Reported &out, const Document &do
     suggestion.append_attribute("action") = out.finding.action.c_str();
     suggestion.text() = out.suggestion.c_str();
     node.append_child("basis").text() = out.basis.c_str();
+    for (const KnowledgePoint *point : out.citations) {
+        auto basis = node.append_child("basis");
+        basis.append_attribute("kp") = point->kp.c_str();
+        basis.append_attribute("batch") = point->batch.c_str();
+        basis.text() = point->constraint.c_str();
+    }
     append_items(node, out, document);
 }
 

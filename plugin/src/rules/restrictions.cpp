@@ -66,12 +66,14 @@ std::vector<VariantDeclaration> restriction_variants(std::vector<VariantDeclarat
 }
 
 Finding restriction_finding(const Document &document, const Item &item, const std::string &rule,
-                            const std::string &variant, std::vector<std::pair<std::string, std::string>> params) {
+                            const std::string &variant, std::vector<std::pair<std::string, std::string>> params,
+                            const std::vector<std::string> &points) {
     bool consented = consent_for(document, item) == ConsentState::is_signed;
     params.insert(params.begin(), {"item", item_label(item)});
     Finding finding{rule, consented ? variant + "-consented" : variant, {item.id}, std::nullopt,
                     consented ? "keep-self-paid" : "obtain-consent", std::move(params)};
     finding.mitigated = consented;
+    finding.knowledge_points = points;
     return finding;
 }
 

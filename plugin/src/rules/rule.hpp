@@ -31,6 +31,8 @@ struct Finding {
     // The record answers it (e.g. a signed consent for a self-paid item): reported at the rule's
     // mitigated severity, with no points at risk.
     bool mitigated = false;
+    // The knowledge points (knowledge_points.csv) the restriction it breaks comes from, cited in <basis kp>.
+    std::vector<std::string> knowledge_points = {};
 };
 
 // A physician's standing on a day, and the last day of its sanction ("" when none or open-ended).
@@ -99,8 +101,10 @@ const CatalogEntry *paid_catalog_entry(const Knowledge &knowledge, const Item &i
 // A finding of an item billed outside its catalog restriction.  The patient
 // then pays for it, so it needs a signed consent; with one the finding stays,
 // mitigated, in the variant "<variant>-consented".
+// `points`: the knowledge points the restriction comes from, which it cites.
 Finding restriction_finding(const Document &document, const Item &item, const std::string &rule,
-                            const std::string &variant, std::vector<std::pair<std::string, std::string>> params);
+                            const std::string &variant, std::vector<std::pair<std::string, std::string>> params,
+                            const std::vector<std::string> &points);
 
 // A variant of a rule's findings: its texts are "<rule>.<name>.message",
 // ".evidence" and ".suggestion" in messages.csv, in zh and en, and in each
