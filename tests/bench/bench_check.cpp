@@ -68,6 +68,7 @@ struct Options {
     std::string parent;  // where the temporary folder goes; "" = $TMPDIR or /tmp
     std::string store;   // a store file to use and keep; "" = a fresh one in the temporary folder
     std::string expect;  // "" = what the request is built to give
+    std::vector<std::string> rules;  // <rules path> of the configuration; none: the packs built in
     bool inpatient = false;
     bool keep = false;
 };
@@ -97,6 +98,8 @@ void usage(std::FILE *out) {
         "  --expect STATUS    the check-result status every call must give (default pass;\n"
         "                     warning with --noisy)\n"
         "  --inpatient        time the preaudit of a 30-day inpatient record of 600 items instead\n"
+        "  --rules DIR        a rule pack of the configuration, repeatable, in order (default:\n"
+        "                     none, so the packs built into the library, default and national)\n"
         "  --keep             keep the temporary folder (config and store) afterwards\n",
         out);
 }
@@ -149,6 +152,9 @@ bool parse_options(int argc, char **argv, Options &options) {
         } else if (arg == "--store") {
             if (!(v = value())) return false;
             options.store = v;
+        } else if (arg == "--rules") {
+            if (!(v = value())) return false;
+            options.rules.push_back(fs::absolute(v).string());
         } else if (arg == "--expect") {
             if (!(v = value())) return false;
             options.expect = v;
@@ -617,7 +623,9 @@ int run(const Options &options) {
     {
         std::ofstream out(config, std::ios::binary);
         out << "<medlint><store path=\"" << db << "\"" << store_memory(options)
-            << "/><policy profile=\"national-2024\"/></medlint>\n";
+            << "/><policy profile=\"national-2024\"/>";
+        for (const auto &pack : options.rules) out << "<rules path=\"" << pack << "\"/>";
+        out << "</medlint>\n";
         if (!out) {
             std::fprintf(stderr, "medlint_bench: cannot write %s\n", config.c_str());
             return 2;
@@ -625,10 +633,14 @@ int run(const Options &options) {
     }
 
     medlint_engine *engine = nullptr;
+    const auto open_start = std::chrono::steady_clock::now();
     if (int code = medlint_open(config.c_str(), &engine); code != MEDLINT_OK) {
         std::fprintf(stderr, "medlint_bench: medlint_open failed (%d): %s\n", code, medlint_last_error());
         return 2;
     }
+    const double open_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - open_start).count();
+    const double resident_after_open = resident_mib();
 
     const Workload workload(options);
     std::string sample_buffer;
@@ -640,6 +652,8 @@ int run(const Options &options) {
     std::printf("machine: %u hardware threads, %u available to this process; %s\n",
                 std::thread::hardware_concurrency(), available_cores(), cpu_model().c_str());
     const std::string memory = store_memory(options);
+    std::printf("open:    %.1f ms (the rule packs loaded and checked, the store opened); %.1f MiB resident "
+                "after\n", open_ms, resident_after_open);
     std::printf("store:   %s (%s),%s\n", db.c_str(), filesystem_type(folder.path).c_str(),
                 memory.empty() ? " the library's read memory" : memory.c_str());
     std::printf("request: <check mode=\"%s\">, %zu items, %zu bytes%s; expected status \"%s\"\n",
