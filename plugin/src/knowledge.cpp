@@ -17,6 +17,12 @@ std::string points_key(std::string_view profile, std::string_view rule_id) {
     return std::string(profile) + '\n' + std::string(rule_id);
 }
 
+// The classification level by which a drug code and the drug catalogue are
+// matched: X and the ATC anatomical group and subgroup (XL01), or Z and its
+// two levels; below it the codes' classification is older than the 2024
+// catalogue's.
+constexpr size_t kClassificationLength = 4;
+
 bool is_text_file(const std::string &name) {
     auto ends_with = [&](const char *suffix) {
         std::string s(suffix);
@@ -268,7 +274,7 @@ void Knowledge::add_pack(const PackFiles &files, const std::string &origin) {
     next.packs_.push_back(read_pack_xml(files, origin));
 
     std::optional<CsvTable> rules_csv, messages_csv, points_csv, catalog_csv, retest_csv, reasons_csv, limits_csv,
-        code_sets_csv, knowledge_points_csv;
+        code_sets_csv, knowledge_points_csv, drug_catalogue_csv, dosage_forms_csv;
     if (auto csv = table(files, "catalog.csv", catalog_csv, origin)) {
         csv->require_columns({"code"});
         csv->require_unique({"code"});
@@ -284,6 +290,22 @@ void Knowledge::add_pack(const PackFiles &files, const std::string &origin) {
             KnowledgePoint point{nonempty(*csv, row, "kp"), csv->cell(row, "batch"), csv->cell(row, "constraint")};
             next.knowledge_points_[point.kp] = std::move(point);
         }
+    }
+    if (auto csv = table(files, "drug_catalogue.csv", drug_catalogue_csv, origin)) {
+        csv->require_columns({"cat_code", "class", "drug_name", "dosage_form"});
+        next.catalogue_drugs_.clear();  // a later catalogue replaces the earlier one whole
+        for (const auto &row : csv->rows()) {
+            CatalogueDrug drug{nonempty(*csv, row, "cat_code"), checked(*csv, row, "class", {"A", "B"}),
+                               nonempty(*csv, row, "drug_name"), csv->cell(row, "dosage_form")};
+            next.catalogue_drugs_[drug.cat_code.substr(0, kClassificationLength)].push_back(std::move(drug));
+        }
+    }
+    if (auto csv = table(files, "dosage_forms.csv", dosage_forms_csv, origin)) {
+        csv->require_columns({"word", "forms"});
+        next.dosage_words_.clear();
+        for (const auto &row : csv->rows())
+            next.dosage_words_.push_back({nonempty(*csv, row, "word"), checked(*csv, row, "at_end", {"", "true"}) == "true",
+                                          words(nonempty(*csv, row, "forms"))});
     }
     if (auto csv = table(files, "retest.csv", retest_csv, origin)) {
         csv->require_columns({"code", "interval_days"});
@@ -405,6 +427,29 @@ const CatalogEntry *Knowledge::catalog(std::string_view code) const {
 
 bool Knowledge::catalog_complete() const {
     return std::any_of(packs_.begin(), packs_.end(), [](const PackInfo &pack) { return pack.complete; });
+}
+
+const CatalogueDrug *Knowledge::catalogue_drug(std::string_view code, std::string_view name) const {
+    auto candidates = catalogue_drugs_.find(code.substr(0, kClassificationLength));
+    if (candidates == catalogue_drugs_.end() || name.empty()) return nullptr;
+    const std::vector<std::string> *forms = nullptr;
+    for (const auto &form : dosage_words_) {
+        size_t at = name.find(form.word);
+        if (at != std::string_view::npos && (!form.at_end || at + form.word.size() == name.size())) {
+            forms = &form.forms;
+            break;
+        }
+    }
+    auto has_form = [&](const std::string &form) {
+        return forms && std::find(forms->begin(), forms->end(), form) != forms->end();
+    };
+    const CatalogueDrug *best = nullptr;
+    for (const auto &drug : candidates->second) {
+        bool fits = drug.dosage_form.empty() ? name == drug.drug_name
+                                             : name.find(drug.drug_name) != std::string_view::npos && has_form(drug.dosage_form);
+        if (fits && (!best || drug.drug_name.size() > best->drug_name.size())) best = &drug;
+    }
+    return best;
 }
 
 const KnowledgePoint *Knowledge::knowledge_point(std::string_view kp) const {

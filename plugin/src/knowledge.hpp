@@ -65,6 +65,14 @@ struct KnowledgePoint {
     std::string constraint;  // the restriction in the NHSA's words
 };
 
+// A row of drug_catalogue.csv: a drug of the national drug catalogue.
+struct CatalogueDrug {
+    std::string cat_code;     // its classification: X + ATC levels, or Z and its levels
+    std::string item_class;   // A or B
+    std::string drug_name;    // the generic name (with its form where dosage_form is empty)
+    std::string dosage_form;  // as the catalogue names it (注射剂, 口服常释剂型); "" when the name carries it
+};
+
 // A row of retest.csv: how soon a test or exam may repeat.
 struct RetestEntry {
     std::string code, group;
@@ -123,6 +131,12 @@ public:
     // A message template in `lang` (zh or en); require() has made sure it is there.
     const std::string &text(std::string_view key, std::string_view lang) const;
     const CatalogEntry *catalog(std::string_view code) const;
+    // The national drug catalogue's drug a line names, by its code's
+    // classification (first four characters) and its name: the generic name
+    // (the longest that fits) with the dosage form the name's words give
+    // (dosage_forms.csv), or the whole name where the catalogue's name carries
+    // its form.  nullptr when none fits.
+    const CatalogueDrug *catalogue_drug(std::string_view code, std::string_view name) const;
     // A knowledge point of knowledge_points.csv; nullptr when no pack has it.
     const KnowledgePoint *knowledge_point(std::string_view kp) const;
     // Whether a loaded pack declares its catalogue complete: then a code no
@@ -169,6 +183,13 @@ private:
     std::map<std::string, Texts, std::less<>> texts_;
     std::map<std::string, CatalogEntry, std::less<>> catalog_;
     std::map<std::string, KnowledgePoint, std::less<>> knowledge_points_;
+    std::map<std::string, std::vector<CatalogueDrug>, std::less<>> catalogue_drugs_;  // by cat_code's first 4
+    struct DosageWord {
+        std::string word;
+        bool at_end = false;
+        std::vector<std::string> forms;
+    };
+    std::vector<DosageWord> dosage_words_;  // dosage_forms.csv, in order
     std::map<std::string, RetestEntry, std::less<>> retest_;
     std::map<std::string, std::vector<std::string>, std::less<>> retest_groups_;
     std::map<std::string, Texts, std::less<>> override_reasons_;

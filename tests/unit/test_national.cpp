@@ -145,3 +145,29 @@ TEST_CASE("national courses feed LIMIT-DAYS", "[national][days]") {
     doc.items = {item("1", "drug", "XB01AXA223B001010100269", "注射用奥扎格雷钠", "2026-11-23", 14)};
     CHECK_FALSE(check(engine, doc).fired("LIMIT-DAYS"));
 }
+
+TEST_CASE("a drug no catalog row holds takes its class from the national drug catalogue by name and form",
+          "[national][catalogue]") {
+    Scratch scratch;
+    Engine engine(scratch.config);
+    auto line = [](const char *code, const char *name, const char *insurance_class) {
+        return item("1", "drug", code, name, "2026-11-23", 7, std::string(" insurance-class=\"") + insurance_class + "\"");
+    };
+    // 瑞舒伐他汀钙片 of a code no catalogue row holds: 瑞舒伐他汀, 口服常释剂型, class B (西药部分 460).
+    Reply known = check(engine, visit(line("XC10AAR999A001010199999", "瑞舒伐他汀钙片", "A"), "M", "1960-01-01"));
+    CHECK(known.attr("unknown-codes") == "0");
+    CHECK(known.message("CLASS-MISMATCH") ==
+          "瑞舒伐他汀钙片 is class A in the hospital's catalogue mapping, class B in the insurance catalogue");
+    CHECK(check(engine, visit(line("XC10AAR999A001010199999", "瑞舒伐他汀钙片", "B"), "M", "1960-01-01")).rules().empty());
+    // The same generic name as an injection: the catalogue has no such form, so the code stays unknown.
+    Reply injection = check(engine, visit(line("XC10AAR999B002010199999", "瑞舒伐他汀钙注射液", "A"), "M", "1960-01-01"));
+    CHECK(injection.attr("unknown-codes") == "1");
+    CHECK_FALSE(injection.fired("CLASS-MISMATCH"));
+    // Another classification: no match, whatever the name.
+    CHECK(check(engine, visit(line("XA10BAR999A001010199999", "瑞舒伐他汀钙片", "A"), "M", "1960-01-01"))
+              .attr("unknown-codes") == "1");
+    // A name that is the catalogue's whole name, its form included: 沙库巴曲缬沙坦钠片, class B.
+    Reply whole = check(engine, visit(line("XC09DXS255A001010199999", "沙库巴曲缬沙坦钠片", "A"), "M", "1960-01-01",
+                                      {R"(<diagnosis code="I10.x00" name="原发性高血压" primary="true"/>)"}));
+    CHECK(whole.rules() == std::vector<std::string>{"CLASS-MISMATCH"});
+}

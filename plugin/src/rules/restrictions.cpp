@@ -45,6 +45,8 @@ LineClass line_class(const Knowledge &knowledge, const Item &item) {
     LineClass line;
     line.entry = knowledge.catalog(item.code);
     if (line.entry) line.catalogue_class = line.entry->item_class;
+    else if (item.kind == "drug") line.catalogue_drug = knowledge.catalogue_drug(item.code, item.name);
+    if (line.catalogue_drug) line.catalogue_class = line.catalogue_drug->item_class;
     line.item_class = to_string(item.insurance_class);
     if (line.item_class.empty()) line.item_class = line.catalogue_class;
     return line;

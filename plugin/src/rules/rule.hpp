@@ -84,8 +84,10 @@ struct LineClass {
     // The class the line is paid in: the HIS's item/@insurance-class when it
     // gives one (its own catalogue mapping), else the catalogues'.
     std::string item_class;
+    // The national drug catalogue's drug the line names, for a drug no catalog row holds.
+    const CatalogueDrug *catalogue_drug = nullptr;
     // Whether a catalogue knows the line at all.
-    bool known() const { return entry != nullptr; }
+    bool known() const { return entry != nullptr || catalogue_drug != nullptr; }
 };
 LineClass line_class(const Knowledge &knowledge, const Item &item);
 
