@@ -57,6 +57,7 @@ bool is_unknown_code(const Knowledge &knowledge, const Item &item) {
 }
 
 const CatalogEntry *paid_catalog_entry(const Knowledge &knowledge, const Item &item) {
+    if (!knowledge.catalog(item.code)) return nullptr;  // no restriction to break, and no drug to match by name
     LineClass line = line_class(knowledge, item);
     return line.item_class != "C" ? line.entry : nullptr;
 }
