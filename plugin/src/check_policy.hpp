@@ -26,6 +26,7 @@ struct Reported {
     std::optional<FeedbackRecord> feedback;
     int line = 0;           // where in the request it points: its first item, else <patient>, else the root
     std::string physician;  // whose points it puts at risk (charged_physician)
+    std::vector<const KnowledgePoint *> citations = {};  // the knowledge points it rests on, as loaded
 
     bool overridden() const { return feedback && feedback->action == "override"; }
     // Whether it counts towards the status and the points at risk: an

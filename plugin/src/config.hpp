@@ -31,7 +31,7 @@ struct Config {
     StoreMemory store_memory;
     StorePool store_pool;
     std::string store_key_path;  // the secret the store's identities are hashed under
-    std::vector<std::string> rule_pack_paths;  // empty: the pack built into the library
+    std::vector<std::string> rule_pack_paths;  // empty: the packs built into the library
     std::string profile = "national-2024";
     std::string language = "zh";
 };

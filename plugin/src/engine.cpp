@@ -141,8 +141,22 @@ private:
         CheckOutcome outcome = outcome_of(document, reported);
         Date date = service_date(document);
         return check_result({document, reported, outcome, responsible.as_of(date),
-                             responsible.projected(date, outcome.risked), knowledge_.describe_packs(), date, start_},
+                             responsible.projected(date, outcome.risked), knowledge_.describe_packs(), date, start_,
+                             unknown_codes(document)},
                             encoding());
+    }
+
+    // The lines whose code no loaded catalogue knows, by code.
+    std::vector<UnknownCode> unknown_codes(const Document &document) const {
+        std::vector<UnknownCode> unknown;
+        for (const auto &item : document.items) {
+            if (!is_unknown_code(knowledge_, item)) continue;
+            auto same = [&](const UnknownCode &u) { return u.code == item.code; };
+            auto found = std::find_if(unknown.begin(), unknown.end(), same);
+            if (found == unknown.end()) found = unknown.insert(unknown.end(), {item.code, {}});
+            found->items.push_back(item.id);
+        }
+        return unknown;
     }
 
     std::vector<Reported> describe(const std::vector<Finding> &findings, const Document &document,
@@ -157,6 +171,8 @@ private:
                          render(knowledge_, finding, "message", lang_), render(knowledge_, finding, "evidence", lang_),
                          render(knowledge_, finding, "suggestion", lang_), lang_ == "en" ? meta->basis_en : meta->basis_zh,
                          0, std::nullopt, line_of(document, finding), charged_physician(document, finding)};
+            for (const auto &kp : finding.knowledge_points)
+                if (const KnowledgePoint *point = knowledge_.knowledge_point(kp)) out.citations.push_back(point);
             // A finding the record answers (a consent for a self-paid item) puts no points at risk.
             if (!finding.mitigated) out.points = knowledge_.points(config_.profile, finding.rule).points;
             ids.push_back(out.id);
@@ -249,7 +265,10 @@ private:
 
 std::shared_ptr<const Knowledge> load_knowledge(const Config &config) {
     auto knowledge = std::make_shared<Knowledge>();
-    if (config.rule_pack_paths.empty()) knowledge->add_pack(embedded_default_pack(), "built-in pack");
+    if (config.rule_pack_paths.empty()) {
+        knowledge->add_pack(embedded_default_pack(), "built-in pack");
+        knowledge->add_pack(embedded_national_pack(), "built-in national pack");
+    }
     for (const auto &path : config.rule_pack_paths) knowledge->add_pack(read_pack_directory(path), path);
     require_registered_rules(*knowledge);
     if (!knowledge->profile(config.profile))

@@ -17,6 +17,12 @@ std::string points_key(std::string_view profile, std::string_view rule_id) {
     return std::string(profile) + '\n' + std::string(rule_id);
 }
 
+// The classification level by which a drug code and the drug catalogue are
+// matched: X and the ATC anatomical group and subgroup (XL01), or Z and its
+// two levels; below it the codes' classification is older than the 2024
+// catalogue's.
+constexpr size_t kClassificationLength = 4;
+
 bool is_text_file(const std::string &name) {
     auto ends_with = [&](const char *suffix) {
         std::string s(suffix);
@@ -60,7 +66,8 @@ PackInfo read_pack_xml(const PackFiles &files, const std::string &origin) {
     Element root(source, source.root(), MEDLINT_ECONFIG);
     try {  // an element's error says the line; the file is said here
         if (std::string(root.name()) != "pack") root.error("is not <pack>; pack.xml must have a <pack> root");
-        return {root.required("id"), root.required("version"), root.optional("jurisdiction"), origin};
+        return {root.required("id"), root.required("version"), root.optional("jurisdiction"), origin,
+                root.boolean("complete", false)};
     } catch (const Error &e) {
         Place place = e.place();
         place.file = origin + "/pack.xml";
@@ -134,22 +141,46 @@ std::vector<std::string> words(const std::string &text) {
     return out;
 }
 
-CatalogEntry catalog_row(const CsvTable &csv, const CsvTable::Row &row) {
-    CatalogEntry entry;
+// Sets `field` from the cell when the cell says something; an empty cell keeps
+// what an earlier pack gave the code.
+template <class Value>
+bool overlay(Value &field, Value cell) {
+    if (cell == Value{}) return false;
+    field = std::move(cell);
+    return true;
+}
+
+// A restriction and the knowledge points it comes from: a pack that restates
+// the restriction restates its source too (none when its kp cell is empty).
+template <class Value>
+void overlay_restriction(const CsvTable &csv, const CsvTable::Row &row, Value &field, Value cell,
+                         std::vector<std::string> &points, const char *points_column) {
+    if (overlay(field, std::move(cell))) points = words(csv.cell(row, points_column));
+}
+
+// The row over `entry`, the code's row in the packs loaded before (a default
+// entry when none has it).
+CatalogEntry catalog_row(const CsvTable &csv, const CsvTable::Row &row, CatalogEntry entry) {
     entry.code = nonempty(csv, row, "code");
-    entry.name = csv.cell(row, "name");
-    entry.kind = checked(csv, row, "kind", {"", "drug", "test", "exam", "treatment", "material", "service"});
-    entry.item_class = checked(csv, row, "class", {"", "A", "B", "C", "甲", "乙", "丙"});
-    if (entry.item_class == "甲") entry.item_class = "A";
-    if (entry.item_class == "乙") entry.item_class = "B";
-    if (entry.item_class == "丙") entry.item_class = "C";
-    entry.gender = checked(csv, row, "gender", {"", "M", "F"});
-    entry.min_age = optional_whole(csv, row, "min_age", 150);
-    entry.max_age = optional_whole(csv, row, "max_age", 150);
+    overlay(entry.name, csv.cell(row, "name"));
+    overlay(entry.kind, checked(csv, row, "kind", {"", "drug", "herb", "test", "exam", "treatment", "material", "service"}));
+    std::string item_class = checked(csv, row, "class", {"", "A", "B", "C", "甲", "乙", "丙"});
+    if (item_class == "甲") item_class = "A";
+    if (item_class == "乙") item_class = "B";
+    if (item_class == "丙") item_class = "C";
+    overlay(entry.item_class, item_class);
+    overlay_restriction(csv, row, entry.gender, checked(csv, row, "gender", {"", "M", "F"}), entry.gender_kp,
+                        "gender_kp");
+    bool aged = overlay(entry.min_age, optional_whole(csv, row, "min_age", 150));
+    aged = overlay(entry.max_age, optional_whole(csv, row, "max_age", 150)) || aged;
+    aged = overlay(entry.max_age_days, optional_whole(csv, row, "max_age_days", 366)) || aged;
+    if (aged) entry.age_kp = words(csv.cell(row, "age_kp"));
     if (entry.min_age && entry.max_age && *entry.max_age < *entry.min_age)
         csv.row_error(row, "max_age", "is below min_age");
-    entry.max_days = optional_whole(csv, row, "max_days", 3650);
-    entry.indications = words(csv.cell(row, "indications"));
+    overlay_restriction(csv, row, entry.max_days, optional_whole(csv, row, "max_days", 3650), entry.days_kp,
+                        "days_kp");
+    overlay_restriction(csv, row, entry.indications, words(csv.cell(row, "indications")), entry.indications_kp,
+                        "indications_kp");
     return entry;
 }
 
@@ -270,14 +301,38 @@ void Knowledge::add_pack(const PackFiles &files, const std::string &origin) {
     next.packs_.push_back(read_pack_xml(files, origin));
 
     std::optional<CsvTable> rules_csv, messages_csv, points_csv, catalog_csv, retest_csv, reasons_csv, limits_csv,
-        code_sets_csv;
+        code_sets_csv, knowledge_points_csv, drug_catalogue_csv, dosage_forms_csv;
     if (auto csv = table(files, "catalog.csv", catalog_csv, origin)) {
         csv->require_columns({"code"});
         csv->require_unique({"code"});
         for (const auto &row : csv->rows()) {
-            CatalogEntry entry = catalog_row(*csv, row);
-            next.catalog_[entry.code] = std::move(entry);
+            CatalogEntry &entry = next.catalog_[csv->cell(row, "code")];
+            entry = catalog_row(*csv, row, entry);
         }
+    }
+    if (auto csv = table(files, "knowledge_points.csv", knowledge_points_csv, origin)) {
+        csv->require_columns({"kp", "batch", "constraint"});
+        csv->require_unique({"kp"});
+        for (const auto &row : csv->rows()) {
+            KnowledgePoint point{nonempty(*csv, row, "kp"), csv->cell(row, "batch"), csv->cell(row, "constraint")};
+            next.knowledge_points_[point.kp] = std::move(point);
+        }
+    }
+    if (auto csv = table(files, "drug_catalogue.csv", drug_catalogue_csv, origin)) {
+        csv->require_columns({"cat_code", "class", "drug_name", "dosage_form"});
+        next.catalogue_drugs_.clear();  // a later catalogue replaces the earlier one whole
+        for (const auto &row : csv->rows()) {
+            CatalogueDrug drug{nonempty(*csv, row, "cat_code"), checked(*csv, row, "class", {"A", "B"}),
+                               nonempty(*csv, row, "drug_name"), csv->cell(row, "dosage_form")};
+            next.catalogue_drugs_[drug.cat_code.substr(0, kClassificationLength)].push_back(std::move(drug));
+        }
+    }
+    if (auto csv = table(files, "dosage_forms.csv", dosage_forms_csv, origin)) {
+        csv->require_columns({"word", "forms"});
+        next.dosage_words_.clear();
+        for (const auto &row : csv->rows())
+            next.dosage_words_.push_back({nonempty(*csv, row, "word"), checked(*csv, row, "at_end", {"", "true"}) == "true",
+                                          words(nonempty(*csv, row, "forms"))});
     }
     if (auto csv = table(files, "retest.csv", retest_csv, origin)) {
         csv->require_columns({"code", "interval_days"});
@@ -409,6 +464,38 @@ const CatalogEntry *Knowledge::catalog(std::string_view code) const {
     return found == catalog_.end() ? nullptr : &found->second;
 }
 
+bool Knowledge::catalog_complete() const {
+    return std::any_of(packs_.begin(), packs_.end(), [](const PackInfo &pack) { return pack.complete; });
+}
+
+const CatalogueDrug *Knowledge::catalogue_drug(std::string_view code, std::string_view name) const {
+    auto candidates = catalogue_drugs_.find(code.substr(0, kClassificationLength));
+    if (candidates == catalogue_drugs_.end() || name.empty()) return nullptr;
+    const std::vector<std::string> *forms = nullptr;
+    for (const auto &form : dosage_words_) {
+        size_t at = name.find(form.word);
+        if (at != std::string_view::npos && (!form.at_end || at + form.word.size() == name.size())) {
+            forms = &form.forms;
+            break;
+        }
+    }
+    auto has_form = [&](const std::string &form) {
+        return forms && std::find(forms->begin(), forms->end(), form) != forms->end();
+    };
+    const CatalogueDrug *best = nullptr;
+    for (const auto &drug : candidates->second) {
+        bool fits = drug.dosage_form.empty() ? name == drug.drug_name
+                                             : name.find(drug.drug_name) != std::string_view::npos && has_form(drug.dosage_form);
+        if (fits && (!best || drug.drug_name.size() > best->drug_name.size())) best = &drug;
+    }
+    return best;
+}
+
+const KnowledgePoint *Knowledge::knowledge_point(std::string_view kp) const {
+    auto found = knowledge_points_.find(kp);
+    return found == knowledge_points_.end() ? nullptr : &found->second;
+}
+
 const RetestEntry *Knowledge::retest(std::string_view code) const {
     auto found = retest_.find(code);
     return found == retest_.end() ? nullptr : &found->second;
@@ -452,6 +539,7 @@ std::map<std::string, size_t> Knowledge::table_sizes() const {
         settings += profile.settings.size();
     }
     std::map<std::string, size_t> sizes = {{"catalog.csv", catalog_.size()},   {"retest.csv", retest_.size()},
+            {"knowledge_points.csv", knowledge_points_.size()},
             {"rules.csv", rules_.size()},       {"messages.csv", texts_.size()},
             {"points.csv", points_.size()},     {"thresholds.csv", thresholds},
             {"profiles.csv", settings},         {"calendar.csv", calendar_.size()},

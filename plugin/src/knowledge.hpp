@@ -25,10 +25,16 @@ constexpr std::uintmax_t kMaxPackFileBytes = std::uintmax_t{64} << 20;
 // pack.xml and the *.csv tables of a folder; each must be a regular file (or a
 // link to one) within kMaxPackFileBytes.
 PackFiles read_pack_directory(const std::string &directory);  // throws MEDLINT_ECONFIG
+// The packs built into the library: the default pack, and the tables of the
+// national pack (rules/national) the engine reads, stacked after it.
 PackFiles embedded_default_pack();
+PackFiles embedded_national_pack();
 
 struct PackInfo {
     std::string id, version, jurisdiction, origin;
+    // pack.xml's complete="true": its catalog.csv lists every code the
+    // institution bills, so a code it lacks is not in the catalogue.
+    bool complete = false;
 };
 
 struct RuleMeta {
@@ -39,11 +45,32 @@ struct RuleMeta {
     std::string basis_zh, basis_en;
 };
 
-// A row of catalog.csv: the insurance catalogue.
+// A row of catalog.csv: the insurance catalogue.  Packs stack cell by cell:
+// a later pack's empty cell keeps what an earlier pack gave the code.
 struct CatalogEntry {
     std::string code, name, kind, item_class, gender;  // item_class: A, B or C ("" when not given)
     std::optional<int> min_age, max_age, max_days;
+    std::optional<int> max_age_days;  // a neonate bound: the item is for patients at most this many days old
     std::vector<std::string> indications;  // ICD-10 code prefixes
+    // The knowledge points (knowledge_points.csv) each restriction comes from;
+    // empty when a pack states the restriction without one.
+    std::vector<std::string> gender_kp, age_kp, days_kp, indications_kp;
+};
+
+// A row of knowledge_points.csv: an NHSA smart-supervision knowledge point
+// that a catalog restriction comes from, as a finding cites it.
+struct KnowledgePoint {
+    std::string kp;          // "KP-" and 16 hex digits
+    std::string batch;       // the NHSA's batch number, or the month of an update
+    std::string constraint;  // the restriction in the NHSA's words
+};
+
+// A row of drug_catalogue.csv: a drug of the national drug catalogue.
+struct CatalogueDrug {
+    std::string cat_code;     // its classification: X + ATC levels, or Z and its levels
+    std::string item_class;   // A or B
+    std::string drug_name;    // the generic name (with its form where dosage_form is empty)
+    std::string dosage_form;  // as the catalogue names it (注射剂, 口服常释剂型); "" when the name carries it
 };
 
 // The code tables of the national pack's classes that restrict codes by
@@ -116,7 +143,17 @@ public:
     // A message template in `lang` (zh or en); require() has made sure it is there.
     const std::string &text(std::string_view key, std::string_view lang) const;
     const CatalogEntry *catalog(std::string_view code) const;
-    bool has_catalog() const { return !catalog_.empty(); }
+    // The national drug catalogue's drug a line names, by its code's
+    // classification (first four characters) and its name: the generic name
+    // (the longest that fits) with the dosage form the name's words give
+    // (dosage_forms.csv), or the whole name where the catalogue's name carries
+    // its form.  nullptr when none fits.
+    const CatalogueDrug *catalogue_drug(std::string_view code, std::string_view name) const;
+    // A knowledge point of knowledge_points.csv; nullptr when no pack has it.
+    const KnowledgePoint *knowledge_point(std::string_view kp) const;
+    // Whether a loaded pack declares its catalogue complete: then a code no
+    // catalogue holds is non-catalogue (self-paid); otherwise it is unknown.
+    bool catalog_complete() const;
     const RetestEntry *retest(std::string_view code) const;
     // The code's row of a code table; nullptr when no loaded pack restricts it there.
     const CodeRestriction *restriction(CodeTable table, std::string_view code) const;
@@ -159,6 +196,14 @@ private:
     std::map<std::string, RuleMeta, std::less<>> rules_;
     std::map<std::string, Texts, std::less<>> texts_;
     std::map<std::string, CatalogEntry, std::less<>> catalog_;
+    std::map<std::string, KnowledgePoint, std::less<>> knowledge_points_;
+    std::map<std::string, std::vector<CatalogueDrug>, std::less<>> catalogue_drugs_;  // by cat_code's first 4
+    struct DosageWord {
+        std::string word;
+        bool at_end = false;
+        std::vector<std::string> forms;
+    };
+    std::vector<DosageWord> dosage_words_;  // dosage_forms.csv, in order
     std::map<std::string, RetestEntry, std::less<>> retest_;
     std::map<CodeTable, std::map<std::string, CodeRestriction, std::less<>>> code_tables_;
     std::map<std::string, std::vector<std::string>, std::less<>> retest_groups_;

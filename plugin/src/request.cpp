@@ -9,6 +9,16 @@
 
 namespace medlint {
 
+const char *to_string(InsuranceClass insurance_class) {
+    switch (insurance_class) {
+        case InsuranceClass::unknown: return "";
+        case InsuranceClass::a: return "A";
+        case InsuranceClass::b: return "B";
+        case InsuranceClass::c: return "C";
+    }
+    return "";
+}
+
 const char *to_string(Mode mode) {
     switch (mode) {
         case Mode::prescribing: return "prescribing";

@@ -69,6 +69,8 @@ constexpr double kMaxPrice = 1e6, kMaxQuantity = 1e6;
 // The insurance class the HIS's own catalogue mapping gives a line (national
 // hilist_lv 01, 02, 03): 甲 A, 乙 B, 丙 C (self-pay).
 enum class InsuranceClass { unknown, a, b, c };
+// "A", "B" or "C" as catalog.csv spells the class; "" when unknown.
+const char *to_string(InsuranceClass insurance_class);
 
 struct Item {
     std::string id, kind, code, name, unit;

@@ -83,6 +83,12 @@ void append_finding(pugi::xml_node root, const Reported &out, const Document &do
     suggestion.append_attribute("action") = out.finding.action.c_str();
     suggestion.text() = out.suggestion.c_str();
     node.append_child("basis").text() = out.basis.c_str();
+    for (const KnowledgePoint *point : out.citations) {
+        auto basis = node.append_child("basis");
+        basis.append_attribute("kp") = point->kp.c_str();
+        basis.append_attribute("batch") = point->batch.c_str();
+        basis.text() = point->constraint.c_str();
+    }
     append_items(node, out, document);
 }
 
@@ -110,7 +116,15 @@ std::string check_result(const CheckAnswer &answer, const std::string &encoding)
     name = named ? named->name.c_str() : "";
     physician.insert_attribute_after("dept", name) = named ? named->dept.c_str() : "";
 
+    size_t unknown_lines = 0;
+    for (const auto &unknown : answer.unknown_codes) unknown_lines += unknown.items.size();
+    root.insert_attribute_before("unknown-codes", elapsed) = static_cast<unsigned>(unknown_lines);
     for (const auto &out : answer.reported) append_finding(root, out, answer.document);
+    for (const auto &unknown : answer.unknown_codes) {
+        auto node = root.append_child("unknown-code");
+        node.append_attribute("code") = unknown.code.c_str();
+        node.append_attribute("items") = join(unknown.items, " ").c_str();
+    }
     elapsed = static_cast<long long>(std::chrono::duration_cast<std::chrono::microseconds>(
                                          std::chrono::steady_clock::now() - answer.start)
                                          .count());

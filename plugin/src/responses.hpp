@@ -15,6 +15,12 @@
 
 namespace medlint {
 
+// A code no loaded catalogue knows, and the lines that bill it.
+struct UnknownCode {
+    std::string code;
+    std::vector<std::string> items;
+};
+
 // What a <check-result> says.
 struct CheckAnswer {
     const Document &document;
@@ -25,6 +31,7 @@ struct CheckAnswer {
     std::string rules;           // the packs, as describe_packs() names them
     Date service_date;           // the day the document's services count for
     std::chrono::steady_clock::time_point start;  // of the call, for elapsed-us
+    std::vector<UnknownCode> unknown_codes;       // in the order of their first line
 };
 
 std::string check_result(const CheckAnswer &answer, const std::string &encoding);

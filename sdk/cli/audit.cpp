@@ -222,6 +222,12 @@ void print_totals(std::ostream &out, const AuditReport &report, const AuditSumma
         << findings.info << ", overridden " << findings.overridden << ")\n"
         << "at risk: " << yuan(summary.amount_at_risk_fen) << " yuan, " << counted(summary.points_at_risk, "point")
         << '\n';
+    if (!summary.unknown_codes.empty()) {
+        long long lines = 0;
+        for (const auto &code : summary.unknown_codes) lines += code.lines;
+        out << "unknown codes: " << counted(static_cast<long long>(summary.unknown_codes.size()), "code") << " on "
+            << counted(lines, "line") << " no loaded catalogue knows (see the reports)\n";
+    }
     if (report.interrupted)
         out << palette.alarm("interrupted:") << ' ' << counted(static_cast<long long>(report.left), "document")
             << " left unchecked\n";

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
+#include <iterator>
 #include <limits>
 #include <set>
+#include <sstream>
 
 namespace medlint::cli {
 namespace {
@@ -93,7 +95,12 @@ size_t utf8_sequence_length(std::string_view text, size_t at) {
 CheckedDocument checked_document(const std::string &name, pugi::xml_node result) {
     CheckedDocument document{name, result.attribute("encounter").value(), result.attribute("status").value(),
                              result.attribute("service-date").value(),
-                             result.attribute("rules").value(), 0, {}};
+                             result.attribute("rules").value(), 0, {}, {}};
+    for (pugi::xml_node unknown : result.children("unknown-code")) {
+        std::istringstream items(unknown.attribute("items").value());
+        document.unknown_codes[unknown.attribute("code").value()] +=
+            std::distance(std::istream_iterator<std::string>(items), std::istream_iterator<std::string>());
+    }
     pugi::xml_node physician = result.child("physician");
     std::map<std::string, long long> amounts_at_risk;  // by item id: each item once
     std::set<std::string> cases_counted;
@@ -147,6 +154,12 @@ AuditSummary summarize(const AuditReport &report) {
                 physicians[finding.physician].label = finding.physician_name + " " + finding.physician;
         }
     }
+    std::map<std::string, long long> unknown;
+    for (const auto &document : report.checked)
+        for (const auto &[code, lines] : document.unknown_codes) unknown[code] += lines;
+    for (const auto &[code, lines] : unknown) summary.unknown_codes.push_back({code, lines});
+    std::stable_sort(summary.unknown_codes.begin(), summary.unknown_codes.end(),
+                     [](const UnknownCodeCount &a, const UnknownCodeCount &b) { return a.lines > b.lines; });
     summary.by_rule = ranked(rules);
     summary.by_department = ranked(departments);
     summary.by_physician = ranked(physicians);

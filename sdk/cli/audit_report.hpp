@@ -35,6 +35,7 @@ struct CheckedDocument {
     std::string rules;  // the packs it was checked with, as the engine names them
     long long amount_at_risk_fen = 0;  // each item once, however many findings name it
     std::vector<AuditFinding> findings;
+    std::map<std::string, long long> unknown_codes;  // code -> its lines no loaded catalogue knows
 };
 
 // A document that was not checked, and why.
@@ -75,6 +76,12 @@ struct SeverityCounts {
     long long total() const { return block + warning + info + overridden; }
 };
 
+// A code no loaded catalogue knows, and how many lines of the batch bill it.
+struct UnknownCodeCount {
+    std::string code;
+    long long lines = 0;
+};
+
 // Findings of one rule, one department or one physician.
 struct Tally {
     std::string key;    // the rule id, department name or physician code; "" when the document names none
@@ -88,6 +95,7 @@ struct AuditSummary {
     long long amount_at_risk_fen = 0, points_at_risk = 0;
     std::string rules;  // the packs the documents were checked with
     std::vector<Tally> by_rule, by_department, by_physician;  // most findings first, then by key
+    std::vector<UnknownCodeCount> unknown_codes;              // most lines first, then by code
 };
 
 AuditSummary summarize(const AuditReport &report);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "audit.hpp"
+#include "catalog_import.hpp"
 #include "render.hpp"
 #include "request_files.hpp"
 #include "request_text.hpp"
@@ -206,6 +207,28 @@ int import_ledger(const medlint::engine &engine, const Invocation &invocation) {
     return kExitPass;
 }
 
+// Reads the export, writes the hospital pack when every row is good, and has
+// the engine validate what was written.
+int import_catalog_file(const medlint::engine &engine, const Invocation &invocation) {
+    const std::string &path = invocation.operands.front();
+    if (!invocation.out) throw UsageError("catalog import needs --out DIR, the hospital pack's folder to write");
+    std::string id = invocation.pack_id.value_or("hospital");
+    if (id.empty() || id.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") !=
+                          std::string::npos)
+        throw UsageError("--id \"" + id + "\": a pack id is letters, digits, '.', '_' and '-'");
+    ImportedCatalog catalog;
+    try {
+        catalog = import_catalog(read_request(path));
+    } catch (const CatalogImportError &e) {
+        std::cerr << path << ": not imported, nothing written:\n" << e.what() << '\n';
+        return kExitError;
+    }
+    write_hospital_pack(*invocation.out, id, today_in_china(),
+                        invocation.complete, catalog);
+    std::cout << path << ": " << catalog.rows << " national codes written to " << *invocation.out << "/catalog.csv\n";
+    return validate_pack(engine, *invocation.out);
+}
+
 }  // namespace
 
 int run(const Invocation &invocation) {
@@ -227,6 +250,7 @@ int run(const Invocation &invocation) {
         case Command::call: return call_file(engine, invocation.operands.front());
         case Command::pack_validate: return validate_pack(engine, invocation.operands.front());
         case Command::ledger_import: return import_ledger(engine, invocation);
+        case Command::catalog_import: return import_catalog_file(engine, invocation);
         case Command::points: return show_points(engine, invocation);
         case Command::audit_log_verify: return verify_audit_log(engine);
         case Command::serve: break;

@@ -28,7 +28,10 @@ enum OptionBit : unsigned {
     kMaxConnections = 1u << 15,
     kReadTimeout = 1u << 16,
     kIdleTimeout = 1u << 17,
-    kAllOptions = 2 * kIdleTimeout - 1,
+    kOut = 1u << 18,
+    kPackId = 1u << 19,
+    kComplete = 1u << 20,
+    kAllOptions = 2 * kComplete - 1,
 };
 
 struct OptionSpec {
@@ -72,6 +75,11 @@ const OptionSpec kOptions[] = {
      &Invocation::read_timeout},
     {kIdleTimeout, "--idle-timeout", "S", "seconds a kept-alive connection may wait idle (default 30)", nullptr,
      &Invocation::idle_timeout},
+    {kOut, "--out", "DIR", "the hospital pack's folder to write (required)", nullptr, &Invocation::out},
+    {kPackId, "--id", "ID", "the pack's id (default hospital); its version is today's date", nullptr,
+     &Invocation::pack_id},
+    {kComplete, "--complete", nullptr, "declare the catalogue complete: a code it lacks is non-catalogue", nullptr,
+     nullptr, &Invocation::complete},
 };
 
 constexpr size_t kAnyNumber = SIZE_MAX;
@@ -143,6 +151,16 @@ const CommandSpec kCommands[] = {
      "physician the file names, the table that points prints, as of today\n"
      "(or of the last day of the year, for the entries of another year).",
      "0 imported, 3 error (a file with a bad entry is not imported at all)"},
+    {Command::catalog_import, "catalog", "import", "FILE", "file", 1, 1, kConfig | kOut | kPackId | kComplete,
+     "Turns FILE, the hospital's catalogue-mapping export (CSV as a\n"
+     "spreadsheet saves it, UTF-8 or GBK), into a hospital rule pack in\n"
+     "--out DIR: catalog.csv gives each national code the hospital's class.\n"
+     "The columns are found by header, in any order: national code and\n"
+     "class (甲/乙/丙, A/B/C or 01/02/03) required, hospital code, name and\n"
+     "restriction when present.  Every bad row is printed with its line and\n"
+     "reason, and nothing is written unless the whole file is good; the\n"
+     "pack written is then validated.  See docs/cli.md.",
+     "0 imported, 3 error (a bad row, an unreadable file, a bad option)"},
     {Command::points, "points", nullptr, "CODE", "code", 1, 1, kConfig | kDate,
      "Prints physician CODE's points for the calendar year of DATE: the\n"
      "year's ledger entries (date, kind, notice, points, last day to appeal\n"

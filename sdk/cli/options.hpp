@@ -7,7 +7,9 @@
 
 namespace medlint::cli {
 
-enum class Command { check, commit, audit, call, audit_log_verify, pack_validate, ledger_import, points, serve };
+enum class Command {
+    check, commit, audit, call, audit_log_verify, pack_validate, ledger_import, catalog_import, points, serve
+};
 
 struct Invocation {
     bool help = false;  // print the usage of `command`, or of the tool when there is none
@@ -24,6 +26,8 @@ struct Invocation {
     std::optional<std::string> listen, threads, token_file, tls_cert, tls_key, max_connections, read_timeout,
         idle_timeout;
     bool insecure_no_auth = false;
+    std::optional<std::string> out, pack_id;  // catalog import: the pack folder to write, and its id
+    bool complete = false;                    // catalog import: declare the catalogue complete
     std::vector<std::string> operands;  // what the command works on: files, a pack folder, a physician code
 };
 

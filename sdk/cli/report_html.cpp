@@ -351,6 +351,19 @@ std::string skipped_section(const AuditReport &report) {
            "</details></section>\n";
 }
 
+// What the loaded catalogues lack: codes no catalogue knows, which the
+// insurance office maps or adds to a hospital pack.
+std::string unknown_codes_section(const AuditSummary &summary) {
+    if (summary.unknown_codes.empty()) return "";
+    std::string rows;
+    for (const auto &code : summary.unknown_codes)
+        rows += "<tr>" + cell(code.code) + cell(std::to_string(code.lines), "number") + "</tr>";
+    return "<section id=\"unknown-codes\"><details><summary>" +
+           counted(static_cast<long long>(summary.unknown_codes.size()), "code") +
+           " no loaded catalogue knows</summary><table><thead><tr><th>code</th><th>lines</th></tr></thead><tbody>" +
+           rows + "</tbody></table></details></section>\n";
+}
+
 std::string finding_row(const CheckedDocument &document, const AuditFinding &finding, size_t order,
                         const std::filesystem::path &page_folder) {
     std::string where = document.name + ":" + std::to_string(finding.line);
@@ -417,6 +430,7 @@ void write_html_report(std::ostream &out, const AuditReport &report, const Audit
         << chart_section("by-department", "Findings by department", summary.by_department)
         << chart_section("by-physician", "Findings by physician", summary.by_physician) << "</div></section>\n"
         << points_section(report, summary) << failed_section(report) << skipped_section(report)
+        << unknown_codes_section(summary)
         << findings_section(report, page_folder)
         << "<script>//<![CDATA[" << kScript << "//]]></script>\n</body>\n</html>\n";
 }

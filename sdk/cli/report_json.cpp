@@ -154,6 +154,12 @@ void write_unchecked(JsonWriter &json, const char *name, const std::vector<Unche
     json.end_array();
 }
 
+void write_unknown_codes(JsonWriter &json, const std::vector<UnknownCodeCount> &codes) {
+    json.key("unknown_codes").begin_array();
+    for (const auto &code : codes) json.begin_object().key("code").value(code.code).key("lines").value(code.lines).end_object();
+    json.end_array();
+}
+
 void write_documents(JsonWriter &json, const AuditReport &report) {
     json.key("documents").begin_array();
     for (const auto &document : report.checked) {
@@ -207,6 +213,7 @@ void write_json_report(std::ostream &out, const AuditReport &report, const Audit
     write_tallies(json, "by_rule", "rule", summary.by_rule);
     write_tallies(json, "by_department", "department", summary.by_department);
     write_physicians(json, report, summary.by_physician);
+    write_unknown_codes(json, summary.unknown_codes);
     write_unchecked(json, "failed", report.failed);
     write_unchecked(json, "skipped", report.skipped);
     write_documents(json, report);

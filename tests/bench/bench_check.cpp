@@ -69,6 +69,7 @@ struct Options {
     std::string store;   // a store file to use and keep; "" = a fresh one in the temporary folder
     std::string url;     // a PostgreSQL store instead; then `store` names its key file
     std::string expect;  // "" = what the request is built to give
+    std::vector<std::string> rules;  // <rules path> of the configuration; none: the packs built in
     bool inpatient = false;
     bool keep = false;
 };
@@ -98,6 +99,8 @@ void usage(std::FILE *out) {
         "  --expect STATUS    the check-result status every call must give (default pass;\n"
         "                     warning with --noisy)\n"
         "  --inpatient        time the preaudit of a 30-day inpatient record of 600 items instead\n"
+        "  --rules DIR        a rule pack of the configuration, repeatable, in order (default:\n"
+        "                     none, so the packs built into the library, default and national)\n"
         "  --keep             keep the temporary folder (config and store) afterwards\n"
         "  --url URI          a PostgreSQL store (a libpq URI) instead of a file; --store FILE then\n"
         "                     names its key file, to keep for a later run on the same database\n",
@@ -155,6 +158,9 @@ bool parse_options(int argc, char **argv, Options &options) {
         } else if (arg == "--url") {
             if (!(v = value())) return false;
             options.url = v;
+        } else if (arg == "--rules") {
+            if (!(v = value())) return false;
+            options.rules.push_back(fs::absolute(v).string());
         } else if (arg == "--expect") {
             if (!(v = value())) return false;
             options.expect = v;
@@ -624,7 +630,9 @@ int run(const Options &options) {
         std::ofstream out(config, std::ios::binary);
         if (options.url.empty()) out << "<medlint><store path=\"" << db << "\"" << store_memory(options);
         else out << "<medlint><store url=\"" << options.url << "\" key=\"" << db << ".key\"";
-        out << "/><policy profile=\"national-2024\"/></medlint>\n";
+        out << "/><policy profile=\"national-2024\"/>";
+        for (const auto &pack : options.rules) out << "<rules path=\"" << pack << "\"/>";
+        out << "</medlint>\n";
         if (!out) {
             std::fprintf(stderr, "medlint_bench: cannot write %s\n", config.c_str());
             return 2;
@@ -632,10 +640,14 @@ int run(const Options &options) {
     }
 
     medlint_engine *engine = nullptr;
+    const auto open_start = std::chrono::steady_clock::now();
     if (int code = medlint_open(config.c_str(), &engine); code != MEDLINT_OK) {
         std::fprintf(stderr, "medlint_bench: medlint_open failed (%d): %s\n", code, medlint_last_error());
         return 2;
     }
+    const double open_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - open_start).count();
+    const double resident_after_open = resident_mib();
 
     const Workload workload(options);
     std::string sample_buffer;
@@ -647,6 +659,8 @@ int run(const Options &options) {
     std::printf("machine: %u hardware threads, %u available to this process; %s\n",
                 std::thread::hardware_concurrency(), available_cores(), cpu_model().c_str());
     const std::string memory = store_memory(options);
+    std::printf("open:    %.1f ms (the rule packs loaded and checked, the store opened); %.1f MiB resident "
+                "after\n", open_ms, resident_after_open);
     std::printf("store:   %s (%s),%s\n", options.url.empty() ? db.c_str() : options.url.c_str(), filesystem_type(folder.path).c_str(),
                 memory.empty() ? " the library's read memory" : memory.c_str());
     std::printf("request: <check mode=\"%s\">, %zu items, %zu bytes%s; expected status \"%s\"\n",

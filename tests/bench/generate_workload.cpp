@@ -221,7 +221,7 @@ long planted_target(long documents, long per_million) {
 }
 
 int run(const Options &options) {
-    Pack pack(options.catalog, options.pack);
+    Pack pack(options.catalog, options.pack, {MEDLINT_NATIONAL_PACK_DIR});
     Random random(options.seed);
     World world(random);
     Storyteller teller(pack, world, random,

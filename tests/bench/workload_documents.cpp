@@ -153,6 +153,7 @@ std::string document_xml(const Document &document) {
                attribute("name", line.name) + attribute("quantity", std::to_string(line.quantity)) +
                attribute("unit", line.unit) + attribute("price", money(line.price_cents));
         if (line.days > 0) xml += attribute("days", std::to_string(line.days));
+        if (!line.insurance_class.empty()) xml += attribute("insurance-class", line.insurance_class);
         xml += attribute("date", iso_date(line.day));
         if (line.physician) xml += attribute("physician", *line.physician);
         if (line.discharge_medication) xml += " discharge-medication=\"true\"";
@@ -281,6 +282,9 @@ Line DocumentBuilder::non_catalog_line(long day) {
         line.code = code;
     } while (pack_->find(line.code));
     line.price_cents = price_cents(line.kind, line.code, false, false);
+    // No built-in catalogue is complete, so the code alone makes it unknown;
+    // the HIS's own mapping says it is self-paid.
+    line.insurance_class = "C";
     return line;
 }
 

@@ -37,6 +37,7 @@ struct Line {
     long price_cents = 0;
     bool discharge_medication = false;
     std::optional<std::string> physician;  // the item's own physician attribute
+    std::string insurance_class;           // the HIS's class (A, B, C); "" writes none
 };
 
 struct Consent {

@@ -51,7 +51,7 @@ std::string generic_key(const std::string &code) {
     return code.size() == 23 && code[0] == 'X' ? code.substr(0, 10) : code;
 }
 
-Pack::Pack(const std::string &catalog_file, const std::string &pack_dir) {
+Pack::Pack(const std::string &catalog_file, const std::string &pack_dir, const std::vector<std::string> &stacked_dirs) {
     load_catalog(catalog_file);
     // The other tables are optional, as in a pack.
     auto optional_table = [&](const char *name, void (Pack::*load)(const std::string &)) {
@@ -61,6 +61,23 @@ Pack::Pack(const std::string &catalog_file, const std::string &pack_dir) {
     optional_table("retest.csv", &Pack::load_retest);
     optional_table("code_sets.csv", &Pack::load_code_sets);
     optional_table("limits.csv", &Pack::load_limits);
+    load_code_tables(pack_dir, true);
+    for (const auto &dir : stacked_dirs) {
+        load_code_tables(dir, false);
+        if (std::filesystem::exists(dir + "/catalog.csv")) load_stacked_restrictions(dir + "/catalog.csv");
+    }
+    for (auto &row : catalog_) row.in_code_table = in_code_table(row.code);
+}
+
+void Pack::load_stacked_restrictions(const std::string &catalog_file) {
+    CsvTable table(catalog_file);
+    for (size_t row = 0; row < table.rows(); ++row)
+        for (const char *column : {"gender", "min_age", "max_age", "max_age_days", "max_days", "indications"})
+            if (table.has(column) && !table.cell(row, column).empty()) stacked_restricted_.insert(table.cell(row, "code"));
+}
+
+// The plants come from `pack_dir`'s own rows (`to_plant`); every pack's rows are avoided by clean documents.
+void Pack::load_code_tables(const std::string &pack_dir, bool to_plant) {
     const std::pair<const char *, const char *> code_tables[] = {
         {"drug_levels.csv", "min_level"}, {"drug_settings.csv", "settings"}, {"drug_insurances.csv", "insurance"},
         {"internet_excluded.csv", ""},    {"herbs_excluded.csv", ""},        {"herbs_single.csv", ""}};
@@ -69,7 +86,7 @@ Pack::Pack(const std::string &catalog_file, const std::string &pack_dir) {
         if (!std::filesystem::exists(path)) continue;
         CsvTable table(path);
         for (size_t row = 0; row < table.rows(); ++row) {
-            code_tables_[file].emplace_back(table.cell(row, "code"), *column ? table.cell(row, column) : "");
+            if (to_plant) code_tables_[file].emplace_back(table.cell(row, "code"), *column ? table.cell(row, column) : "");
             code_table_codes_.insert(table.cell(row, "code"));
         }
     }

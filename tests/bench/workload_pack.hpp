@@ -15,6 +15,7 @@ struct CatalogRow {
     std::string code, name, kind, item_class, gender;  // gender: "", "M" or "F"
     std::optional<int> min_age, max_age, max_days;
     std::vector<std::string> indications;  // ICD-10 prefixes
+    bool in_code_table = false;            // a code table of a loaded pack restricts it (LIMIT-LEVEL, …)
 
     bool paid() const { return item_class != "C"; }
     bool is_test() const { return kind == "test" || kind == "exam"; }  // what DUP-TEST looks at
@@ -22,7 +23,9 @@ struct CatalogRow {
     bool gender_restricted() const { return paid() && !gender.empty(); }
     bool age_restricted() const { return paid() && (min_age || max_age); }
     bool indication_restricted() const { return paid() && !indications.empty(); }
-    bool restricted() const { return gender_restricted() || age_restricted() || indication_restricted(); }
+    bool restricted() const {
+        return gender_restricted() || age_restricted() || indication_restricted() || in_code_table;
+    }
 };
 
 // Codes compare as the engine compares them: dots and spaces removed, upper case.
@@ -31,7 +34,9 @@ std::string normalised_code(const std::string &code);
 class Pack {
 public:
     // Throws std::runtime_error naming the file and line of a bad row.
-    Pack(const std::string &catalog_file, const std::string &pack_dir);
+    // `stacked_dirs`: the packs the library stacks after `pack_dir` (the
+    // national pack), whose code tables restrict codes too.
+    Pack(const std::string &catalog_file, const std::string &pack_dir, const std::vector<std::string> &stacked_dirs);
 
     const std::vector<CatalogRow> &catalog() const { return catalog_; }
     const CatalogRow *find(const std::string &code) const;
@@ -50,12 +55,17 @@ public:
     const std::vector<std::pair<std::string, std::string>> &code_table(const std::string &file) const;
     // Whether any code table restricts the code: a clean document leaves it out.
     bool in_code_table(const std::string &code) const { return code_table_codes_.count(code) > 0; }
+    // Whether a stacked pack's catalog restricts the code (gender, age, days,
+    // indications): a plant of another rule leaves it out.
+    bool stacked_catalog_restricts(const std::string &code) const { return stacked_restricted_.count(code) > 0; }
 
 private:
     void load_catalog(const std::string &file);
     void load_retest(const std::string &file);
     void load_code_sets(const std::string &file);
     void load_limits(const std::string &file);
+    void load_code_tables(const std::string &pack_dir, bool to_plant);
+    void load_stacked_restrictions(const std::string &catalog_file);
 
     std::vector<CatalogRow> catalog_;
     std::map<std::string, size_t> by_code_;
@@ -64,6 +74,7 @@ private:
     std::map<std::string, int> limits_;
     std::map<std::string, std::vector<std::pair<std::string, std::string>>> code_tables_;  // file -> rows
     std::set<std::string> code_table_codes_;
+    std::set<std::string> stacked_restricted_;
 };
 
 // DUP-DRUG's notion of one drug: a western drug's generic (the first 10 of

@@ -27,6 +27,7 @@ bool Storyteller::plant(Draft &draft, const std::string &rule, long variant, lon
     if (rule == "DUP-TEST") return plant_dup_test(draft, variant, documents);
     if (rule == "DUP-DRUG") return plant_dup_drug(draft, variant, documents);
     if (rule == "CONSENT-MISSING") return plant_consent_missing(draft, variant, documents);
+    if (rule == "CLASS-MISMATCH") return plant_class_mismatch(draft, documents);
     if (rule == "ID-INVALID") return plant_id_invalid(draft, documents);
     if (rule == "ID-MISMATCH") return plant_id_mismatch(draft, variant, documents);
     if (rule == "ID-CONCURRENT") return plant_id_concurrent(draft, documents);
@@ -49,13 +50,15 @@ bool Storyteller::plant_code_table(Draft &draft, const std::string &rule, long d
     // LIMIT-LEVEL needs a level above 1, LIMIT-SETTING an inpatient-only drug; the others any row.
     std::vector<std::pair<std::string, std::string>> usable;
     for (const auto &row : rows)
-        if (rule != "LIMIT-SETTING" || row.second == "inpatient") usable.push_back(row);
+        if ((rule != "LIMIT-SETTING" || row.second == "inpatient") && !pack_->stacked_catalog_restricts(row.first))
+            usable.push_back(row);
     if (usable.empty()) return false;
     const auto &[code, value] = usable[static_cast<size_t>(random_->between(0, static_cast<long>(usable.size()) - 1))];
     begin(draft, {});
     add_clean(draft, documents - 1);
     Document &last = add_document(draft, false, {});
     Line line = builder_.non_catalog_line(last.admitted);
+    line.insurance_class = "";  // a paid line the restriction binds, not a self-paid one
     line.kind = how.kind;
     line.code = code;
     line.name = code;
@@ -155,8 +158,9 @@ bool Storyteller::plant_dup_drug(Draft &draft, long variant, long documents) {
     return true;
 }
 
-// Variant 0: a class C item without consent; 1: a non-catalog item without
-// consent; 2: a class C item whose consent form was never signed.
+// Variant 0: a class C item without consent; 1: an item no catalogue knows,
+// which the HIS maps to class C, without consent; 2: a class C item whose
+// consent form was never signed.
 bool Storyteller::plant_consent_missing(Draft &draft, long variant, long documents) {
     begin(draft, {});
     add_clean(draft, documents - 1);
@@ -170,10 +174,26 @@ bool Storyteller::plant_consent_missing(Draft &draft, long variant, long documen
                           : builder_.line_for(*self_paid, day, self_paid->kind == "drug" ? 1 : 0);
     const std::string id = last.add_line(line).id;
     if (kind == 2) last.consents.push_back({"C2", "patient", "", {id}});
-    const char *what[] = {"class C item without consent", "non-catalog item without consent",
+    const char *what[] = {"class C item without consent", "item no catalogue knows, mapped to class C, without consent",
                           "consent for a class C item never signed"};
     draft.story.planted = Planted{"CONSENT-MISSING", id, std::nullopt, line.code + ": " + what[kind]};
     return true;
+}
+
+// A catalogue line of class A or B that the HIS's mapping gives the other class.
+bool Storyteller::plant_class_mismatch(Draft &draft, long documents) {
+    begin(draft, {});
+    add_clean(draft, documents - 1);
+    Document &last = add_document(draft, next_is_inpatient(), {});
+    for (auto &line : last.lines) {
+        const CatalogRow *row = pack_->find(line.code);
+        if (!row || (row->item_class != "A" && row->item_class != "B")) continue;
+        line.insurance_class = row->item_class == "A" ? "B" : "A";
+        draft.story.planted = Planted{"CLASS-MISMATCH", line.id, std::nullopt,
+                                      line.code + ": class " + row->item_class + ", mapped to " + line.insurance_class};
+        return true;
+    }
+    return false;
 }
 
 // The clerk mistyped one digit of the number; no card was read.
@@ -359,7 +379,9 @@ bool Storyteller::plant_limit_days(Draft &draft, long variant, long documents) {
                                      {"catalog", nullptr, [](const CatalogRow &r) { return bool(r.max_days); }}};
     for (size_t tried = 0; tried < ways.size(); ++tried) {
         const Way &way = ways[(static_cast<size_t>(variant) + tried) % ways.size()];
-        auto drug = [&](const CatalogRow &r) { return r.kind == "drug" && r.paid() && way.wanted(r); };
+        auto drug = [&](const CatalogRow &r) {
+            return r.kind == "drug" && r.paid() && !pack_->in_code_table(r.code) && way.wanted(r);
+        };
         const CatalogRow *row = pick_row([&](const CatalogRow &r) { return drug(r) && !r.restricted(); });
         if (!row) row = pick_row(drug);
         if (!row) continue;

@@ -28,6 +28,8 @@ std::vector<std::string> Storyteller::plantable_rules(
         {"DUP-DRUG", any_row([](const CatalogRow &r) { return r.kind == "drug" && r.paid() && !r.restricted(); }),
          "the catalog has no paid drug without restrictions"},
         {"CONSENT-MISSING", true, ""},
+        {"CLASS-MISMATCH", any_row([](const CatalogRow &r) { return r.item_class == "A" || r.item_class == "B"; }),
+         "the catalog has no item of class A or B"},
         {"ID-INVALID", true, ""},
         {"ID-MISMATCH", true, ""},
         {"ID-CONCURRENT", inpatient, no_inpatient},
@@ -197,8 +199,10 @@ const CatalogRow *Storyteller::pick_restricted(const std::function<bool(const Ca
     auto restrictions = [](const CatalogRow &row) {
         return int(row.gender_restricted()) + int(row.age_restricted()) + int(row.indication_restricted());
     };
-    if (auto row = pick_row([&](const CatalogRow &r) { return restricted(r) && restrictions(r) == 1; })) return row;
-    return pick_row(restricted);
+    // A code a code table restricts too would give that table's rule as well.
+    auto only = [&](const CatalogRow &r) { return restricted(r) && !pack_->in_code_table(r.code); };
+    if (auto row = pick_row([&](const CatalogRow &r) { return only(r) && restrictions(r) == 1; })) return row;
+    return pick_row(only);
 }
 
 const Line *Storyteller::find_line(const Document &document, const std::function<bool(const Line &)> &wanted) {

@@ -112,6 +112,7 @@ private:
     bool plant_dup_test(Draft &draft, long variant, long documents);
     bool plant_dup_drug(Draft &draft, long variant, long documents);
     bool plant_consent_missing(Draft &draft, long variant, long documents);
+    bool plant_class_mismatch(Draft &draft, long documents);
     bool plant_id_invalid(Draft &draft, long documents);
     bool plant_id_mismatch(Draft &draft, long variant, long documents);
     bool plant_id_concurrent(Draft &draft, long documents);

@@ -134,11 +134,11 @@ Doc clean_document(int number) {
     return doc;
 }
 
-// A document whose item is not in the catalog and has no consent, so that
-// CONSENT-MISSING names it.
+// A document whose item the HIS maps to class C (self-paid) and has no
+// consent, so that CONSENT-MISSING names it.
 Doc document_with_unconsented_item(const std::string &item_name_xml) {
     Doc doc = clean_document(1);
-    doc.items.push_back("<item id=\"7\" kind=\"material\" code=\"C9999990000000000001\" name=\"" + item_name_xml +
+    doc.items.push_back("<item id=\"7\" kind=\"material\" code=\"C9999990000000000001\" insurance-class=\"C\" name=\"" + item_name_xml +
                         "\" quantity=\"3\" price=\"15.50\" date=\"2026-11-23\"/>");
     return doc;
 }
@@ -519,7 +519,7 @@ TEST_CASE("audit skips what the engine refuses for its root element, however dis
 TEST_CASE("an item without a quantity counts once, as the engine counts it", "[audit]") {
     Scratch scratch;
     Doc doc = clean_document(1);
-    doc.items.push_back("<item id=\"7\" kind=\"material\" code=\"C9999990000000000001\" name=\"敷料\" price=\"15.50\" "
+    doc.items.push_back("<item id=\"7\" kind=\"material\" code=\"C9999990000000000001\" insurance-class=\"C\" name=\"敷料\" price=\"15.50\" "
                         "date=\"2026-11-23\"/>");
     std::string path = scratch.dir.file("no-quantity.xml");
     test::write_file(path, doc.str());
@@ -530,6 +530,34 @@ TEST_CASE("an item without a quantity counts once, as the engine counts it", "[a
     REQUIRE(rows.size() == 1);
     CHECK(rows[0]["amount"] == "15.50");
     CHECK(contains(run.out, "at risk: 15.50 yuan"));
+}
+
+TEST_CASE("audit lists the codes no loaded catalogue knows, with their lines", "[audit]") {
+    Scratch scratch;
+    auto with_unknown = [&](int number, std::vector<const char *> codes) {
+        Doc doc = clean_document(number);
+        int id = 7;
+        for (const char *code : codes)
+            doc.items.push_back("<item id=\"" + std::to_string(id++) + "\" kind=\"test\" code=\"" + code +
+                                "\" name=\"院内检验\" price=\"10\" date=\"2026-11-23\"/>");
+        std::string path = scratch.dir.file("unknown-" + std::to_string(number) + ".xml");
+        test::write_file(path, doc.str());
+        return path;
+    };
+    std::string first = with_unknown(1, {"H52270100020007", "H52270100020008"});
+    std::string second = with_unknown(2, {"H52270100020007"});
+    Reports reports(scratch, "unknown");
+    Run run = medlint(scratch, joined(joined({"audit"}, reports.options()), {first, second}));
+    INFO(run.out << run.err);
+    CHECK(contains(run.out, "unknown codes: 2 codes on 3 lines no loaded catalogue knows"));
+    json::object report = json_report(reports.json);
+    CHECK(total(report, "findings") == 0);  // unknown, not self-paid
+    const json::array &codes = report.at("unknown_codes").as_array();
+    REQUIRE(codes.size() == 2);
+    CHECK(codes[0].at("code").as_string() == "H52270100020007");
+    CHECK(codes[0].at("lines").as_int64() == 2);
+    CHECK(codes[1].at("code").as_string() == "H52270100020008");
+    CHECK(Page(reports.html).count("//*[@id='unknown-codes']//tbody/*[local-name()='tr']") == 2);
 }
 
 namespace {

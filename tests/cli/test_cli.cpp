@@ -217,6 +217,62 @@ TEST_CASE("ledger import of a GBK file shows its texts in UTF-8", "[cli]") {
     CHECK(contains(line_with(run.out, "QN-2026-040"), "重复开药"));
 }
 
+TEST_CASE("catalog import turns a hospital's mapping export into a pack the engine loads", "[cli][catalog]") {
+    Scratch scratch;
+    std::string pack = scratch.dir.file("hospital");
+    SECTION("UTF-8 with a BOM, columns in any order, a quoted name and restriction") {
+        std::string export_csv = scratch.dir.file("mapping.csv");
+        test::write_file(export_csv,
+                         "\xEF\xBB\xBF医院编码,项目名称,医保编码,医保类别,限制条件\r\n"
+                         "H001,阿托伐他汀钙片,XC10AAA143A001010104522,乙,\r\n"
+                         "H002,\"院内敷料, 大\",C9999990000000000001,丙类,\"自费\r\n项目\"\r\n"
+                         "H003,布洛芬片,XM01AEB094A001010101231,01,\r\n");
+        Run run = medlint(scratch, {"catalog", "import", export_csv, "--out", pack, "--complete"});
+        INFO(run.out << run.err);
+        CHECK(run.status == 0);
+        CHECK(contains(run.out, "3 national codes written"));
+        CHECK(contains(run.out, "valid rule pack hospital"));
+        CHECK(test::read_file(pack + "/catalog.csv") ==
+              "code,name,class,hospital_code,restriction\n"
+              "C9999990000000000001,\"院内敷料, 大\",C,H002,\"自费\r\n项目\"\n"
+              "XC10AAA143A001010104522,阿托伐他汀钙片,B,H001,\n"
+              "XM01AEB094A001010101231,布洛芬片,A,H003,\n");
+        CHECK(contains(test::read_file(pack + "/pack.xml"), "complete=\"true\""));
+    }
+    SECTION("GBK, national interface headers") {
+        std::string export_csv = scratch.dir.file("gbk.csv");
+        // 乙 in GBK.
+        test::write_file(export_csv, "hilist_code,hilist_lv,hilist_name\nXC10AAA143A001010104522,\xD2\xD2,x\n");
+        Run run = medlint(scratch, {"catalog", "import", export_csv, "--out", pack, "--id", "qn-hospital"});
+        INFO(run.out << run.err);
+        CHECK(run.status == 0);
+        CHECK(contains(test::read_file(pack + "/catalog.csv"), "XC10AAA143A001010104522,x,B,,"));
+        CHECK(contains(test::read_file(pack + "/pack.xml"), "id=\"qn-hospital\""));
+    }
+    SECTION("bad rows: each with its line and reason, and nothing written") {
+        std::string export_csv = scratch.dir.file("bad.csv");
+        test::write_file(export_csv, "hilist_code,hilist_lv\r\nX1,05\r\n,01\r\nX2,02\r\nX2,03\r\nX3,A\r\n");
+        Run run = medlint(scratch, {"catalog", "import", export_csv, "--out", pack});
+        INFO(run.out << run.err);
+        CHECK(run.status == 3);
+        CHECK(contains(run.err, "not imported, nothing written"));
+        CHECK(contains(run.err, "line 2: class \"05\" is not one of 甲/乙/丙, A/B/C, 01/02/03"));
+        CHECK(contains(run.err, "line 3: no national code"));
+        CHECK(contains(run.err, "line 5: national code X2 has class C here and B on line 4"));
+        CHECK_FALSE(std::filesystem::exists(pack));
+    }
+    SECTION("a file without the required columns, and a bad pack id") {
+        std::string export_csv = scratch.dir.file("columns.csv");
+        test::write_file(export_csv, "名称,类别\n布洛芬片,甲\n");
+        Run run = medlint(scratch, {"catalog", "import", export_csv, "--out", pack});
+        CHECK(run.status == 3);
+        CHECK(contains(run.err, "line 1: no national code column"));
+        run = medlint(scratch, {"catalog", "import", export_csv, "--out", pack, "--id", "a\"b"});
+        CHECK(run.status == 3);
+        CHECK(contains(run.err, "--id"));
+    }
+}
+
 TEST_CASE("ledger import refuses what is not a ledger, and a bad entry imports nothing", "[cli]") {
     Scratch scratch("qiannan-2023");
     SECTION("a check document is not committed") {
@@ -329,7 +385,7 @@ TEST_CASE("points prints the year's entries, appeal deadlines, totals, standing 
 TEST_CASE("check shows the control characters of a file name or a document escaped, never raw", "[cli]") {
     Scratch scratch;
     test::Doc doc;
-    doc.items.push_back("<item id=\"7\" kind=\"material\" code=\"C9999990000000000001\" name=\"敷料\xC2\x9B" "2J\" "
+    doc.items.push_back("<item id=\"7\" kind=\"material\" code=\"C9999990000000000001\" insurance-class=\"C\" name=\"敷料\xC2\x9B" "2J\" "
                         "quantity=\"1\" price=\"1.00\" date=\"2026-11-23\"/>");
     std::string path = scratch.dir.file("\x1b]0;owned\x07\x1b[2J.xml");
     test::write_file(path, doc.str());

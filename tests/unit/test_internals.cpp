@@ -247,6 +247,37 @@ TEST_CASE("a key appears once in a table, and a later pack overrides it", "[inte
     CHECK(knowledge.rule("ID-MISMATCH")->severity == Severity::block);
 }
 
+TEST_CASE("catalog packs stack cell by cell: a later pack's empty cell keeps the earlier value", "[internals][packs]") {
+    Knowledge knowledge;
+    knowledge.add_pack(embedded_default_pack(), "built-in pack");
+    knowledge.add_pack(embedded_national_pack(), "built-in national pack");
+    // The default sample gives the prostate-fluid test its kind and class, the
+    // national pack only its gender and the point it comes from.
+    const CatalogEntry *prostate = knowledge.catalog("002501040130000");
+    REQUIRE(prostate);
+    CHECK(prostate->kind == "test");
+    CHECK(prostate->item_class == "A");
+    CHECK(prostate->gender == "M");
+    CHECK(prostate->gender_kp == std::vector<std::string>{"KP-142283c2369382e5"});
+    // The national row has no gender for finasteride; the default's stays, without a point.
+    const CatalogEntry *finasteride = knowledge.catalog("XG04CBF019A006010100320");
+    REQUIRE(finasteride);
+    CHECK(finasteride->gender == "M");
+    CHECK(finasteride->gender_kp.empty());
+    CHECK(finasteride->indications == std::vector<std::string>{"N40"});
+    CHECK(finasteride->indications_kp == std::vector<std::string>{"KP-4a176aa6c627265a"});
+
+    // A hospital pack restating a restriction restates its source: none here.
+    PackFiles hospital{{"pack.xml", "<pack id=\"hospital\" version=\"1\"/>"},
+                       {"catalog.csv", "code,name,gender,max_days\n002501040130000,,,\nXG04CBF019A006010100320,,F,30\n"}};
+    knowledge.add_pack(hospital, "hospital");
+    CHECK(knowledge.catalog("002501040130000")->name == "前列腺液常规检查");
+    CHECK(knowledge.catalog("002501040130000")->gender_kp == std::vector<std::string>{"KP-142283c2369382e5"});
+    CHECK(knowledge.catalog("XG04CBF019A006010100320")->gender == "F");
+    CHECK(knowledge.catalog("XG04CBF019A006010100320")->max_days == 30);
+    CHECK(knowledge.catalog("XG04CBF019A006010100320")->days_kp.empty());
+}
+
 TEST_CASE("request bytes are decoded to UTF-8", "[internals][encoding]") {
     CHECK(decode_request("<a/>") == "<a/>");
     CHECK(decode_request("\xEF\xBB\xBF<a/>") == "<a/>");

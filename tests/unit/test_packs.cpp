@@ -297,7 +297,8 @@ TEST_CASE("a catalog.csv exported from a spreadsheet: columns reordered among ot
         "\r\n";
     std::string pack =
         write_pack(scratch, "export",
-                   {{"pack.xml", "<pack id=\"his-export\" version=\"2026-11-20\"/>"}, {"catalog.csv", catalog}});
+                   {{"pack.xml", "<pack id=\"his-export\" version=\"2026-11-20\" complete=\"true\"/>"},
+                    {"catalog.csv", catalog}});
     use_packs(scratch, {MEDLINT_DEFAULT_PACK, "export"});
     Engine engine(scratch.config);
 
@@ -362,7 +363,7 @@ TEST_CASE("<pack-validate/> says what a pack holds, or what is wrong with it", "
         CHECK(rows["messages.csv"] == "1");
         CHECK(rows["rules.csv"] == "0");
         Reply after = check(engine, with_items({kMetformin}).str());
-        CHECK(after.attr("rules") == "default 2026.11");
+        CHECK(after.attr("rules") == "default 2026.11; national 2026.06");
         CHECK_FALSE(after.fired("CONSENT-MISSING"));
     }
     SECTION("a bad pack: ECONFIG with file, line, column and why; the engine goes on") {

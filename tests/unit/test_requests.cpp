@@ -62,7 +62,7 @@ TEST_CASE("every operation is answered with its result document", "[requests]") 
         CHECK(reply.attr("status") == "pass");
         CHECK(reply.attr("mode") == "prescribing");
         CHECK(reply.attr("engine") == medlint_version());
-        CHECK(reply.attr("rules") == "default 2026.11");
+        CHECK(reply.attr("rules") == "default 2026.11; national 2026.06");
         CHECK_FALSE(reply.attr("elapsed-us").empty());
         CHECK(reply.root().attribute("committed").empty());
         CHECK(reply.findings().empty());

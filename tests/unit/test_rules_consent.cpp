@@ -1,6 +1,7 @@
 // CONSENT-MISSING: a class C (wholly self-paid) or non-catalog item without a
-// signed <consent> covering it, outside emergency and rescue care.
-#include <sys/stat.h>
+// signed <consent> covering it, outside emergency and rescue care; a code no
+// catalogue knows is non-catalog only under a complete catalogue, else unknown.
+#include <iterator>
 
 #include "support.hpp"
 
@@ -46,6 +47,16 @@ Doc with_items(std::vector<std::string> items, std::string consents = "") {
 
 std::string consent(const std::string &attributes) { return "  <consent id=\"C1\" " + attributes + "/>\n"; }
 
+// A scratch configuration whose catalogue is complete: the default pack and a
+// hospital pack that declares complete="true" and adds no row, so a code the
+// default sample lacks is non-catalog.
+struct CompleteCatalogue : Scratch {
+    CompleteCatalogue() {
+        test::write_pack(*this, "hospital", {{"pack.xml", "<pack id=\"hospital\" version=\"1\" complete=\"true\"/>"}});
+        test::use_packs(*this, {MEDLINT_DEFAULT_PACK, "hospital"});
+    }
+};
+
 
 size_t characters(const std::string &text) {
     size_t count = 0;
@@ -62,7 +73,7 @@ std::string items_of(const Reply &reply) {
 }  // namespace
 
 TEST_CASE("CONSENT-MISSING fires on class C and non-catalog items without consent", "[rules][consent]") {
-    Scratch scratch;
+    CompleteCatalogue scratch;
     Engine engine(scratch.config);
 
     SECTION("catalog items of class A and B need no consent") {
@@ -80,7 +91,7 @@ TEST_CASE("CONSENT-MISSING fires on class C and non-catalog items without consen
             CHECK(attr(finding, "overridden") == "false");
             CHECK(attr(finding.child("suggestion"), "action") == "obtain-consent");
             CHECK(contains(finding.child_value("message"), "class C (wholly self-paid)"));
-            CHECK(contains(finding.child_value("evidence"), "The catalog class is C"));
+            CHECK(contains(finding.child_value("evidence"), "The class is C"));
         }
         CHECK(contains(reply.findings("CONSENT-MISSING")[0].child_value("message"), "米诺地尔搽剂"));
         CHECK(reply.attr("status") == "warning");
@@ -116,7 +127,7 @@ TEST_CASE("CONSENT-MISSING fires on class C and non-catalog items without consen
 }
 
 TEST_CASE("CONSENT-MISSING: a signed consent covering the item", "[rules][consent]") {
-    Scratch scratch;
+    CompleteCatalogue scratch;
     Engine engine(scratch.config);
     const std::vector<std::string> items{kMetformin, kMinoxidil, kGeneTest, kDressing};
 
@@ -176,7 +187,7 @@ TEST_CASE("CONSENT-MISSING: a signed consent covering the item", "[rules][consen
 }
 
 TEST_CASE("CONSENT-MISSING exemptions: emergency and rescue", "[rules][consent]") {
-    Scratch scratch;
+    CompleteCatalogue scratch;
     Engine engine(scratch.config);
     Doc doc = with_items({kMinoxidil, kGeneTest, kDressing});
     REQUIRE(check(engine, doc).count("CONSENT-MISSING") == 3);
@@ -195,28 +206,59 @@ TEST_CASE("CONSENT-MISSING exemptions: emergency and rescue", "[rules][consent]"
     }
 }
 
-TEST_CASE("CONSENT-MISSING stays silent when no loaded pack has a catalog", "[rules][consent][packs]") {
-    Scratch scratch;
-    // The default pack without its catalog.
-    std::string pack = scratch.dir.file("no-catalog");
-    REQUIRE(mkdir(pack.c_str(), 0700) == 0);
-    for (const auto &entry : std::filesystem::directory_iterator(MEDLINT_DEFAULT_PACK))
-        if (entry.path().filename() != "catalog.csv")
-            std::filesystem::copy_file(entry.path(), pack + "/" + entry.path().filename().string());
-    test::write_file(scratch.config, test::config_xml(scratch.store, "national-2024", "<rules path=\"no-catalog\"/>"));
+TEST_CASE("CONSENT-MISSING: a code no catalogue knows is unknown unless a catalogue is complete", "[rules][consent][packs]") {
+    Scratch scratch;  // the built-in packs: default and national, neither complete
     Engine engine(scratch.config);
-    Reply reply = check(engine, with_items({kMinoxidil, kDressing}));
-    CHECK_FALSE(reply.fired("CONSENT-MISSING"));
-    CHECK(reply.attr("rules") == "default 2026.11");
+    Reply reply = check(engine, with_items({kMinoxidil, kDressing, kNoName, replaced(kDressing, "id=\"6\"", "id=\"8\"")}));
+    CHECK(items_of(reply) == "3 ");
+    CHECK(reply.attr("unknown-codes") == "3");
+    auto unknown = reply.root().children("unknown-code");
+    REQUIRE(std::distance(unknown.begin(), unknown.end()) == 2);
+    CHECK(attr(*unknown.begin(), "code") == "C9999990000000000001");
+    CHECK(attr(*unknown.begin(), "items") == "6 8");
+    CHECK(attr(*std::next(unknown.begin()), "code") == "009999000010000");
+    CHECK(check(engine, with_items({kMetformin})).attr("unknown-codes") == "0");
 
-    // The same pack with a catalog of one row: the rule speaks again.
-    test::write_file(pack + "/catalog.csv", "code,class\nXD11AXM098G001010100123,A\n");
-    REQUIRE(check(engine, "<reload/>").root_name() == "reload-result");
-    CHECK(items_of(check(engine, with_items({kMinoxidil, kDressing}))) == "6 ");
+    // The same pack declared complete: the codes are non-catalog, and none is unknown.
+    std::string pack = scratch.dir.file("complete");
+    std::filesystem::copy(MEDLINT_DEFAULT_PACK, pack);
+    test::write_file(pack + "/pack.xml", "<pack id=\"default\" version=\"2026.11\" complete=\"true\"/>");
+    test::use_packs(scratch, {"complete"});
+    Engine hospital(scratch.config);
+    Reply complete = check(hospital, with_items({kMinoxidil, kDressing, kNoName}));
+    CHECK(items_of(complete) == "3 6 7 ");
+    CHECK(complete.attr("unknown-codes") == "0");
+    CHECK(complete.root().children("unknown-code").begin() == complete.root().children("unknown-code").end());
+
+    test::write_file(pack + "/pack.xml", "<pack id=\"default\" version=\"2026.11\" complete=\"yes\"/>");
+    Reply refused = hospital.call("<reload/>");
+    CHECK(refused.code == MEDLINT_ECONFIG);
+    CHECK(contains(refused.error(), "attribute complete is \"yes\"; expected true or false"));
+}
+
+TEST_CASE("CONSENT-MISSING: the HIS's insurance-class decides whether a line needs consent", "[rules][consent]") {
+    Scratch scratch;
+    Engine engine(scratch.config);
+    auto with_class = [](const std::string &item, const char *insurance_class) {
+        return replaced(item, " name=", std::string(" insurance-class=\"") + insurance_class + "\" name=");
+    };
+    // Class C by the HIS: an unknown code and a class A drug need consent (class-c).
+    Reply c = check(engine, with_items({with_class(kDressing, "C"), with_class(kMetformin, "C")}));
+    CHECK(items_of(c) == "6 1 ");
+    for (auto finding : c.findings("CONSENT-MISSING")) CHECK(contains(finding.child_value("message"), "class C"));
+    CHECK(c.attr("unknown-codes") == "1");
+    // Class A or B by the HIS: a class C drug and an unknown code need none.
+    Reply ab = check(engine, with_items({with_class(kMinoxidil, "B"), with_class(kDressing, "A")}));
+    CHECK_FALSE(ab.fired("CONSENT-MISSING"));
+    // Under a complete catalogue too.
+    CompleteCatalogue complete;
+    Engine hospital(complete.config);
+    CHECK_FALSE(check(hospital, with_items({with_class(kDressing, "B")})).fired("CONSENT-MISSING"));
+    CHECK(items_of(check(hospital, with_items({with_class(kDressing, "C")}))) == "6 ");
 }
 
 TEST_CASE("CONSENT-MISSING texts in zh and en, its ids and an override", "[rules][consent][texts]") {
-    Scratch scratch;
+    CompleteCatalogue scratch;
     Engine engine(scratch.config);
     Doc doc = with_items({kMinoxidil, kGeneTest, kDressing},
                          consent("signer=\"relative\" items=\"4\""));  // 3 class C, 4 unsigned, 6 non-catalog

@@ -194,7 +194,7 @@ TEST_CASE("LIMIT-INDICATION: a restricted item without a diagnosis among its ind
         auto finding = reply.finding("LIMIT-INDICATION");
         CHECK(attr(finding, "certainty") == "definite");
         CHECK(reply.message("LIMIT-INDICATION") ==
-              "沙库巴曲缬沙坦钠片 is paid by the insurance only for diagnoses I50 I10, and none of this visit's "
+              "沙库巴曲缬沙坦钠片 is paid by the insurance only for diagnoses I10 I50, and none of this visit's "
               "(E11.900) is one: it is self-paid and needs a signed consent");
     }
     SECTION("any diagnosis of the encounter that starts with a prefix passes, primary or not, dotted or not") {

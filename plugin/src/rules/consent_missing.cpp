@@ -1,5 +1,8 @@
-// CONSENT-MISSING: a class C (wholly self-paid) or non-catalog item without a
-// signed consent covering it, outside emergency and rescue care.
+// CONSENT-MISSING: a self-paid item without a signed consent covering it,
+// outside emergency and rescue care.  Self-paid is class C, as the HIS's
+// item/@insurance-class says or else the catalogues, or a code no catalogue
+// holds when a loaded catalogue is complete.  Without a complete catalogue
+// such a code is unknown, not self-paid, and needs nothing.
 #include "rule.hpp"
 
 namespace medlint {
@@ -14,15 +17,16 @@ public:
 
     void check(const RuleContext &context, std::vector<Finding> &findings) const override {
         const Document &document = context.document;
-        // Without any catalog every item would look non-catalog: say nothing rather than noise.
-        if (document.encounter.exempt_as_emergency() || !context.knowledge.has_catalog()) return;
+        if (document.encounter.exempt_as_emergency()) return;
         for (const auto &item : document.items) {
-            const CatalogEntry *entry = context.knowledge.catalog(item.code);
-            if (entry && entry->item_class != "C") continue;
+            LineClass line = line_class(context.knowledge, item);
+            bool class_c = line.item_class == "C";
+            bool non_catalog = line.item_class.empty() && !line.known() && context.knowledge.catalog_complete();
+            if (!class_c && !non_catalog) continue;
             ConsentState consent = consent_for(document, item);
             if (consent == ConsentState::is_signed) continue;
             const char *variant = consent == ConsentState::unsigned_only ? "unsigned"
-                                  : entry                                 ? "class-c"
+                                  : class_c                               ? "class-c"
                                                                           : "non-catalog";
             findings.push_back({"CONSENT-MISSING", variant, {item.id}, std::nullopt, "obtain-consent",
                                 {{"item", item_label(item)}, {"code", item.code}}});

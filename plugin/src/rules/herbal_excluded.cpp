@@ -17,7 +17,7 @@ public:
             const CodeRestriction *row = paid_restriction(context.knowledge, CodeTable::herbs_excluded, item);
             if (!row) continue;
             findings.push_back(restriction_finding(context.document, item, "HERBAL-EXCLUDED", "excluded",
-                                                   knowledge_point_params(item, *row)));
+                                                   knowledge_point_params(item, *row), {row->kp}));
         }
     }
 };

@@ -10,9 +10,11 @@
 namespace medlint {
 namespace {
 
-// Adds `word` to a space-separated list unless it is there.
-void add_once(std::string &list, const std::string &word) {
-    if ((" " + list + " ").find(" " + word + " ") == std::string::npos) list += (list.empty() ? "" : " ") + word;
+// Adds `word` to a space-separated list unless it is there; whether it was added.
+bool add_once(std::string &list, const std::string &word) {
+    if ((" " + list + " ").find(" " + word + " ") != std::string::npos) return false;
+    list += (list.empty() ? "" : " ") + word;
+    return true;
 }
 
 class HerbalSingle : public Rule {
@@ -27,6 +29,7 @@ public:
         for (const auto &[prescription, lines] : prescriptions) {
             std::vector<const Item *> paid;
             std::string pieces, kps, batches;
+            std::vector<std::string> points;
             bool only_listed = true;
             for (const Item *line : lines) {
                 only_listed = only_listed && context.knowledge.restriction(CodeTable::herbs_single, line->code);
@@ -34,12 +37,12 @@ public:
                 if (!row) continue;
                 paid.push_back(line);
                 pieces += (pieces.empty() ? "" : "、") + item_label(*line);
-                add_once(kps, row->kp);
+                if (add_once(kps, row->kp)) points.push_back(row->kp);
                 add_once(batches, row->batch);
             }
             if (!only_listed || paid.empty()) continue;
             Finding finding = restriction_finding(context.document, paid, "HERBAL-SINGLE", "single",
-                                                  {{"pieces", pieces}, {"kp", kps}, {"batch", batches}});
+                                                  {{"pieces", pieces}, {"kp", kps}, {"batch", batches}}, points);
             finding.subject = prescription;
             findings.push_back(std::move(finding));
         }

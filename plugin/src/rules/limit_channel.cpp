@@ -19,7 +19,9 @@ public:
             if (!row) continue;
             auto params = knowledge_point_params(item, *row);
             params.insert(params.begin(), {"item", item_label(item)});
-            findings.push_back({"LIMIT-CHANNEL", "internet", {item.id}, std::nullopt, "remove", params});
+            Finding finding{"LIMIT-CHANNEL", "internet", {item.id}, std::nullopt, "remove", params};
+            finding.knowledge_points = {row->kp};
+            findings.push_back(std::move(finding));
         }
     }
 };

@@ -12,6 +12,7 @@ namespace {
 struct SupplyLimit {
     std::string variant;
     std::optional<int> days;
+    std::vector<std::string> points = {};  // the knowledge points a catalog limit comes from
 };
 
 class LimitDays : public Rule {
@@ -38,7 +39,7 @@ private:
     static std::optional<Finding> check_item(const RuleContext &context, const Item &item, const CatalogEntry &entry) {
         const Knowledge &knowledge = context.knowledge;
         const Encounter &encounter = context.document.encounter;
-        if (entry.max_days) return beyond(item, {"catalog", entry.max_days});
+        if (entry.max_days) return beyond(item, {"catalog", entry.max_days, entry.days_kp});
         if (encounter.type == "emergency") return beyond(item, {"emergency", knowledge.limit("supply_days_emergency")});
         // Inpatient orders run day by day; only what the patient takes home has a limit.
         if (encounter.is_inpatient() && !item.discharge_medication) return std::nullopt;
@@ -58,9 +59,11 @@ private:
 
     static std::optional<Finding> beyond(const Item &item, const SupplyLimit &limit) {
         if (!limit.days || item.days <= *limit.days) return std::nullopt;
-        return Finding{"LIMIT-DAYS", limit.variant, {item.id}, std::nullopt, "reduce-days",
-                       {{"item", item_label(item)}, {"days", std::to_string(item.days)},
-                        {"limit", std::to_string(*limit.days)}}};
+        Finding finding{"LIMIT-DAYS", limit.variant, {item.id}, std::nullopt, "reduce-days",
+                        {{"item", item_label(item)}, {"days", std::to_string(item.days)},
+                         {"limit", std::to_string(*limit.days)}}};
+        finding.knowledge_points = limit.points;
+        return finding;
     }
 };
 

@@ -21,7 +21,7 @@ public:
             if (!entry || entry->gender.empty() || entry->gender == gender) continue;
             findings.push_back(restriction_finding(context.document, item, "LIMIT-GENDER",
                                                    entry->gender == "M" ? "male-only" : "female-only",
-                                                   {{"code", item.code}}));
+                                                   {{"code", item.code}}, entry->gender_kp));
         }
     }
 };

@@ -21,7 +21,7 @@ public:
             const CodeRestriction *row = paid_restriction(context.knowledge, CodeTable::drug_insurances, item);
             if (!row || row->value == insurance) continue;
             findings.push_back(restriction_finding(context.document, item, "LIMIT-INSURANCE", row->value + "-only",
-                                                   knowledge_point_params(item, *row)));
+                                                   knowledge_point_params(item, *row), {row->kp}));
         }
     }
 };

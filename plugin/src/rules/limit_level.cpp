@@ -22,7 +22,8 @@ public:
             auto params = knowledge_point_params(item, *row);
             params.push_back({"level", level});
             params.push_back({"min_level", row->value});
-            findings.push_back(restriction_finding(context.document, item, "LIMIT-LEVEL", "below-level", params));
+            findings.push_back(restriction_finding(context.document, item, "LIMIT-LEVEL", "below-level", params,
+                                                   {row->kp}));
         }
     }
 };

@@ -36,7 +36,7 @@ public:
             params.push_back({"restriction", row->restriction});
             findings.push_back(restriction_finding(context.document, item, "LIMIT-SETTING",
                                                    emergency_pays ? "emergency-or-inpatient" : "inpatient-only",
-                                                   params));
+                                                   params, {row->kp}));
         }
     }
 };

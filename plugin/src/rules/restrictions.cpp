@@ -41,16 +41,29 @@ ConsentState consent_for(const Document &document, const Item &item) {
     return state;
 }
 
+LineClass line_class(const Knowledge &knowledge, const Item &item) {
+    LineClass line;
+    line.entry = knowledge.catalog(item.code);
+    if (line.entry) line.catalogue_class = line.entry->item_class;
+    else if (item.kind == "drug") line.catalogue_drug = knowledge.catalogue_drug(item.code, item.name);
+    if (line.catalogue_drug) line.catalogue_class = line.catalogue_drug->item_class;
+    line.item_class = to_string(item.insurance_class);
+    if (line.item_class.empty()) line.item_class = line.catalogue_class;
+    return line;
+}
+
+bool is_unknown_code(const Knowledge &knowledge, const Item &item) {
+    return !knowledge.catalog_complete() && !line_class(knowledge, item).known();
+}
+
 const CatalogEntry *paid_catalog_entry(const Knowledge &knowledge, const Item &item) {
-    const CatalogEntry *entry = knowledge.catalog(item.code);
-    return entry && entry->item_class != "C" ? entry : nullptr;
+    if (!knowledge.catalog(item.code)) return nullptr;  // no restriction to break, and no drug to match by name
+    LineClass line = line_class(knowledge, item);
+    return line.item_class != "C" ? line.entry : nullptr;
 }
 
 const CodeRestriction *paid_restriction(const Knowledge &knowledge, CodeTable table, const Item &item) {
-    const CatalogEntry *entry = knowledge.catalog(item.code);
-    bool self_paid = item.insurance_class == InsuranceClass::c ||
-                     (item.insurance_class == InsuranceClass::unknown && entry && entry->item_class == "C");
-    return self_paid ? nullptr : knowledge.restriction(table, item.code);
+    return line_class(knowledge, item).item_class == "C" ? nullptr : knowledge.restriction(table, item.code);
 }
 
 std::vector<std::pair<std::string, std::string>> knowledge_point_params(const Item &item, const CodeRestriction &row) {
@@ -64,13 +77,15 @@ std::vector<VariantDeclaration> restriction_variants(std::vector<VariantDeclarat
 }
 
 Finding restriction_finding(const Document &document, const Item &item, const std::string &rule,
-                            const std::string &variant, std::vector<std::pair<std::string, std::string>> params) {
+                            const std::string &variant, std::vector<std::pair<std::string, std::string>> params,
+                            const std::vector<std::string> &points) {
     params.insert(params.begin(), {"item", item_label(item)});
-    return restriction_finding(document, std::vector<const Item *>{&item}, rule, variant, std::move(params));
+    return restriction_finding(document, std::vector<const Item *>{&item}, rule, variant, std::move(params), points);
 }
 
 Finding restriction_finding(const Document &document, const std::vector<const Item *> &items, const std::string &rule,
-                            const std::string &variant, std::vector<std::pair<std::string, std::string>> params) {
+                            const std::string &variant, std::vector<std::pair<std::string, std::string>> params,
+                            const std::vector<std::string> &points) {
     auto is_signed = [&](const Item *item) { return consent_for(document, *item) == ConsentState::is_signed; };
     bool consented = std::all_of(items.begin(), items.end(), is_signed);
     std::vector<std::string> ids;
@@ -78,6 +93,7 @@ Finding restriction_finding(const Document &document, const std::vector<const It
     Finding finding{rule, consented ? variant + "-consented" : variant, std::move(ids), std::nullopt,
                     consented ? "keep-self-paid" : "obtain-consent", std::move(params)};
     finding.mitigated = consented;
+    finding.knowledge_points = points;
     return finding;
 }
 

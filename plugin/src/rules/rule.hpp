@@ -31,6 +31,8 @@ struct Finding {
     // The record answers it (e.g. a signed consent for a self-paid item): reported at the rule's
     // mitigated severity, with no points at risk.
     bool mitigated = false;
+    // The knowledge points (knowledge_points.csv) the restriction it breaks comes from, cited in <basis kp>.
+    std::vector<std::string> knowledge_points = {};
 };
 
 // A physician's standing on a day, and the last day of its sanction ("" when none or open-ended).
@@ -75,6 +77,24 @@ enum class ConsentState { none, unsigned_only, is_signed };
 // Whether a <consent> of the document covers the item, and whether one covering it is signed.
 ConsentState consent_for(const Document &document, const Item &item);
 
+// Where the catalogues and the HIS place a line.
+struct LineClass {
+    const CatalogEntry *entry = nullptr;  // the code's catalog row; nullptr when no catalogue holds it
+    std::string catalogue_class;          // A, B or C as the catalogues give it; "" when they do not
+    // The class the line is paid in: the HIS's item/@insurance-class when it
+    // gives one (its own catalogue mapping), else the catalogues'.
+    std::string item_class;
+    // The national drug catalogue's drug the line names, for a drug no catalog row holds.
+    const CatalogueDrug *catalogue_drug = nullptr;
+    // Whether a catalogue knows the line at all.
+    bool known() const { return entry != nullptr || catalogue_drug != nullptr; }
+};
+LineClass line_class(const Knowledge &knowledge, const Item &item);
+
+// A line whose code no loaded catalogue knows while none is complete: not
+// known to be self-paid, only unknown (counted in unknown-codes).
+bool is_unknown_code(const Knowledge &knowledge, const Item &item);
+
 // The catalog row of an item the insurance pays for (class A or B, or no
 // class given): nullptr for class C and non-catalog items, which the patient
 // pays anyway and so have no payment restriction to break.
@@ -92,12 +112,15 @@ std::vector<std::pair<std::string, std::string>> knowledge_point_params(const It
 // A finding of an item billed outside its catalog restriction.  The patient
 // then pays for it, so it needs a signed consent; with one the finding stays,
 // mitigated, in the variant "<variant>-consented".
+// `points`: the knowledge points the restriction comes from, which it cites.
 Finding restriction_finding(const Document &document, const Item &item, const std::string &rule,
-                            const std::string &variant, std::vector<std::pair<std::string, std::string>> params);
+                            const std::string &variant, std::vector<std::pair<std::string, std::string>> params,
+                            const std::vector<std::string> &points);
 // The same about several lines the fund does not pay together (a herbal
 // prescription), mitigated when a signed consent covers every one of them.
 Finding restriction_finding(const Document &document, const std::vector<const Item *> &items, const std::string &rule,
-                            const std::string &variant, std::vector<std::pair<std::string, std::string>> params);
+                            const std::string &variant, std::vector<std::pair<std::string, std::string>> params,
+                            const std::vector<std::string> &points);
 
 // A variant of a rule's findings: its texts are "<rule>.<name>.message",
 // ".evidence" and ".suggestion" in messages.csv, in zh and en, and in each
