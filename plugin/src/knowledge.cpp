@@ -207,6 +207,18 @@ Threshold threshold_row(const CsvTable &csv, const CsvTable::Row &row) {
     return threshold;
 }
 
+// The knowledge point a row cites ("" when the row gives none).
+KnowledgePoint cited_point(const CsvTable &csv, const CsvTable::Row &row) {
+    return {csv.cell(row, "kp"), csv.cell(row, "batch"), ""};
+}
+
+ChargePair charge_pair_row(const CsvTable &csv, const CsvTable::Row &row) {
+    ChargePair pair{nonempty(csv, row, "code"), nonempty(csv, row, "paired_code"), csv.cell(row, "name"),
+                    csv.cell(row, "includes"), cited_point(csv, row)};
+    if (pair.code == pair.paired_code) csv.row_error(row, "paired_code", "is the code itself");
+    return pair;
+}
+
 // The limits limits.csv may set, and the values each may take.
 struct LimitRange {
     const char *name;
@@ -407,7 +419,15 @@ void Knowledge::add_pack(const PackFiles &files, const std::string &origin) {
                 PointValue{whole_points(*csv, row), csv->cell(row, "clause")};
         }
     }
-    std::optional<CsvTable> profiles_csv, thresholds_csv, calendar_csv;
+    std::optional<CsvTable> profiles_csv, thresholds_csv, calendar_csv, charge_pairs_csv;
+    if (auto csv = table(files, "charge_pairs.csv", charge_pairs_csv, origin)) {
+        csv->require_columns({"code", "paired_code"});
+        csv->require_unique({"code", "paired_code"});
+        for (const auto &row : csv->rows()) {
+            ChargePair pair = charge_pair_row(*csv, row);
+            next.charge_pairs_[{pair.code, pair.paired_code}] = std::move(pair);
+        }
+    }
     if (auto csv = table(files, "profiles.csv", profiles_csv, origin)) {
         csv->require_columns({"profile", "setting", "value"});
         csv->require_unique({"setting", "profile"});
@@ -440,6 +460,16 @@ void Knowledge::add_pack(const PackFiles &files, const std::string &origin) {
         }
     }
     *this = std::move(next);
+    index_charge_pairs();
+}
+
+// Each pair under both its codes, once the packs have replaced what they replace.
+void Knowledge::index_charge_pairs() {
+    charge_pairs_by_code_.clear();
+    for (const auto &[key, pair] : charge_pairs_) {
+        charge_pairs_by_code_[pair.code].push_back(pair);
+        charge_pairs_by_code_[pair.paired_code].push_back(pair);
+    }
 }
 
 std::string Knowledge::describe_packs() const {
@@ -514,6 +544,12 @@ const std::vector<std::string> &Knowledge::retest_group(std::string_view group) 
     return found == retest_groups_.end() ? none : found->second;
 }
 
+const std::vector<ChargePair> &Knowledge::charge_pairs(std::string_view code) const {
+    static const std::vector<ChargePair> none;
+    auto found = charge_pairs_by_code_.find(code);
+    return found == charge_pairs_by_code_.end() ? none : found->second;
+}
+
 std::optional<int> Knowledge::limit(std::string_view name) const {
     auto found = limits_.find(name);
     if (found == limits_.end()) return std::nullopt;
@@ -544,7 +580,8 @@ std::map<std::string, size_t> Knowledge::table_sizes() const {
             {"points.csv", points_.size()},     {"thresholds.csv", thresholds},
             {"profiles.csv", settings},         {"calendar.csv", calendar_.size()},
             {"override_reasons.csv", override_reasons_.size()},
-            {"limits.csv", limits_.size()},     {"code_sets.csv", codes}};
+            {"limits.csv", limits_.size()},     {"code_sets.csv", codes},
+            {"charge_pairs.csv", charge_pairs_.size()}};
     for (const auto &file : kCodeTableFiles) {
         auto rows = code_tables_.find(file.table);
         sizes[file.file] = rows == code_tables_.end() ? 0 : rows->second.size();

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "dates.hpp"
@@ -92,6 +93,13 @@ struct RetestEntry {
     std::string basis;
 };
 
+// A row of charge_pairs.csv: two items that may not both be billed for a
+// patient on one day, because the first includes the second (DUP-CHARGE).
+struct ChargePair {
+    std::string code, paired_code, name, includes;
+    KnowledgePoint source;
+};
+
 // A row of thresholds.csv: what points bring under a policy profile.
 struct Threshold {
     std::string scope;  // year: the year's total; single: one deduction; consecutive: each of `years` years
@@ -157,6 +165,8 @@ public:
     const RetestEntry *retest(std::string_view code) const;
     // The code's row of a code table; nullptr when no loaded pack restricts it there.
     const CodeRestriction *restriction(CodeTable table, std::string_view code) const;
+    // The charge pairs a code is one side of (either side).
+    const std::vector<ChargePair> &charge_pairs(std::string_view code) const;
     // A limit of limits.csv (e.g. "bed_idle_days"); nullopt when no pack sets it.
     std::optional<int> limit(std::string_view name) const;
     // Whether a code of code_sets.csv's `set` is `code` or begins it, compared
@@ -190,6 +200,7 @@ private:
         std::string where = "";  // file:line of the row
     };
     void require_texts(const TextRequirement &requirement) const;
+    void index_charge_pairs();
     // Where a table of the merged packs would be: each pack's file of that name.
     std::string table_files(const std::string &file) const;
     std::vector<PackInfo> packs_;
@@ -209,6 +220,8 @@ private:
     std::map<std::string, std::vector<std::string>, std::less<>> retest_groups_;
     std::map<std::string, Texts, std::less<>> override_reasons_;
     std::map<std::string, int, std::less<>> limits_;
+    std::map<std::pair<std::string, std::string>, ChargePair> charge_pairs_;  // key: code, paired_code
+    std::map<std::string, std::vector<ChargePair>, std::less<>> charge_pairs_by_code_;  // both sides
     std::map<std::string, std::vector<std::string>, std::less<>> code_sets_;  // set -> normalised codes
     std::map<std::string, PointValue, std::less<>> points_;  // key: profile + '\n' + rule
     std::map<std::string, Profile, std::less<>> profiles_;

@@ -171,6 +171,8 @@ std::string document_xml(const Document &document) {
 // ---------------------------------------------------------------- history
 
 bool PatientHistory::allows(const std::string &kind, const std::string &code, long day, int days) const {
+    for (const auto &partner : pack_->charge_partners(code))
+        if (billed_.count({day, partner})) return false;
     if (kind == "test" || kind == "exam") {
         auto at = tests_.find(pack_->retest_key(code));
         if (at == tests_.end()) return true;
@@ -190,6 +192,7 @@ bool PatientHistory::allows(const std::string &kind, const std::string &code, lo
 }
 
 void PatientHistory::record(const Line &line) {
+    billed_.insert({line.day, line.code});
     if (line.kind == "test" || line.kind == "exam")
         tests_[pack_->retest_key(line.code)].push_back({line.day, pack_->retest_interval(line.code)});
     else if (line.kind == "drug")

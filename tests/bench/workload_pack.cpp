@@ -61,6 +61,7 @@ Pack::Pack(const std::string &catalog_file, const std::string &pack_dir, const s
     optional_table("retest.csv", &Pack::load_retest);
     optional_table("code_sets.csv", &Pack::load_code_sets);
     optional_table("limits.csv", &Pack::load_limits);
+    optional_table("charge_pairs.csv", &Pack::load_charge_pairs);
     load_code_tables(pack_dir, true);
     for (const auto &dir : stacked_dirs) {
         load_code_tables(dir, false);
@@ -141,6 +142,22 @@ void Pack::load_limits(const std::string &file) {
     CsvTable table(file);
     for (size_t row = 0; row < table.rows(); ++row)
         if (auto value = whole_number(table, row, "value")) limits_[table.cell(row, "limit")] = *value;
+}
+
+void Pack::load_charge_pairs(const std::string &file) {
+    CsvTable table(file);
+    for (size_t row = 0; row < table.rows(); ++row) {
+        const std::string &code = table.cell(row, "code"), &paired = table.cell(row, "paired_code");
+        charge_pairs_.emplace_back(code, paired);
+        charge_partners_[code].push_back(paired);
+        charge_partners_[paired].push_back(code);
+    }
+}
+
+const std::vector<std::string> &Pack::charge_partners(const std::string &code) const {
+    static const std::vector<std::string> none;
+    auto at = charge_partners_.find(code);
+    return at == charge_partners_.end() ? none : at->second;
 }
 
 const CatalogRow *Pack::find(const std::string &code) const {

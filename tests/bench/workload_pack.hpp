@@ -49,6 +49,9 @@ public:
     bool in_code_set(const std::string &set, const std::string &code) const;
     const std::vector<std::string> &code_set(const std::string &set) const;  // its prefixes, in file order
     int limit(const std::string &name) const;  // the pack's value, else the engine's default
+    // DUP-CHARGE: the codes a code may not be billed with on one day (charge_pairs.csv, either side).
+    const std::vector<std::string> &charge_partners(const std::string &code) const;
+    const std::vector<std::pair<std::string, std::string>> &charge_pairs() const { return charge_pairs_; }
 
     // A code table of the national classes (drug_levels.csv, herbs_single.csv, …):
     // its rows in file order, each code with its value ("" for the tables without one).
@@ -66,6 +69,7 @@ private:
     void load_limits(const std::string &file);
     void load_code_tables(const std::string &pack_dir, bool to_plant);
     void load_stacked_restrictions(const std::string &catalog_file);
+    void load_charge_pairs(const std::string &file);
 
     std::vector<CatalogRow> catalog_;
     std::map<std::string, size_t> by_code_;
@@ -75,6 +79,8 @@ private:
     std::map<std::string, std::vector<std::pair<std::string, std::string>>> code_tables_;  // file -> rows
     std::set<std::string> code_table_codes_;
     std::set<std::string> stacked_restricted_;
+    std::vector<std::pair<std::string, std::string>> charge_pairs_;     // code, paired code
+    std::map<std::string, std::vector<std::string>> charge_partners_;  // both ways
 };
 
 // DUP-DRUG's notion of one drug: a western drug's generic (the first 10 of

@@ -41,6 +41,7 @@ bool Storyteller::plant(Draft &draft, const std::string &rule, long variant, lon
     if (rule == "SPLIT-ADMISSION") return plant_split_admission(draft, documents);
     if (rule == "BED-IDLE") return plant_bed_idle(draft, documents);
     if (code_table_of(rule)) return plant_code_table(draft, rule, documents);
+    if (rule == "DUP-CHARGE") return plant_dup_charge(draft, variant, documents);
     throw std::logic_error("no way to plant " + rule);
 }
 
@@ -462,6 +463,54 @@ bool Storyteller::plant_bed_idle(Draft &draft, long documents) {
     if (!bed) return false;
     draft.story.planted = Planted{"BED-IDLE", bed->id, std::nullopt,
                                   "idle " + iso_date(first_idle) + " to " + iso_date(first_idle + run - 1)};
+    return true;
+}
+
+std::vector<std::pair<const CatalogRow *, const CatalogRow *>> Storyteller::billable_charge_pairs() const {
+    std::vector<std::pair<const CatalogRow *, const CatalogRow *>> out;
+    auto billable = [&](const std::string &code) {
+        const CatalogRow *row = pack_->find(code);
+        return row && row->paid() && !row->restricted() && row->kind != "drug" ? row : nullptr;
+    };
+    for (const auto &[code, paired] : pack_->charge_pairs())
+        if (billable(code) && billable(paired)) out.emplace_back(billable(code), billable(paired));
+    return out;
+}
+
+// Odd variants: the including item at a visit and the included one at
+// another visit of the same day.  Even: both on lines of one visit.
+bool Storyteller::plant_dup_charge(Draft &draft, long variant, long documents) {
+    begin(draft, {});
+    const auto pairs = billable_charge_pairs();
+    const bool across_visits = variant % 2 == 1;
+    add_clean(draft, documents - (across_visits ? 2 : 1));
+    const long day = next_day(draft);
+    const auto [including, included] = pairs[random_->below(pairs.size())];
+    for (const CatalogRow *row : {including, included})
+        if (!draft.history.allows(row->kind, row->code, day, 0)) return false;
+    const std::string what = including->code + " and " + included->code + " billed on " + iso_date(day);
+    VisitWish wish;
+    wish.forced = {builder_.line_for(*including, day, 0)};
+    if (!across_visits) {
+        wish.forced.push_back(builder_.line_for(*included, day, 0));
+        const Document &last = add_outpatient(draft, day, wish);
+        const Line *line = find_line(last, [&](const Line &l) { return l.code == included->code; });
+        draft.story.planted = Planted{"DUP-CHARGE", line->id, std::nullopt, what + " at one visit"};
+        return true;
+    }
+    const size_t earlier = draft.story.documents.size();
+    const Document &first = add_outpatient(draft, day, wish);
+    // The second visit's line must repeat no test of the first (DUP-TEST).
+    const std::string key = pack_->retest_key(included->code);
+    auto repeats = [&](const Line &l) {
+        return (l.kind == "test" || l.kind == "exam") && pack_->retest_key(l.code) == key;
+    };
+    if (find_line(first, repeats)) return false;
+    VisitWish again;
+    again.forced = {builder_.line_for(*included, day, 0)};
+    const Document &last = add_outpatient(draft, day, again);
+    const Line *line = find_line(last, [&](const Line &l) { return l.code == included->code; });
+    draft.story.planted = Planted{"DUP-CHARGE", line->id, earlier, what + " at two visits"};
     return true;
 }
 

@@ -50,6 +50,8 @@ std::vector<std::string> Storyteller::plantable_rules(
         {"SPLIT-ADMISSION", inpatient, no_inpatient},
         {"BED-IDLE", inpatient && has_stay_charge,
          inpatient ? "the catalog has no bed or nursing charge (code set stay_charge)" : no_inpatient},
+        {"DUP-CHARGE", !billable_charge_pairs().empty(),
+         "no charge pair (charge_pairs.csv) of two paid catalog rows without restrictions"},
     };
     std::vector<std::string> out;
     auto with_tables = rules;

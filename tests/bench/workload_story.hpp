@@ -125,6 +125,9 @@ private:
     bool plant_date_outside_stay(Draft &draft, long variant, long documents);
     bool plant_split_admission(Draft &draft, long documents);
     bool plant_bed_idle(Draft &draft, long documents);
+    bool plant_dup_charge(Draft &draft, long variant, long documents);
+    // DUP-CHARGE: the pack's charge pairs whose two codes are paid, unrestricted catalog rows.
+    std::vector<std::pair<const CatalogRow *, const CatalogRow *>> billable_charge_pairs() const;
     bool plant_restricted_line(Draft &draft, const CatalogRow &row, const std::string &rule, VisitWish wish,
                                long documents);
     // The rules of the national code tables: an outpatient visit whose one

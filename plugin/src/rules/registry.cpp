@@ -29,6 +29,7 @@ std::unique_ptr<Rule> make_limit_channel();
 std::unique_ptr<Rule> make_herbal_excluded();
 std::unique_ptr<Rule> make_herbal_single();
 std::unique_ptr<Rule> make_class_mismatch();
+std::unique_ptr<Rule> make_dup_charge();
 
 const std::vector<std::unique_ptr<Rule>> &registered_rules() {
     static const std::vector<std::unique_ptr<Rule>> rules = [] {
@@ -55,6 +56,7 @@ const std::vector<std::unique_ptr<Rule>> &registered_rules() {
         list.push_back(make_herbal_excluded());
         list.push_back(make_herbal_single());
         list.push_back(make_class_mismatch());
+        list.push_back(make_dup_charge());
         return list;
     }();
     return rules;
