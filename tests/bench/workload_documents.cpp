@@ -234,7 +234,7 @@ bool DocumentBuilder::fits(const CatalogRow &row, const Patient &patient, long d
                            const std::vector<Diagnosis> &diagnoses) const {
     if (!row.paid()) return true;
     // The national code tables restrict it by institution, care, insurance or prescription: left out.
-    if (pack_->in_code_table(row.code)) return false;
+    if (row.in_code_table) return false;
     if (!row.gender.empty() && row.gender != patient.gender) return false;
     const int age = patient.age_on(day);
     if ((row.min_age && age < *row.min_age) || (row.max_age && age > *row.max_age)) return false;

@@ -381,7 +381,7 @@ bool Storyteller::plant_limit_days(Draft &draft, long variant, long documents) {
     for (size_t tried = 0; tried < ways.size(); ++tried) {
         const Way &way = ways[(static_cast<size_t>(variant) + tried) % ways.size()];
         auto drug = [&](const CatalogRow &r) {
-            return r.kind == "drug" && r.paid() && !pack_->in_code_table(r.code) && way.wanted(r);
+            return r.kind == "drug" && r.paid() && !r.in_code_table && way.wanted(r);
         };
         const CatalogRow *row = pick_row([&](const CatalogRow &r) { return drug(r) && !r.restricted(); });
         if (!row) row = pick_row(drug);

@@ -202,7 +202,7 @@ const CatalogRow *Storyteller::pick_restricted(const std::function<bool(const Ca
         return int(row.gender_restricted()) + int(row.age_restricted()) + int(row.indication_restricted());
     };
     // A code a code table restricts too would give that table's rule as well.
-    auto only = [&](const CatalogRow &r) { return restricted(r) && !pack_->in_code_table(r.code); };
+    auto only = [&](const CatalogRow &r) { return restricted(r) && !r.in_code_table; };
     if (auto row = pick_row([&](const CatalogRow &r) { return only(r) && restrictions(r) == 1; })) return row;
     return pick_row(only);
 }
