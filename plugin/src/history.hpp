@@ -29,6 +29,7 @@ struct PastItem {
     std::string encounter, item_id, kind, code, name;
     Date date;
     int days = 0;
+    double quantity = 1;
 };
 
 // Committed records of other encounters, as the store holds them.

@@ -2,7 +2,9 @@
 
 #include <libpq-fe.h>
 
+#include <charconv>
 #include <chrono>
+#include <cstring>
 #include <optional>
 #include <thread>
 
@@ -95,6 +97,20 @@ std::optional<Date> date(const Result &result, int row, int column) {
 }
 
 int integer(const Result &result, int row, int column) { return std::stoi(text(result, row, column)); }
+
+// A double as the server reads it, whatever the host's locale (std::to_string follows LC_NUMERIC).
+std::string decimal(double value) {
+    char out[32];
+    return std::string(out, std::to_chars(out, out + sizeof out, value).ptr);
+}
+
+// The server writes a double precision column in the C locale's form, whatever the host's locale.
+double real(const Result &result, int row, int column) {
+    const char *value = PQgetvalue(result.get(), row, column);
+    double out = 0;
+    std::from_chars(value, value + std::strlen(value), out);
+    return out;
+}
 
 std::optional<std::string> optional_date(const std::optional<Date> &value) {
     return value ? std::optional<std::string>(value->str()) : std::nullopt;
@@ -370,7 +386,7 @@ void PgStore::commit(const Document &document, const std::string &patient_key, c
                            "date = excluded.date, physician = excluded.physician, "
                            "discharge_medication = excluded.discharge_medication",
                            {encounter.id, item.id, patient_key, item.kind, item.code, item.name,
-                            std::to_string(item.quantity), std::to_string(item.price), std::to_string(item.days),
+                            decimal(item.quantity), decimal(item.price), std::to_string(item.days),
                             item.date.str(), item.physician, std::string(item.discharge_medication ? "1" : "0")});
     });
 }
@@ -463,7 +479,8 @@ class PgSnapshot : public StoreSnapshot {
         std::vector<PastItem> out;
         for (int row = 0; row < PQntuples(rows.get()); ++row)
             out.push_back({text(rows, row, 0), text(rows, row, 1), text(rows, row, 2), text(rows, row, 3),
-                           text(rows, row, 4), *date(rows, row, 5), integer(rows, row, 6)});
+                           text(rows, row, 4), *date(rows, row, 5), integer(rows, row, 6),
+                           real(rows, row, 7)});
         return out;
     }
 
@@ -548,7 +565,8 @@ public:
 
     std::vector<PastItem> encounter_items(const std::string &encounter) override {
         return reading("reading an encounter's items",
-                       "SELECT encounter_id, item_id, kind, code, name, date, days FROM items WHERE encounter_id = $1 "
+                       "SELECT encounter_id, item_id, kind, code, name, date, days, quantity FROM items "
+                       "WHERE encounter_id = $1 "
                        "ORDER BY date, item_id",
                        {encounter}, past_items);
     }
@@ -557,7 +575,7 @@ public:
                                 Date to, std::optional<Date> lasting_on) override {
         // Codes are ASCII, so '~' sorts after every code that starts with the prefix.
         return reading("reading item history",
-                       "SELECT encounter_id, item_id, kind, code, name, date, days FROM items "
+                       "SELECT encounter_id, item_id, kind, code, name, date, days, quantity FROM items "
                        "WHERE patient_key = $1 AND code >= $2 AND code <= $3 AND date >= $4 AND date <= $5 "
                        "AND ($6::text IS NULL OR days > $6::date - date::date) ORDER BY date",
                        {patient_key, code, prefix ? code + "~" : code, from.str(), to.str(), optional_date(lasting_on)},

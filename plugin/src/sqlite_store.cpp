@@ -462,13 +462,14 @@ std::vector<Stay> SqliteSnapshot::inpatient_stays(const std::string &patient_key
 std::vector<PastItem> SqliteSnapshot::encounter_items(const std::string &encounter) {
     return reading("reading an encounter's items", [&](SqliteStore::Reader &reader) {
         auto &query = reader.statement(
-            "SELECT item_id, kind, code, name, date, days FROM items WHERE encounter_id = ? ORDER BY date, item_id");
+            "SELECT item_id, kind, code, name, date, days, quantity FROM items WHERE encounter_id = ? "
+            "ORDER BY date, item_id");
         query.bind(1, encounter);
         std::vector<PastItem> out;
         while (query.executeStep())
             out.push_back({encounter, query.getColumn(0).getString(), query.getColumn(1).getString(),
                            query.getColumn(2).getString(), query.getColumn(3).getString(),
-                           *column_date(query.getColumn(4)), query.getColumn(5).getInt()});
+                           *column_date(query.getColumn(4)), query.getColumn(5).getInt(), query.getColumn(6).getDouble()});
         return out;
     });
 }
@@ -479,7 +480,7 @@ std::vector<PastItem> SqliteSnapshot::items(const std::string &patient_key, cons
         // Codes are ASCII, so '~' sorts after every code that starts with the prefix.  The
         // supply test runs on the covering index, so used-up supplies are never read out.
         auto &query = reader.statement(
-            "SELECT encounter_id, item_id, kind, code, name, date, days FROM items "
+            "SELECT encounter_id, item_id, kind, code, name, date, days, quantity FROM items "
             "WHERE patient_key = ? AND code >= ? AND code <= ? AND date >= ? AND date <= ? "
             "AND (?6 IS NULL OR days > julianday(?6) - julianday(date)) ORDER BY date");
         query.bind(1, patient_key);
@@ -493,7 +494,7 @@ std::vector<PastItem> SqliteSnapshot::items(const std::string &patient_key, cons
             out.push_back({query.getColumn(0).getString(), query.getColumn(1).getString(),
                            query.getColumn(2).getString(), query.getColumn(3).getString(),
                            query.getColumn(4).getString(), *column_date(query.getColumn(5)),
-                           query.getColumn(6).getInt()});
+                           query.getColumn(6).getInt(), query.getColumn(7).getDouble()});
         return out;
     });
 }

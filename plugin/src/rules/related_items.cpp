@@ -30,7 +30,8 @@ std::vector<PastItem> related_items(const RuleContext &context, const Item &item
         bool earlier = line.date < item.date || (line.date == item.date && i < position);
         bool lasting = !lasting_on || *lasting_on < line.date + line.days;
         if (earlier && lasting && match.matches(line.code) && from <= line.date && line.date <= to)
-            out.push_back({document.encounter.id, line.id, line.kind, line.code, line.name, line.date, line.days});
+            out.push_back({document.encounter.id, line.id, line.kind, line.code, line.name, line.date, line.days,
+                           line.quantity});
     }
     return out;
 }
