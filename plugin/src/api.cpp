@@ -14,6 +14,7 @@
 #include "config.hpp"
 #include "engine.hpp"
 #include "error.hpp"
+#include "national.hpp"
 #include "responses.hpp"
 #include "version.hpp"
 
@@ -54,38 +55,43 @@ char *duplicate(std::string_view text) noexcept {
     return copy;
 }
 
-// The <error> document of the last error.  When memory runs out while it is
+// The <error> document of the last error, or for a national JSON request
+// the national envelope with infcode -1.  When memory runs out while it is
 // built, a fixed one stands in, made without C++ allocation; NULL only when
 // even malloc fails.
-char *error_response(int code) noexcept {
+char *error_response(int code, bool national) noexcept {
     try {
-        return duplicate(medlint::error_document(code, last_error, last_error_place));
+        return duplicate(national ? medlint::national_error(last_error)
+                                  : medlint::error_document(code, last_error, last_error_place));
     } catch (...) {
         char fixed[128];
-        int length = std::snprintf(fixed, sizeof fixed,
-                                   "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<error code=\"%d\" message=\"%s\"/>\n",
-                                   code, kOutOfMemory);
+        int length = national ? std::snprintf(fixed, sizeof fixed, "{\"infcode\":-1,\"err_msg\":\"%s\"}\n", kOutOfMemory)
+                              : std::snprintf(fixed, sizeof fixed,
+                                              "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<error code=\"%d\" "
+                                              "message=\"%s\"/>\n",
+                                              code, kOutOfMemory);
         return length > 0 ? duplicate(std::string_view(fixed, static_cast<size_t>(length))) : nullptr;
     }
 }
 
-// The failure as a return code, medlint_last_error() and an <error> document.
-int respond_error(int code, std::initializer_list<std::string_view> parts, char **response) noexcept {
+// The failure as a return code, medlint_last_error() and an error document.
+int respond_error(int code, std::initializer_list<std::string_view> parts, char **response,
+                  bool national = false) noexcept {
     remember(code, parts);
-    *response = error_response(code);
+    *response = error_response(code, national);
     return code;
 }
 
 // An engine error, whose document also says the place it names.  Out of
 // memory, the document goes without the place but keeps the message.
-int respond_error(const medlint::Error &error, char **response) noexcept {
+int respond_error(const medlint::Error &error, char **response, bool national) noexcept {
     remember(error.code(), {error.what()});
     try {
         last_error_place = error.place();
     } catch (...) {
         last_error_place = {};
     }
-    *response = error_response(error.code());
+    *response = error_response(error.code(), national);
     return error.code();
 }
 
@@ -125,9 +131,11 @@ int perform(const char *function, medlint_engine *engine, const char *only, cons
             char **response) noexcept {
     if (!response) return remember(MEDLINT_EINVAL, {function, ": response is NULL"});
     *response = nullptr;
+    bool national = false;  // the answer to a national JSON request is a national envelope, errors too
     try {
         if (!engine) return respond_error(MEDLINT_EINVAL, {function, ": engine is NULL"}, response);
         if (!request && length > 0) return respond_error(MEDLINT_EINVAL, {function, ": request is NULL"}, response);
+        national = medlint::is_national(std::string_view(request ? request : "", length));
         std::optional<std::string_view> operation;
         if (only) operation = only;
         std::string answer = engine->engine.call(std::string_view(request ? request : "", length), operation);
@@ -135,13 +143,13 @@ int perform(const char *function, medlint_engine *engine, const char *only, cons
         if (!*response) return remember(MEDLINT_EINTERNAL, {function, ": out of memory"});
         return MEDLINT_OK;
     } catch (const medlint::Error &e) {
-        return respond_error(e, response);
+        return respond_error(e, response, national);
     } catch (const std::bad_alloc &) {
-        return respond_error(MEDLINT_EINTERNAL, {function, ": out of memory"}, response);
+        return respond_error(MEDLINT_EINTERNAL, {function, ": out of memory"}, response, national);
     } catch (const std::exception &e) {
-        return respond_error(MEDLINT_EINTERNAL, {function, ": internal error: ", e.what()}, response);
+        return respond_error(MEDLINT_EINTERNAL, {function, ": internal error: ", e.what()}, response, national);
     } catch (...) {
-        return respond_error(MEDLINT_EINTERNAL, {function, ": internal error"}, response);
+        return respond_error(MEDLINT_EINTERNAL, {function, ": internal error"}, response, national);
     }
 }
 

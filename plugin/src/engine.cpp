@@ -8,6 +8,7 @@
 #include "encoding.hpp"
 #include "error.hpp"
 #include "join.hpp"
+#include "national.hpp"
 #include "overloaded.hpp"
 #include "request.hpp"
 #include "responses.hpp"
@@ -140,10 +141,10 @@ private:
         else store_.record_check(audit, document.defer_audit);
         CheckOutcome outcome = outcome_of(document, reported);
         Date date = service_date(document);
-        return check_result({document, reported, outcome, responsible.as_of(date),
-                             responsible.projected(date, outcome.risked), knowledge_.describe_packs(), date, start_,
-                             unknown_codes(document)},
-                            encoding());
+        CheckAnswer answer{document, reported, outcome, responsible.as_of(date),
+                           responsible.projected(date, outcome.risked), knowledge_.describe_packs(), date, start_,
+                           unknown_codes(document)};
+        return request_.national ? national_check_result(answer, *request_.national) : check_result(answer, encoding());
     }
 
     // The lines whose code no loaded catalogue knows, by code.
@@ -215,10 +216,22 @@ private:
                 fail_at_line(MEDLINT_EPARSE, entry.line,
                              "<finding>: attribute reason-code \"" + entry.reason_code +
                                  "\" is not an override reason of the rule packs (override_reasons.csv)");
+        if (request_.national) require_reported(feedback);
         std::vector<std::string> parts;
         for (const auto &entry : feedback.entries) parts.push_back(entry.finding_id + " " + entry.action);
         store_.record_feedback(feedback, {"feedback", feedback.physician, "", join(parts, "; ")});
-        return feedback_result(feedback, encoding());
+        return request_.national ? national_feedback_result(feedback, *request_.national)
+                                 : feedback_result(feedback, encoding());
+    }
+
+    // 3103 answers the warnings of earlier 3101/3102 calls: a warn_rslt_id
+    // that no check reported is a mistake of the client, not an answer to keep.
+    void require_reported(const Feedback &feedback) {
+        std::unique_ptr<StoreSnapshot> snapshot = store_.snapshot();
+        for (size_t i = 0; i < feedback.entries.size(); ++i)
+            if (!snapshot->reported(feedback.entries[i].finding_id))
+                fail(MEDLINT_EPARSE, "input.data.warns[" + std::to_string(i) + "].warn_rslt_id: \"" +
+                                         feedback.entries[i].finding_id + "\" is no jr_id that medlint reported");
     }
 
     std::string run_ledger(const Ledger &ledger) {
@@ -291,7 +304,8 @@ std::string Engine::call(std::string_view request_bytes, std::optional<std::stri
         fail(MEDLINT_EPARSE, "request is " + std::to_string(request_bytes.size()) + " bytes; the limit is " +
                                  std::to_string(kMaxRequestBytes) + " (send one encounter per request)");
     if (request_bytes.empty()) fail(MEDLINT_EPARSE, "request is empty");
-    Request request = parse_request(decode_request(request_bytes), only);
+    Request request = is_national(request_bytes) ? parse_national_request(request_bytes, only)
+                                                 : parse_request(decode_request(request_bytes), only);
     return Call(*this, request, start).run();
 }
 

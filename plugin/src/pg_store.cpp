@@ -597,6 +597,13 @@ public:
         return out;
     }
 
+    bool reported(const std::string &finding_id) override {
+        return reading("reading the audit log",
+                       "SELECT EXISTS (SELECT 1 FROM audit_log WHERE operation IN ('check', 'commit') "
+                       "AND strpos(findings, $1) > 0)",
+                       {finding_id_in_audit(finding_id)}, [](const Result &rows) { return text(rows, 0, 0) == "t"; });
+    }
+
     std::vector<LedgerRow> ledger(const std::string &physician, int first_year, int last_year) override {
         std::string first = Date::from_civil(first_year, 1, 1).str(), last = Date::from_civil(last_year, 12, 31).str();
         return reading(

@@ -162,10 +162,20 @@ struct Reload {};
 
 using Operation = std::variant<Document, Retract, Feedback, Ledger, PhysicianStatus, AuditLogVerify, PackValidate, Reload>;
 
+// What a national JSON envelope (interfaces 3101, 3102, 3103; docs/nhsa.md)
+// asked for, and what its answer echoes.
+struct NationalEnvelope {
+    std::string infno;                     // "3101", "3102" or "3103"
+    std::string admdvs;                    // mdtrtarea_admvs: the region the answer's inf_refmsgid starts with
+    std::string task_id;                   // echoed by each result
+    std::string patient_id, encounter_id;  // patn_id and mdtrt_id, echoed by each result and detail
+};
+
 struct Request {
     Operation operation;
     std::string lang;  // empty: the configured default
     std::string response_encoding = "UTF-8";
+    std::optional<NationalEnvelope> national;  // set when the request was a national JSON envelope
 };
 
 // Parses and validates a UTF-8 request; throws MEDLINT_EPARSE naming the

@@ -518,6 +518,15 @@ std::map<std::string, FeedbackRecord> SqliteSnapshot::feedback(const std::vector
     });
 }
 
+bool SqliteSnapshot::reported(const std::string &finding_id) {
+    return reading("reading the audit log", [&](SqliteStore::Reader &reader) {
+        auto &query = reader.statement(
+            "SELECT EXISTS (SELECT 1 FROM audit_log WHERE operation IN ('check', 'commit') AND instr(findings, ?) > 0)");
+        query.bind(1, finding_id_in_audit(finding_id));
+        return query.executeStep() && query.getColumn(0).getInt() != 0;
+    });
+}
+
 std::vector<LedgerRow> SqliteSnapshot::ledger(const std::string &physician, int first_year, int last_year) {
     return reading("reading the ledger", [&](SqliteStore::Reader &reader) {
         auto &query = reader.statement(

@@ -110,6 +110,7 @@ public:
     std::vector<PastItem> items(const std::string &patient_key, const std::string &code, bool prefix, Date from,
                                 Date to, std::optional<Date> lasting_on) override;
     std::map<std::string, FeedbackRecord> feedback(const std::vector<std::string> &finding_ids) override;
+    bool reported(const std::string &finding_id) override;
     std::vector<LedgerRow> ledger(const std::string &physician, int first_year, int last_year) override;
 
 private:

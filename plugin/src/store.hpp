@@ -47,6 +47,9 @@ public:
     virtual bool has_history(const std::string &patient_key) = 0;
     // The latest feedback on each of these finding ids that has any.
     virtual std::map<std::string, FeedbackRecord> feedback(const std::vector<std::string> &finding_ids) = 0;
+    // Whether a check or commit in the audit log reported the finding (a
+    // deferred check row counts once it is written).
+    virtual bool reported(const std::string &finding_id) = 0;
     // The physician's ledger rows dated from first_year to last_year, and the
     // sanctions that last into first_year.
     virtual std::vector<LedgerRow> ledger(const std::string &physician, int first_year, int last_year) = 0;
@@ -81,6 +84,10 @@ public:
 // What both backends share: the time an audit row records, its hash, and
 // the walk that verifies the chain.
 std::string now_utc();
+// An audit row lists its findings as "id rule severity; ...": a finding's
+// id and the space after it mark the finding in that text.
+inline std::string finding_id_in_audit(const std::string &finding_id) { return finding_id + " "; }
+
 std::string audit_hash(const std::string &prev_hash, int64_t seq, const std::string &time, const AuditEntry &entry);
 
 // Verifies the audit log fed to it row by row, in the order of seq.
