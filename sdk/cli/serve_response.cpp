@@ -75,6 +75,16 @@ unsigned http_status_of(int code, std::string_view response) {
 
 std::vector<std::string> finding_rules(std::string_view response) {
     std::vector<std::string> rules;
+    if (is_json(response)) {
+        // The library writes its envelope compactly; a quote inside a string is escaped, so
+        // only a result's own rule_id member matches.
+        constexpr std::string_view kRuleId = "\"rule_id\":\"";
+        for (size_t at = response.find(kRuleId); at != std::string_view::npos; at = response.find(kRuleId, at + 1)) {
+            size_t start = at + kRuleId.size(), end = response.find('"', start);
+            if (end != std::string_view::npos) rules.emplace_back(response.substr(start, end - start));
+        }
+        return rules;
+    }
     constexpr std::string_view kFinding = "<finding ";
     for (size_t at = response.find(kFinding); at != std::string_view::npos; at = response.find(kFinding, at + 1)) {
         std::string_view tag = response.substr(at, response.find('>', at) - at);

@@ -26,7 +26,8 @@ std::string operation_of(std::string_view response);
 // and 500 otherwise; its body is the <error> document either way.
 unsigned http_status_of(int code, std::string_view response);
 
-// The rule of each <finding> of a check or commit result, in order.
+// The rule of each <finding> of a check or commit result, or of each
+// output.result element of a national answer, in order.
 std::vector<std::string> finding_rules(std::string_view response);
 
 }  // namespace medlint::cli

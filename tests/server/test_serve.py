@@ -5,6 +5,7 @@ misbehaving client would.
     python3 test_serve.py MEDLINT SAMPLES [unittest arguments]
 """
 import hashlib
+import json
 import os
 import re
 import signal
@@ -19,7 +20,7 @@ import unittest
 import urllib.error
 import urllib.request
 
-MEDLINT = SAMPLES = None
+MEDLINT = SAMPLES = SOURCE = None
 HISTORY = "dup-test-history"
 TOKEN = "ward-3-his-0123456789abcdef"
 HASHED_TOKEN = "pharmacy-his-fedcba9876543210"
@@ -146,13 +147,34 @@ class HisClient(ServeTest):
         self.assertEqual(headers["Medlint-Error-Code"], "-2")
         self.assertRegex(body, rb'<error code="-2" message="[^"]+')
 
-    def test_a_json_envelope_goes_to_the_library_and_its_answer_says_its_type(self):
-        server = self.serve()
+    def test_the_national_3101_example_finds_limit_gender_as_json(self):
+        folder = tempfile.mkdtemp(prefix="medlint-serve-")
+        os.mkdir(os.path.join(folder, "store"))
+        with open(os.path.join(folder, "medlint.xml"), "w") as file:
+            file.write('<medlint><store path="store/medlint.db"/><rules path="%s"/><rules path="%s"/></medlint>\n'
+                       % (os.path.join(SOURCE, "rules", "default"), os.path.join(SOURCE, "rules", "national")))
+        server = self.serve(folder=folder)
+        with open(os.path.join(SOURCE, "tests", "nhsa", "example-3101-request.json"), "rb") as file:
+            example = file.read()
+        status, headers, body = server.request("/v1/call", example)
+        self.assertEqual(status, 200, body)
+        self.assertEqual(headers["Content-Type"], "application/json")
+        answer = json.loads(body)
+        self.assertEqual(answer["infcode"], 0)
+        gender = [result for result in answer["output"]["result"] if result["rule_id"] == "LIMIT-GENDER"]
+        self.assertEqual(len(gender), 1, body)
+        self.assertEqual([detail["rx_id"] for detail in gender[0]["judge_result_detail_dtos"]], ["6374"])
+
+        # A refused envelope is answered as the national platform answers: 200 and infcode -1.
         status, headers, body = server.request("/v1/call", b' {"infno": "3101", "input": {}}')
-        json_answer = body.lstrip().startswith(b"{")
-        self.assertEqual(headers["Content-Type"].split(";")[0],
-                         "application/json" if json_answer else "application/xml")
-        self.assertEqual(status, 200 if json_answer else 400)
+        self.assertEqual((status, headers["Content-Type"]), (200, "application/json"))
+        self.assertEqual(json.loads(body)["infcode"], -1)
+        self.assertEqual(headers["Medlint-Error-Code"], "-2")
+        self.assertIn("input.data: is required but missing", json.loads(body)["err_msg"])
+
+        text = server.request("/metrics")[2].decode()
+        self.assertIn('medlint_findings_total{rule="LIMIT-GENDER"} 1\n', text)
+        self.assertIn('medlint_http_requests_total{path="/v1/call",operation="json",status="200"} 2\n', text)
 
     def test_gb18030_responses_say_their_charset(self):
         server = self.serve()
@@ -405,4 +427,5 @@ class Monitoring(ServeTest):
 
 if __name__ == "__main__":
     MEDLINT, SAMPLES = sys.argv[1], sys.argv[2]
+    SOURCE = os.path.dirname(os.path.abspath(SAMPLES))
     unittest.main(argv=[sys.argv[0]] + sys.argv[3:])
