@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -264,6 +265,22 @@ std::string institution_level(const Field &level) {
     return "";
 }
 
+// insutype, the national 险种 codes: 310 职工基本医疗保险 with 320 and 330,
+// its supplements; 390 城乡居民基本医疗保险 with 392, its serious-illness
+// cover; 410 工伤保险; 510 生育保险.  Another three-digit code is a scheme
+// no rule tells apart (340 离休人员医疗保障, say): other.
+std::string insurance(const Field &field) {
+    std::string code = field.text();
+    if (code.empty()) return "";
+    if (code == "310" || code == "320" || code == "330") return "employee";
+    if (code == "390" || code == "392") return "resident";
+    if (code == "410") return "work-injury";
+    if (code == "510") return "maternity";
+    bool three_digits = code.size() == 3 && std::all_of(code.begin(), code.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (!three_digits) field.error("is " + field.quoted() + ", not a national insutype code (310, 390, 510...)");
+    return "other";
+}
+
 // gend (GB/T 2261.1): 1 male, 2 female, 0 and 9 unknown.
 std::string gender(const Field &field) {
     std::string text = field.text();
@@ -320,6 +337,7 @@ Encounter read_encounter(const Field &field, const std::string &scene) {
     Encounter encounter;
     encounter.id = field.member("mdtrt_id").required_text();
     encounter.type = encounter_type(field.member("med_type").text(), scene);
+    encounter.insurance = insurance(field.member("insutype"));
     Field admitted = field.member("adm_date"), discharged = field.member("dscg_date");
     encounter.admitted = admitted.date();
     encounter.discharged = discharged.date();

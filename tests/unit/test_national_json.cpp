@@ -13,12 +13,6 @@ using test::contains;
 using test::Scratch;
 namespace json = boost::json;
 
-#ifndef MEDLINT_DEFAULT_PACK
-#error "MEDLINT_DEFAULT_PACK must name rules/default (set by tests/unit/CMakeLists.txt)"
-#endif
-#ifndef MEDLINT_NATIONAL_PACK
-#error "MEDLINT_NATIONAL_PACK must name rules/national (set by tests/unit/CMakeLists.txt)"
-#endif
 #ifndef MEDLINT_NHSA_EXAMPLE
 #error "MEDLINT_NHSA_EXAMPLE must name tests/nhsa/example-3101-request.json (set by tests/unit/CMakeLists.txt)"
 #endif
@@ -156,15 +150,12 @@ std::string refused(medlint_engine *engine, const std::string &request, int code
     return answer.err_msg();
 }
 
-// An engine with the default and the national packs, by folder.
+// An engine with the packs built into the library (default, then national),
+// as medlint_open(NULL) has them, and a store of its own.
 struct NationalEngine {
     Scratch scratch;
-    std::unique_ptr<test::Engine> engine;
-    NationalEngine() {
-        test::use_packs(scratch, {MEDLINT_DEFAULT_PACK, MEDLINT_NATIONAL_PACK});
-        engine = std::make_unique<test::Engine>(scratch.config);
-    }
-    medlint_engine *get() const { return engine->get(); }
+    test::Engine engine{scratch.config};
+    medlint_engine *get() const { return engine.get(); }
 };
 
 std::string answers(const std::vector<std::tuple<std::string, int, std::string>> &warns, bool with_opter = true) {
@@ -271,6 +262,13 @@ TEST_CASE("a 3101 envelope maps to the contract's check, field by field", "[nati
         CHECK(document_of(with(kRequest, kEncounter + ".medins_lv", json::value(1))).institution.level == "1");
         CHECK(document_of(with(kRequest, kEncounter + ".medins_lv", json::value("05"))).institution.level == "");
         CHECK(document_of(with(kRequest, kEncounter + ".medins_lv", json::value("--"))).institution.level == "");
+        CHECK(document_of(kRequest).encounter.insurance == "employee");  // insutype 310
+        CHECK(document_of(with(kRequest, kEncounter + ".insutype", json::value(390))).encounter.insurance == "resident");
+        CHECK(document_of(with(kRequest, kEncounter + ".insutype", json::value("510"))).encounter.insurance == "maternity");
+        CHECK(document_of(with(kRequest, kEncounter + ".insutype", json::value("410"))).encounter.insurance ==
+              "work-injury");
+        CHECK(document_of(with(kRequest, kEncounter + ".insutype", json::value("340"))).encounter.insurance == "other");
+        CHECK(document_of(with(kRequest, kEncounter + ".insutype", std::nullopt)).encounter.insurance.empty());
         CHECK(document_of(with(kRequest, "input.data.patient_dtos[0].gend", json::value(2))).patient.gender == "F");
         CHECK(document_of(with(kRequest, "input.data.patient_dtos[0].gend", json::value("9"))).patient.gender == "U");
     }
@@ -332,7 +330,7 @@ TEST_CASE("a 3101 result says what the contract's check-result says, field by fi
                  R"(price="12.50" date="2026-11-23" physician="D430799000002" prescription="CF001" insurance-class="A"/>)",
                  R"(<item id="2" kind="drug" code="XG02BAZ061Z007010279543" name="左炔诺孕酮宫内节育系统" quantity="1" )"
                  R"(unit="盒" price="1153" discharge-medication="true" prescription="CF001"/>)"};
-    test::Reply xml = engine.engine->ok(doc.str());
+    test::Reply xml = engine.engine.ok(doc.str());
     REQUIRE(answer.results().size() == xml.count());
     CHECK(answer.rules() == xml.rules());
 
@@ -478,6 +476,7 @@ TEST_CASE("every error of the envelope answers infcode -1 naming the field", "[n
         {kEncounter + ".mdtrt_id", json::value(nullptr), patient + ".curr_mdtrt_id: is \"MZ001\", which no"},
         {kEncounter + ".adm_date", json::value("2026-02-30 09:00:00"), kEncounter + ".adm_date: is \"2026-02-30 09:00:00\", not a date"},
         {kEncounter + ".dscg_date", json::value("2026-11-22"), kEncounter + ".dscg_date: is \"2026-11-22\", before the admission on 2026-11-23"},
+        {kEncounter + ".insutype", json::value("职工"), kEncounter + ".insutype: is \"职工\", not a national insutype code"},
         {kEncounter + ".fsi_diagnose_dtos[1].dise_codg", std::nullopt, kEncounter + ".fsi_diagnose_dtos[1].dise_codg: is required but missing"},
         {kEncounter + ".fsi_diagnose_dtos[0].maindise_flag", json::value("Y"), kEncounter + ".fsi_diagnose_dtos[0].maindise_flag: is \"Y\"; expected 0 or 1"},
         {order + ".rx_id", std::nullopt, order + ".rx_id: is required but missing"},
