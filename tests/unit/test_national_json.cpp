@@ -6,6 +6,7 @@
 
 #include <boost/json.hpp>
 
+#include "store_backends.hpp"
 #include "support.hpp"
 
 using namespace medlint;
@@ -412,7 +413,11 @@ TEST_CASE("the real 3101 example finds the female-only drug ordered for a man", 
 }
 
 TEST_CASE("3101, then 3103, then 3101: the doctor's answer sticks to the jr_id", "[national][feedback]") {
-    NationalEngine engine;
+    test::Backend backend = STORE_BACKEND();
+    test::StoreScratch scratch(backend);
+    if (!scratch.ready()) return;
+    INFO(test::backend_name(backend));
+    test::Engine engine(scratch.config);
     Answer first = succeeds(engine.get(), kRequest);
     std::string jr_id = text(first.result("LIMIT-GENDER").at("jr_id"));
 
@@ -426,8 +431,7 @@ TEST_CASE("3101, then 3103, then 3101: the doctor's answer sticks to the jr_id",
         CHECK(text(result.at("medlint").at("stands")) == "false");
         CHECK(text(result.at("medlint").at("feedback")) == "override");
         CHECK(text(result.at("medlint").at("reason")) == "患者为女性，登记性别有误");
-        CHECK(test::store_text(engine.scratch.store, "SELECT reason FROM feedback WHERE finding_id = '" + jr_id + "'") ==
-              "患者为女性，登记性别有误");
+        CHECK(scratch.text("SELECT reason FROM feedback WHERE finding_id = '" + jr_id + "'") == "患者为女性，登记性别有误");
     }
     SECTION("modify (dspo_way 2) accepts") {
         succeeds(engine.get(), answers({{jr_id, 2, ""}}));
@@ -440,7 +444,7 @@ TEST_CASE("3101, then 3103, then 3101: the doctor's answer sticks to the jr_id",
     SECTION("an unknown warn_rslt_id is an error, and nothing is recorded") {
         std::string message = refused(engine.get(), answers({{jr_id, 2, ""}, {"f-0000000000000000", 1, "理由"}}));
         CHECK(message == "input.data.warns[1].warn_rslt_id: \"f-0000000000000000\" is no jr_id that medlint reported");
-        CHECK(test::store_int(engine.scratch.store, "SELECT count(*) FROM feedback") == 0);
+        CHECK(scratch.integer("SELECT count(*) FROM feedback") == 0);
     }
 }
 
