@@ -100,7 +100,7 @@ public:
           lang_(request.lang.empty() ? config_.language : request.lang) {}
 
     std::string run() {
-        return std::visit(Overloaded{[&](const Document &document) { return check(document); },
+        return std::visit(Overloaded{[&](Document &document) { return check(document); },
                                      [&](const Retract &retract) { return run_retract(retract); },
                                      [&](const Feedback &feedback) { return run_feedback(feedback); },
                                      [&](const Ledger &ledger) { return run_ledger(ledger); },
@@ -112,7 +112,8 @@ public:
     }
 
 private:
-    std::string check(const Document &document) {
+    std::string check(Document &document) {
+        std::vector<std::string> unknown_diagnoses = read_diagnoses_as_insurance_codes(document);
         std::string patient_key = store_.patient_key(document.patient);
         std::unique_ptr<StoreSnapshot> snapshot_of_store = store_.snapshot();
         StoreSnapshot &snapshot = *snapshot_of_store;
@@ -143,8 +144,23 @@ private:
         Date date = service_date(document);
         CheckAnswer answer{document, reported, outcome, responsible.as_of(date),
                            responsible.projected(date, outcome.risked), knowledge_.describe_packs(), date, start_,
-                           unknown_codes(document)};
+                           unknown_codes(document), unknown_diagnoses};
         return request_.national ? national_check_result(answer, *request_.national) : check_result(answer, encoding());
+    }
+
+    // Rules compare the insurance edition's ICD-10 codes: a local or
+    // clinical-edition code a pack maps becomes its insurance code, and a code
+    // left that is no ICD-10 code at all (a hospital's own XYZD018987) is
+    // reported, never guessed.  Returns those, once each.
+    std::vector<std::string> read_diagnoses_as_insurance_codes(Document &document) const {
+        std::vector<std::string> unknown;
+        for (auto &diagnosis : document.encounter.diagnoses) {
+            if (const std::string *mapped = knowledge_.insurance_diagnosis(diagnosis.code)) diagnosis.code = *mapped;
+            else if (!is_icd10(diagnosis.code) &&
+                     std::find(unknown.begin(), unknown.end(), diagnosis.code) == unknown.end())
+                unknown.push_back(diagnosis.code);
+        }
+        return unknown;
     }
 
     // The lines whose code no loaded catalogue knows, by code.

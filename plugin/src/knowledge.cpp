@@ -294,6 +294,13 @@ std::string normalised_code(std::string_view code) {
     return out;
 }
 
+bool is_icd10(std::string_view code) {
+    std::string normalised = normalised_code(code);
+    auto digit = [&](size_t at) { return normalised[at] >= '0' && normalised[at] <= '9'; };
+    return normalised.size() >= 3 && normalised[0] >= 'A' && normalised[0] <= 'Z' && digit(1) && digit(2) &&
+           normalised.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+*") == std::string::npos;
+}
+
 PackFiles read_pack_directory(const std::string &directory) {
     namespace fs = std::filesystem;
     std::error_code error;
@@ -419,7 +426,13 @@ void Knowledge::add_pack(const PackFiles &files, const std::string &origin) {
                 PointValue{whole_points(*csv, row), csv->cell(row, "clause")};
         }
     }
-    std::optional<CsvTable> profiles_csv, thresholds_csv, calendar_csv, charge_pairs_csv;
+    std::optional<CsvTable> profiles_csv, thresholds_csv, calendar_csv, charge_pairs_csv, diagnosis_codes_csv;
+    if (auto csv = table(files, "diagnosis_codes.csv", diagnosis_codes_csv, origin)) {
+        csv->require_columns({"code", "insurance_code"});
+        csv->require_unique({"code"});
+        for (const auto &row : csv->rows())
+            next.diagnosis_codes_[nonempty(*csv, row, "code")] = nonempty(*csv, row, "insurance_code");
+    }
     if (auto csv = table(files, "charge_pairs.csv", charge_pairs_csv, origin)) {
         csv->require_columns({"code", "paired_code"});
         csv->require_unique({"code", "paired_code"});
@@ -544,6 +557,11 @@ const std::vector<std::string> &Knowledge::retest_group(std::string_view group) 
     return found == retest_groups_.end() ? none : found->second;
 }
 
+const std::string *Knowledge::insurance_diagnosis(std::string_view code) const {
+    auto found = diagnosis_codes_.find(code);
+    return found == diagnosis_codes_.end() ? nullptr : &found->second;
+}
+
 const std::vector<ChargePair> &Knowledge::charge_pairs(std::string_view code) const {
     static const std::vector<ChargePair> none;
     auto found = charge_pairs_by_code_.find(code);
@@ -581,7 +599,7 @@ std::map<std::string, size_t> Knowledge::table_sizes() const {
             {"profiles.csv", settings},         {"calendar.csv", calendar_.size()},
             {"override_reasons.csv", override_reasons_.size()},
             {"limits.csv", limits_.size()},     {"code_sets.csv", codes},
-            {"charge_pairs.csv", charge_pairs_.size()}};
+            {"charge_pairs.csv", charge_pairs_.size()}, {"diagnosis_codes.csv", diagnosis_codes_.size()}};
     for (const auto &file : kCodeTableFiles) {
         auto rows = code_tables_.find(file.table);
         sizes[file.file] = rows == code_tables_.end() ? 0 : rows->second.size();

@@ -137,6 +137,11 @@ struct TextRequirement {
 // and spaces, so an ICD-10 "e11.9" and "E119" are one code.
 std::string normalised_code(std::string_view code);
 
+// An ICD-10 code as the insurance edition writes it: a letter, two digits,
+// then an optional subdivision ("E11", "E11.900", "I10.x00"), and a dagger
+// code's asterisk code ("A01.002+G01*").  A hospital's own code is not.
+bool is_icd10(std::string_view code);
+
 class Knowledge {
 public:
     // Adds a pack on top of those loaded.  All or nothing: a pack with a bad
@@ -167,6 +172,9 @@ public:
     const CodeRestriction *restriction(CodeTable table, std::string_view code) const;
     // The charge pairs a code is one side of (either side).
     const std::vector<ChargePair> &charge_pairs(std::string_view code) const;
+    // The insurance-edition ICD-10 code diagnosis_codes.csv gives a hospital's
+    // local or a clinical-edition diagnosis code; nullptr when no pack maps it.
+    const std::string *insurance_diagnosis(std::string_view code) const;
     // A limit of limits.csv (e.g. "bed_idle_days"); nullopt when no pack sets it.
     std::optional<int> limit(std::string_view name) const;
     // Whether a code of code_sets.csv's `set` is `code` or begins it, compared
@@ -222,6 +230,7 @@ private:
     std::map<std::string, int, std::less<>> limits_;
     std::map<std::pair<std::string, std::string>, ChargePair> charge_pairs_;  // key: code, paired_code
     std::map<std::string, std::vector<ChargePair>, std::less<>> charge_pairs_by_code_;  // both sides
+    std::map<std::string, std::string, std::less<>> diagnosis_codes_;  // code -> insurance_code
     std::map<std::string, std::vector<std::string>, std::less<>> code_sets_;  // set -> normalised codes
     std::map<std::string, PointValue, std::less<>> points_;  // key: profile + '\n' + rule
     std::map<std::string, Profile, std::less<>> profiles_;

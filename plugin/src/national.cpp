@@ -645,6 +645,11 @@ std::string national_check_result(const CheckAnswer &answer, const NationalEnvel
     extra["rules"] = answer.rules;
     extra["service_date"] = answer.service_date.str();
     extra["physician"] = std::move(physician);
+    json::array unknown_codes;
+    for (const auto &unknown : answer.unknown_codes)
+        unknown_codes.push_back({{"code", unknown.code}, {"rx_ids", json::array(unknown.items.begin(), unknown.items.end())}});
+    extra["unknown_codes"] = std::move(unknown_codes);
+    extra["unknown_diagnoses"] = json::array(answer.unknown_diagnoses.begin(), answer.unknown_diagnoses.end());
     extra["elapsed_us"] = std::chrono::duration_cast<std::chrono::microseconds>(
                               std::chrono::steady_clock::now() - answer.start)
                               .count();

@@ -125,6 +125,8 @@ std::string check_result(const CheckAnswer &answer, const std::string &encoding)
         node.append_attribute("code") = unknown.code.c_str();
         node.append_attribute("items") = join(unknown.items, " ").c_str();
     }
+    for (const auto &code : answer.unknown_diagnoses)
+        root.append_child("unknown-diagnosis").append_attribute("code") = code.c_str();
     elapsed = static_cast<long long>(std::chrono::duration_cast<std::chrono::microseconds>(
                                          std::chrono::steady_clock::now() - answer.start)
                                          .count());

@@ -32,6 +32,7 @@ struct CheckAnswer {
     Date service_date;           // the day the document's services count for
     std::chrono::steady_clock::time_point start;  // of the call, for elapsed-us
     std::vector<UnknownCode> unknown_codes;       // in the order of their first line
+    std::vector<std::string> unknown_diagnoses;   // diagnosis codes that are no ICD-10 code and no pack maps
 };
 
 std::string check_result(const CheckAnswer &answer, const std::string &encoding);

@@ -129,6 +129,46 @@ TEST_CASE("national indications feed LIMIT-INDICATION; local diagnosis codes can
     CHECK(unjudged.attr("status") == "info");
 }
 
+TEST_CASE("diagnosis_codes.csv reads a hospital's local codes as ICD-10; a code left is reported, not guessed",
+          "[national][indication][diagnosis-codes]") {
+    Scratch scratch;
+    test::write_pack(scratch, "hospital",
+                     {{"pack.xml", "<pack id=\"hospital\" version=\"2026.12\"/>"},
+                      {"diagnosis_codes.csv", "code,insurance_code\nNK0231,I63.900\n"}});
+    test::use_packs(scratch, {MEDLINT_DEFAULT_PACK, MEDLINT_NATIONAL_PACK, "hospital"});
+    Engine engine(scratch.config);
+    // 注射用奥扎格雷钠: 限新发的急性血栓性脑梗死 (I63 among others).
+    std::string line = item("1", "drug", "XB01AXA223B001010100269", "注射用奥扎格雷钠", "2026-11-23", 7);
+
+    SECTION("a mapped local code is judged as its ICD-10 code") {
+        Reply mapped = check(engine, visit(line, "M", "1950-01-01", {R"(<diagnosis code="NK0231" name="脑梗死" primary="true"/>)"}));
+        CHECK_FALSE(mapped.fired("LIMIT-INDICATION"));
+        CHECK(mapped.root().child("unknown-diagnosis").empty());
+    }
+    SECTION("an unmapped local code is listed once, after the findings") {
+        Reply unmapped = check(engine, visit(line, "M", "1950-01-01",
+                                             {R"(<diagnosis code="XYZD018987" name="痛风性关节炎" primary="true"/>)",
+                                              R"(<diagnosis code="XYZD018987" name="痛风性关节炎"/>)",
+                                              R"(<diagnosis code="E11.900" name="2型糖尿病"/>)"}));
+        CHECK(attr(unmapped.finding("LIMIT-INDICATION"), "severity") == "info");  // unjudged
+        std::vector<std::string> listed;
+        for (auto node : unmapped.root().children("unknown-diagnosis")) listed.push_back(attr(node, "code"));
+        CHECK(listed == std::vector<std::string>{"XYZD018987"});
+        CHECK(std::string(unmapped.root().last_child().name()) == "unknown-diagnosis");
+    }
+    SECTION("the national pack reads clinical-edition codes as the insurance edition's") {
+        Doc doc = visit(line, "M", "1950-01-01", {R"(<diagnosis code="A01.000x002" name="伤寒" primary="true"/>)"});
+        check(engine, doc.commit());
+        CHECK(test::store_text(scratch.store, "SELECT primary_diagnosis FROM encounters") == "A01.003");
+    }
+    SECTION("a dagger code with its asterisk code is an ICD-10 code") {
+        Reply dagger = check(engine, visit(line, "M", "1950-01-01",
+                                           {R"(<diagnosis code="A01.002+G01*" name="伤寒性脑膜炎" primary="true"/>)"}));
+        CHECK(dagger.root().child("unknown-diagnosis").empty());
+        CHECK(attr(dagger.finding("LIMIT-INDICATION"), "severity") == "warning");
+    }
+}
+
 TEST_CASE("national courses feed LIMIT-DAYS", "[national][days]") {
     Scratch scratch;
     Engine engine(scratch.config);

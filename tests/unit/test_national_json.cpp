@@ -6,6 +6,8 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+
 #include "store_backends.hpp"
 #include "support.hpp"
 
@@ -397,6 +399,10 @@ TEST_CASE("the real 3101 example finds the female-only drug ordered for a man", 
     CHECK(text(details[0].at("mdtrt_id")) == "2001668");
     CHECK(result.at("vola_amt").as_double() == 1153);
     CHECK(text(answer.envelope.at("output").at("medlint").at("mode")) == "prescribing");  // trig_scen 4
+    // The HIS's own diagnosis codes, which no loaded pack maps to ICD-10, are reported.
+    const json::array &unknown = answer.envelope.at("output").at("medlint").at("unknown_diagnoses").as_array();
+    CHECK(unknown.size() == 4);
+    CHECK(std::find(unknown.begin(), unknown.end(), json::value("XYZD018987")) != unknown.end());
     CHECK(text(answer.envelope.at("inf_refmsgid")).substr(0, 6) == "430799");
 
     SECTION("as a check through medlint_call_as") {

@@ -21,15 +21,6 @@ bool indicated(const CatalogEntry &entry, const std::vector<Diagnosis> &diagnose
     return false;
 }
 
-// An ICD-10 code as the insurance edition writes it: a letter, two digits,
-// then an optional subdivision ("E11", "E11.900", "I10.x00").
-bool is_icd10(const std::string &code) {
-    std::string normalised = normalised_code(code);
-    auto digit = [&](size_t at) { return normalised[at] >= '0' && normalised[at] <= '9'; };
-    return normalised.size() >= 3 && normalised[0] >= 'A' && normalised[0] <= 'Z' && digit(1) && digit(2) &&
-           normalised.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") == std::string::npos;
-}
-
 std::string joined(const std::vector<std::string> &parts, const char *separator = " ") {
     std::string out;
     for (const auto &part : parts) out += (out.empty() ? "" : separator) + part;
