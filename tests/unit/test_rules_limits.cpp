@@ -309,7 +309,13 @@ TEST_CASE("a hospital pack changes the limits and restrictions", "[rules][limits
                {{"pack.xml", "<pack id=\"hospital\" version=\"2026.12\"/>"},
                 {"limits.csv", "limit,value,basis\nsupply_days_outpatient,14,provincial rule for rural clinics\n"},
                 {"code_sets.csv", "set,code,name\nlong_term_drug,XJ01CAA040,阿莫西林（本院试点）\n"},
-                {"catalog.csv", "code,name,kind,class,min_age\nXA10BAA002A001010101445,二甲双胍片,drug,A,18\n"},
+                {"catalog.csv", "code,name,kind,class,min_age,gender,indications\n"
+                                "XA10BAA002A001010101445,二甲双胍片,drug,A,18,,\n"
+                                // 医疗服务项目限适应症, 医用耗材限疾病使用, 医用耗材与性别不符: classes
+                                // with no national points, fed by a pack's rows like any drug's.
+                                "003107020010000,高压氧舱治疗,treatment,B,,,T58 T59 T65.8\n"
+                                "C0301010000000000001,心脏封堵器,material,B,,,Q21\n"
+                                "C1401020000000000001,宫内节育器,material,A,,F,\n"},
                 {"rules.csv", "rule,severity,mitigated_severity,certainty,basis_zh,basis_en\n"
                               "LIMIT-GENDER,block,warning,definite,本院规定,hospital rule\n"}});
     use_packs(scratch, {MEDLINT_DEFAULT_PACK, "hospital"});
@@ -329,6 +335,21 @@ TEST_CASE("a hospital pack changes the limits and restrictions", "[rules][limits
     SECTION("a catalog row of its own adds an age bound") {
         Doc doc = child_born("2015-01-01", {item("1", "drug", kMetformin, "二甲双胍片", "2026-11-23", 7)});
         CHECK(contains(check(engine, doc).message("LIMIT-AGE"), "for ages 18 and over and the patient is 11"));
+    }
+    SECTION("services and materials restricted by indication or gender, as drugs are") {
+        auto diagnosed = [](const std::string &line, const char *code) {
+            Doc doc = with_items({line});
+            doc.diagnoses = {std::string("<diagnosis code=\"") + code + "\" name=\"诊断\" primary=\"true\"/>"};
+            return doc;
+        };
+        std::string oxygen = item("1", "treatment", "003107020010000", "高压氧舱治疗", "2026-11-23");
+        CHECK(check(engine, diagnosed(oxygen, "E11.900")).fired("LIMIT-INDICATION"));
+        CHECK_FALSE(check(engine, diagnosed(oxygen, "T58.x00")).fired("LIMIT-INDICATION"));
+        std::string occluder = item("1", "material", "C0301010000000000001", "心脏封堵器", "2026-11-23");
+        CHECK(check(engine, diagnosed(occluder, "I10.x00")).fired("LIMIT-INDICATION"));
+        CHECK_FALSE(check(engine, diagnosed(occluder, "Q21.100")).fired("LIMIT-INDICATION"));
+        std::string device = item("1", "material", "C1401020000000000001", "宫内节育器", "2026-11-23");
+        CHECK(check(engine, with_items({device})).fired("LIMIT-GENDER"));  // the sample patient is a man
     }
     SECTION("severities of its own: block, and warning with consent") {
         Doc doc = with_items({item("1", "drug", kProgesterone, "黄体酮注射液(Ⅱ)", "2026-11-23", 3)});
