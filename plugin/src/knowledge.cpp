@@ -127,20 +127,6 @@ int whole(const CsvTable &csv, const CsvTable::Row &row, const char *column, int
     return *value;
 }
 
-std::vector<std::string> words(const std::string &text) {
-    std::vector<std::string> out;
-    std::string word;
-    for (char c : text + ' ') {
-        if (c == ' ' || c == '\t' || c == ',' || c == ';') {
-            if (!word.empty()) out.push_back(std::move(word));
-            word.clear();
-        } else {
-            word += c;
-        }
-    }
-    return out;
-}
-
 // Sets `field` from the cell when the cell says something; an empty cell keeps
 // what an earlier pack gave the code.
 template <class Value>
@@ -229,6 +215,7 @@ constexpr LimitRange kLimitRanges[] = {
     {"supply_days_discharge", 1, 3650},   {"supply_days_long_term", 1, 3650},
     {"supply_days_long_term_max", 1, 3650}, {"split_admission_days", 7, 31},
     {"split_admission_diagnosis_depth", 1, 7}, {"bed_idle_days", 1, 365},
+    {"later_surgery_percent", 1, 100},
 };
 
 std::pair<std::string, int> limit_row(const CsvTable &csv, const CsvTable::Row &row) {
@@ -245,7 +232,8 @@ std::pair<std::string, int> limit_row(const CsvTable &csv, const CsvTable::Row &
     csv.row_error(row, "limit", "\"" + name + "\" is not one of " + known);
 }
 
-// The code tables: each file, its value column (nullptr: none) and the words a value is made of.
+// The code tables: each file, its value column (nullptr: none) and the words a
+// value is made of (none listed: any words, e.g. the names of surgery groups).
 struct CodeTableFile {
     CodeTable table;
     const char *file, *column;
@@ -258,6 +246,7 @@ const CodeTableFile kCodeTableFiles[] = {
     {CodeTable::internet_excluded, "internet_excluded.csv", nullptr, {}},
     {CodeTable::herbs_excluded, "herbs_excluded.csv", nullptr, {}},
     {CodeTable::herbs_single, "herbs_single.csv", nullptr, {}},
+    {CodeTable::surgery_groups, "surgery_groups.csv", "group", {}},
 };
 
 CodeRestriction code_restriction_row(const CsvTable &csv, const CsvTable::Row &row, const CodeTableFile &file) {
@@ -265,6 +254,7 @@ CodeRestriction code_restriction_row(const CsvTable &csv, const CsvTable::Row &r
                           csv.cell(row, "batch"), csv.cell(row, "restriction")};
     if (!file.column) return entry;
     entry.value = nonempty(csv, row, file.column);
+    if (file.words.size() == 0) return entry;
     for (const auto &word : words(entry.value)) {
         auto allowed = [&](const char *candidate) { return word == candidate; };
         if (std::none_of(file.words.begin(), file.words.end(), allowed)) checked(csv, row, file.column, file.words);
@@ -284,6 +274,20 @@ std::vector<std::string> placeholders(const std::string &text) {
 }
 
 }  // namespace
+
+std::vector<std::string> words(const std::string &text) {
+    std::vector<std::string> out;
+    std::string word;
+    for (char c : text + ' ') {
+        if (c == ' ' || c == '\t' || c == ',' || c == ';') {
+            if (!word.empty()) out.push_back(std::move(word));
+            word.clear();
+        } else {
+            word += c;
+        }
+    }
+    return out;
+}
 
 std::string normalised_code(std::string_view code) {
     std::string out;

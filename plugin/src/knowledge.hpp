@@ -76,11 +76,20 @@ struct CatalogueDrug {
 
 // The code tables of the national pack's classes that restrict codes by
 // something other than the patient, one file each (contract section 4).
-enum class CodeTable { drug_levels, drug_settings, drug_insurances, internet_excluded, herbs_excluded, herbs_single };
+enum class CodeTable {
+    drug_levels,
+    drug_settings,
+    drug_insurances,
+    internet_excluded,
+    herbs_excluded,
+    herbs_single,
+    surgery_groups
+};
 
 // A row of a code table: the code, its restriction's value (min_level 2 or 3;
 // settings "inpatient" or "emergency inpatient"; insurance "work-injury" or
-// "maternity"; "" for the tables without a value) and the knowledge points it
+// "maternity"; the surgery groups a surgical item belongs to, e.g. "胃肠手术组";
+// "" for the tables without a value) and the knowledge points it
 // comes from, with their batches and text.
 struct CodeRestriction {
     std::string code, name, value, kp, batch, restriction;
@@ -136,6 +145,8 @@ struct TextRequirement {
 // A code as code sets and indications compare it: upper case, without dots
 // and spaces, so an ICD-10 "e11.9" and "E119" are one code.
 std::string normalised_code(std::string_view code);
+// The words of a cell that lists several (kp, batch, settings): split at blanks, commas and semicolons.
+std::vector<std::string> words(const std::string &text);
 
 // An ICD-10 code as the insurance edition writes it: a letter, two digits,
 // then an optional subdivision ("E11", "E11.900", "I10.x00"), and a dagger

@@ -130,11 +130,13 @@ Item read_item(const Element &element, const std::string &document_physician, st
     item.name = element.optional("name");
     item.unit = element.optional("unit");
     item.prescription = element.optional("prescription");
+    item.operation = element.optional("operation");
     item.insurance_class = read_insurance_class(element);
     item.own_physician = element.has("physician");
     item.physician = item.own_physician ? element.optional("physician") : document_physician;
     item.quantity = element.number("quantity", item.quantity, kMaxQuantity);
     item.price = element.number("price", item.price, kMaxPrice);
+    if (!element.optional("list-price").empty()) item.list_price = element.number("list-price", 0, kMaxPrice);
     item.days = element.whole_number("days", 0, 0, 3650);
     auto date = element.date("date", false);
     if (!date) date = default_date;

@@ -75,10 +75,12 @@ const char *to_string(InsuranceClass insurance_class);
 struct Item {
     std::string id, kind, code, name, unit;
     std::string prescription;  // the prescription the line belongs to (national rxno); "" when not given
+    std::string operation;     // the operation a surgical line was done in (one incision); "" when not given
     InsuranceClass insurance_class = InsuranceClass::unknown;
     std::string physician;       // resolved: the item's own, else the document's
     bool own_physician = false;  // whether the item named its physician itself
     double quantity = 1, price = 0;  // the contract's defaults
+    std::optional<double> list_price;  // yuan a unit before any discount; nullopt when not given
     int days = 0;  // supply days; 0 when not given
     Date date;
     bool discharge_medication = false;
