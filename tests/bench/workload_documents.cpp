@@ -154,6 +154,8 @@ std::string document_xml(const Document &document) {
                attribute("unit", line.unit) + attribute("price", money(line.price_cents));
         if (line.days > 0) xml += attribute("days", std::to_string(line.days));
         if (!line.insurance_class.empty()) xml += attribute("insurance-class", line.insurance_class);
+        if (line.list_price_cents > 0) xml += attribute("list-price", money(line.list_price_cents));
+        xml += optional_attribute("operation", line.operation);
         xml += attribute("date", iso_date(line.day));
         if (line.physician) xml += attribute("physician", *line.physician);
         if (line.discharge_medication) xml += " discharge-medication=\"true\"";

@@ -38,6 +38,8 @@ struct Line {
     bool discharge_medication = false;
     std::optional<std::string> physician;  // the item's own physician attribute
     std::string insurance_class;           // the HIS's class (A, B, C); "" writes none
+    std::string operation;                 // a surgery's operation; "" writes none
+    long list_price_cents = 0;             // 0 writes no list-price
 };
 
 struct Consent {

@@ -3,6 +3,7 @@
 // a violation that needs history (a repeat, another name under the same id,
 // an overlapping or too-early stay) depends on the one just before it.
 #include <algorithm>
+#include <sstream>
 #include <stdexcept>
 
 #include "../civil_date.hpp"
@@ -42,6 +43,7 @@ bool Storyteller::plant(Draft &draft, const std::string &rule, long variant, lon
     if (rule == "BED-IDLE") return plant_bed_idle(draft, documents);
     if (code_table_of(rule)) return plant_code_table(draft, rule, documents);
     if (rule == "DUP-CHARGE") return plant_dup_charge(draft, variant, documents);
+    if (rule == "SURGERY-DISCOUNT") return plant_surgery_discount(draft, documents);
     throw std::logic_error("no way to plant " + rule);
 }
 
@@ -511,6 +513,53 @@ bool Storyteller::plant_dup_charge(Draft &draft, long variant, long documents) {
     const Document &last = add_outpatient(draft, day, again);
     const Line *line = find_line(last, [&](const Line &l) { return l.code == included->code; });
     draft.story.planted = Planted{"DUP-CHARGE", line->id, earlier, what + " at two visits"};
+    return true;
+}
+
+std::vector<std::pair<const CatalogRow *, const CatalogRow *>> Storyteller::surgeries_of_one_group() const {
+    std::vector<std::pair<const CatalogRow *, const CatalogRow *>> out;
+    const auto &rows = pack_->code_table("surgery_groups.csv");
+    auto surgery = [&](const std::string &code) {
+        const CatalogRow *row = pack_->find(code);
+        return row && row->paid() && !pack_->stacked_catalog_restricts(code) ? row : nullptr;
+    };
+    auto share_a_group = [](const std::string &groups, const std::string &others) {
+        std::istringstream words(groups);
+        std::string group;
+        while (words >> group)
+            if ((" " + others + " ").find(" " + group + " ") != std::string::npos) return true;
+        return false;
+    };
+    for (size_t i = 0; i < rows.size(); ++i)
+        for (size_t j = i + 1; j < rows.size(); ++j)
+            if (surgery(rows[i].first) && surgery(rows[j].first) && share_a_group(rows[i].second, rows[j].second))
+                out.emplace_back(surgery(rows[i].first), surgery(rows[j].first));
+    return out;
+}
+
+// Two surgeries of one group in one operation of a visit, both billed at
+// their list price: the cheaper one (of equal prices the second line) is
+// the later surgery, which should have been discounted.
+bool Storyteller::plant_surgery_discount(Draft &draft, long documents) {
+    begin(draft, {});
+    const auto pairs = surgeries_of_one_group();
+    add_clean(draft, documents - 1);
+    const long day = next_day(draft);
+    const auto [first, second] = pairs[random_->below(pairs.size())];
+    VisitWish wish;
+    for (const CatalogRow *row : {first, second}) {
+        if (!draft.history.allows(row->kind, row->code, day, 0)) return false;
+        Line line = builder_.line_for(*row, day, 0);
+        line.operation = "OP1";
+        line.list_price_cents = line.price_cents;
+        wish.forced.push_back(line);
+    }
+    const bool first_is_main = wish.forced[0].price_cents >= wish.forced[1].price_cents;
+    const std::string later = first_is_main ? second->code : first->code;
+    const Document &last = add_outpatient(draft, day, wish);
+    const Line *line = find_line(last, [&](const Line &l) { return l.code == later; });
+    draft.story.planted = Planted{"SURGERY-DISCOUNT", line->id, std::nullopt,
+                                  first->code + " and " + second->code + " in one operation at full price"};
     return true;
 }
 

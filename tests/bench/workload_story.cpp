@@ -52,6 +52,8 @@ std::vector<std::string> Storyteller::plantable_rules(
          inpatient ? "the catalog has no bed or nursing charge (code set stay_charge)" : no_inpatient},
         {"DUP-CHARGE", !billable_charge_pairs().empty(),
          "no charge pair (charge_pairs.csv) of two paid catalog rows without restrictions"},
+        {"SURGERY-DISCOUNT", !surgeries_of_one_group().empty(),
+         "no two surgeries of one group (surgery_groups.csv) that are paid catalog rows"},
     };
     std::vector<std::string> out;
     auto with_tables = rules;

@@ -126,6 +126,9 @@ private:
     bool plant_split_admission(Draft &draft, long documents);
     bool plant_bed_idle(Draft &draft, long documents);
     bool plant_dup_charge(Draft &draft, long variant, long documents);
+    bool plant_surgery_discount(Draft &draft, long documents);
+    // SURGERY-DISCOUNT: two different surgeries of a group of surgery_groups.csv, paid catalog rows.
+    std::vector<std::pair<const CatalogRow *, const CatalogRow *>> surgeries_of_one_group() const;
     // DUP-CHARGE: the pack's charge pairs whose two codes are paid, unrestricted catalog rows.
     std::vector<std::pair<const CatalogRow *, const CatalogRow *>> billable_charge_pairs() const;
     bool plant_restricted_line(Draft &draft, const CatalogRow &row, const std::string &rule, VisitWish wish,

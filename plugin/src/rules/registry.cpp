@@ -30,6 +30,7 @@ std::unique_ptr<Rule> make_herbal_excluded();
 std::unique_ptr<Rule> make_herbal_single();
 std::unique_ptr<Rule> make_class_mismatch();
 std::unique_ptr<Rule> make_dup_charge();
+std::unique_ptr<Rule> make_surgery_discount();
 
 const std::vector<std::unique_ptr<Rule>> &registered_rules() {
     static const std::vector<std::unique_ptr<Rule>> rules = [] {
@@ -57,6 +58,7 @@ const std::vector<std::unique_ptr<Rule>> &registered_rules() {
         list.push_back(make_herbal_single());
         list.push_back(make_class_mismatch());
         list.push_back(make_dup_charge());
+        list.push_back(make_surgery_discount());
         return list;
     }();
     return rules;
