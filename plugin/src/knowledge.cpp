@@ -205,6 +205,14 @@ ChargePair charge_pair_row(const CsvTable &csv, const CsvTable::Row &row) {
     return pair;
 }
 
+PaidCourse paid_course_row(const CsvTable &csv, const CsvTable::Row &row) {
+    PaidCourse course{nonempty(csv, row, "code"), csv.cell(row, "name"), whole(csv, row, "days", 3650),
+                      checked(csv, row, "scope", {"stay", "course"}) == "stay", csv.cell(row, "restriction"),
+                      cited_point(csv, row)};
+    if (course.days < 1) csv.row_error(row, "days", "must be at least 1 day");
+    return course;
+}
+
 // The limits limits.csv may set, and the values each may take.
 struct LimitRange {
     const char *name;
@@ -216,6 +224,7 @@ constexpr LimitRange kLimitRanges[] = {
     {"supply_days_long_term_max", 1, 3650}, {"split_admission_days", 7, 31},
     {"split_admission_diagnosis_depth", 1, 7}, {"bed_idle_days", 1, 365},
     {"later_surgery_percent", 1, 100},
+    {"course_gap_days", 1, 365},
 };
 
 std::pair<std::string, int> limit_row(const CsvTable &csv, const CsvTable::Row &row) {
@@ -430,7 +439,8 @@ void Knowledge::add_pack(const PackFiles &files, const std::string &origin) {
                 PointValue{whole_points(*csv, row), csv->cell(row, "clause")};
         }
     }
-    std::optional<CsvTable> profiles_csv, thresholds_csv, calendar_csv, charge_pairs_csv, diagnosis_codes_csv;
+    std::optional<CsvTable> profiles_csv, thresholds_csv, calendar_csv, charge_pairs_csv, diagnosis_codes_csv,
+        paid_courses_csv;
     if (auto csv = table(files, "diagnosis_codes.csv", diagnosis_codes_csv, origin)) {
         csv->require_columns({"code", "insurance_code"});
         csv->require_unique({"code"});
@@ -443,6 +453,14 @@ void Knowledge::add_pack(const PackFiles &files, const std::string &origin) {
         for (const auto &row : csv->rows()) {
             ChargePair pair = charge_pair_row(*csv, row);
             next.charge_pairs_[{pair.code, pair.paired_code}] = std::move(pair);
+        }
+    }
+    if (auto csv = table(files, "paid_courses.csv", paid_courses_csv, origin)) {
+        csv->require_columns({"code", "days", "scope"});
+        csv->require_unique({"code"});
+        for (const auto &row : csv->rows()) {
+            PaidCourse course = paid_course_row(*csv, row);
+            next.paid_courses_[course.code] = std::move(course);
         }
     }
     if (auto csv = table(files, "profiles.csv", profiles_csv, origin)) {
@@ -572,6 +590,11 @@ const std::vector<ChargePair> &Knowledge::charge_pairs(std::string_view code) co
     return found == charge_pairs_by_code_.end() ? none : found->second;
 }
 
+const PaidCourse *Knowledge::paid_course(std::string_view code) const {
+    auto found = paid_courses_.find(code);
+    return found == paid_courses_.end() ? nullptr : &found->second;
+}
+
 std::optional<int> Knowledge::limit(std::string_view name) const {
     auto found = limits_.find(name);
     if (found == limits_.end()) return std::nullopt;
@@ -603,7 +626,8 @@ std::map<std::string, size_t> Knowledge::table_sizes() const {
             {"profiles.csv", settings},         {"calendar.csv", calendar_.size()},
             {"override_reasons.csv", override_reasons_.size()},
             {"limits.csv", limits_.size()},     {"code_sets.csv", codes},
-            {"charge_pairs.csv", charge_pairs_.size()}, {"diagnosis_codes.csv", diagnosis_codes_.size()}};
+            {"charge_pairs.csv", charge_pairs_.size()}, {"diagnosis_codes.csv", diagnosis_codes_.size()},
+            {"paid_courses.csv", paid_courses_.size()}};
     for (const auto &file : kCodeTableFiles) {
         auto rows = code_tables_.find(file.table);
         sizes[file.file] = rows == code_tables_.end() ? 0 : rows->second.size();

@@ -109,6 +109,16 @@ struct ChargePair {
     KnowledgePoint source;
 };
 
+// A row of paid_courses.csv: how many days of use the fund pays for an item
+// over one course of use, or over one inpatient stay (LIMIT-COURSE).
+struct PaidCourse {
+    std::string code, name;
+    int days = 0;
+    bool per_stay = false;    // scope "stay": the days of one stay; "course": of a run of use
+    std::string restriction;  // the restriction's text, quoted (the indication is not judged)
+    KnowledgePoint source;
+};
+
 // A row of thresholds.csv: what points bring under a policy profile.
 struct Threshold {
     std::string scope;  // year: the year's total; single: one deduction; consecutive: each of `years` years
@@ -186,6 +196,8 @@ public:
     // The insurance-edition ICD-10 code diagnosis_codes.csv gives a hospital's
     // local or a clinical-edition diagnosis code; nullptr when no pack maps it.
     const std::string *insurance_diagnosis(std::string_view code) const;
+    // The course the fund pays for a code; nullptr when no loaded pack limits it.
+    const PaidCourse *paid_course(std::string_view code) const;
     // A limit of limits.csv (e.g. "bed_idle_days"); nullopt when no pack sets it.
     std::optional<int> limit(std::string_view name) const;
     // Whether a code of code_sets.csv's `set` is `code` or begins it, compared
@@ -242,6 +254,7 @@ private:
     std::map<std::pair<std::string, std::string>, ChargePair> charge_pairs_;  // key: code, paired_code
     std::map<std::string, std::vector<ChargePair>, std::less<>> charge_pairs_by_code_;  // both sides
     std::map<std::string, std::string, std::less<>> diagnosis_codes_;  // code -> insurance_code
+    std::map<std::string, PaidCourse, std::less<>> paid_courses_;
     std::map<std::string, std::vector<std::string>, std::less<>> code_sets_;  // set -> normalised codes
     std::map<std::string, PointValue, std::less<>> points_;  // key: profile + '\n' + rule
     std::map<std::string, Profile, std::less<>> profiles_;

@@ -82,7 +82,8 @@ void Pack::load_code_tables(const std::string &pack_dir, bool to_plant) {
     const std::pair<const char *, const char *> code_tables[] = {
         {"drug_levels.csv", "min_level"}, {"drug_settings.csv", "settings"}, {"drug_insurances.csv", "insurance"},
         {"internet_excluded.csv", ""},    {"herbs_excluded.csv", ""},        {"herbs_single.csv", ""},
-        {"surgery_groups.csv", "group"}};
+        {"surgery_groups.csv", "group"},
+        {"paid_courses.csv", "days"}};
     for (const auto &[file, column] : code_tables) {
         std::string path = pack_dir + "/" + file;
         if (!std::filesystem::exists(path)) continue;

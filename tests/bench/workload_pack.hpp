@@ -53,8 +53,9 @@ public:
     const std::vector<std::string> &charge_partners(const std::string &code) const;
     const std::vector<std::pair<std::string, std::string>> &charge_pairs() const { return charge_pairs_; }
 
-    // A code table of the national classes (drug_levels.csv, herbs_single.csv, …):
-    // its rows in file order, each code with its value ("" for the tables without one).
+    // A code table of the national classes (drug_levels.csv, herbs_single.csv, …,
+    // and paid_courses.csv with its days): its rows in file order, each code
+    // with its value ("" for the tables without one).
     const std::vector<std::pair<std::string, std::string>> &code_table(const std::string &file) const;
     // Whether any code table restricts the code: a clean document leaves it out.
     bool in_code_table(const std::string &code) const { return code_table_codes_.count(code) > 0; }

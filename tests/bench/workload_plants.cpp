@@ -44,6 +44,7 @@ bool Storyteller::plant(Draft &draft, const std::string &rule, long variant, lon
     if (code_table_of(rule)) return plant_code_table(draft, rule, documents);
     if (rule == "DUP-CHARGE") return plant_dup_charge(draft, variant, documents);
     if (rule == "SURGERY-DISCOUNT") return plant_surgery_discount(draft, documents);
+    if (rule == "LIMIT-COURSE") return plant_limit_course(draft, documents);
     throw std::logic_error("no way to plant " + rule);
 }
 
@@ -560,6 +561,44 @@ bool Storyteller::plant_surgery_discount(Draft &draft, long documents) {
     const Line *line = find_line(last, [&](const Line &l) { return l.code == later; });
     draft.story.planted = Planted{"SURGERY-DISCOUNT", line->id, std::nullopt,
                                   first->code + " and " + second->code + " in one operation at full price"};
+    return true;
+}
+
+std::vector<std::pair<std::string, int>> Storyteller::paid_courses() const {
+    std::vector<std::pair<std::string, int>> out;
+    for (const auto &[code, days] : pack_->code_table("paid_courses.csv"))
+        if (!pack_->stacked_catalog_restricts(code)) out.emplace_back(code, std::stoi(days));
+    return out;
+}
+
+// An outpatient visit that bills a paid course's code from its day on, day
+// after day, for one day more than the course: lines of at most a week's
+// supply (within any supply limit), each starting when the one before ends
+// (no DUP-DRUG).  Only the last line, the day beyond the course, is flagged.
+bool Storyteller::plant_limit_course(Draft &draft, long documents) {
+    const auto courses = paid_courses();
+    const auto &[code, days] = courses[random_->below(courses.size())];
+    begin(draft, {});
+    add_clean(draft, documents - 1);
+    Document &last = add_document(draft, false, {});
+    const CatalogRow *row = pack_->find(code);
+    const int week = row && row->max_days ? std::min(7, *row->max_days) : 7;
+    Line line = row ? builder_.line_for(*row, last.admitted, 0) : builder_.non_catalog_line(last.admitted);
+    if (!row) {
+        line.insurance_class = "";  // a paid line the course binds, not a self-paid one
+        line.kind = code[0] == 'X' || code[0] == 'Z' ? "drug" : "treatment";
+        line.code = line.name = code;
+    }
+    std::string id;
+    for (int used = 0; used <= days; used += line.days) {
+        line.day = last.admitted + used;
+        line.days = used == days ? 1 : std::min(week, days - used);
+        id = last.add_line(line).id;
+    }
+    last.consents.clear();  // a code no catalog holds is unknown: the consent covers it (no CONSENT-MISSING)
+    builder_.add_consents(last);
+    draft.story.planted = Planted{"LIMIT-COURSE", id, std::nullopt,
+                                  code + " on " + std::to_string(days + 1) + " days (paid_courses.csv)"};
     return true;
 }
 

@@ -54,6 +54,8 @@ std::vector<std::string> Storyteller::plantable_rules(
          "no charge pair (charge_pairs.csv) of two paid catalog rows without restrictions"},
         {"SURGERY-DISCOUNT", !surgeries_of_one_group().empty(),
          "no two surgeries of one group (surgery_groups.csv) that are paid catalog rows"},
+        {"LIMIT-COURSE", !paid_courses().empty(),
+         "the pack has no paid_courses.csv row of a code no stacked catalog restricts"},
     };
     std::vector<std::string> out;
     auto with_tables = rules;

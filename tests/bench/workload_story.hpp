@@ -131,6 +131,9 @@ private:
     std::vector<std::pair<const CatalogRow *, const CatalogRow *>> surgeries_of_one_group() const;
     // DUP-CHARGE: the pack's charge pairs whose two codes are paid, unrestricted catalog rows.
     std::vector<std::pair<const CatalogRow *, const CatalogRow *>> billable_charge_pairs() const;
+    bool plant_limit_course(Draft &draft, long documents);
+    // LIMIT-COURSE: the pack's paid courses (code, days) of codes no stacked catalog restricts otherwise.
+    std::vector<std::pair<std::string, int>> paid_courses() const;
     bool plant_restricted_line(Draft &draft, const CatalogRow &row, const std::string &rule, VisitWish wish,
                                long documents);
     // The rules of the national code tables: an outpatient visit whose one

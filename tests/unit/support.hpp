@@ -128,6 +128,13 @@ inline void use_packs(const Scratch &scratch, std::initializer_list<std::string>
     write_file(scratch.config, config_xml(scratch.store, "national-2024", rules));
 }
 
+#if defined(MEDLINT_DEFAULT_PACK) && defined(MEDLINT_NATIONAL_PACK)
+// A scratch configuration with the default pack and the national pack stacked on it, by folder.
+struct NationalScratch : Scratch {
+    NationalScratch() { use_packs(*this, {MEDLINT_DEFAULT_PACK, MEDLINT_NATIONAL_PACK}); }
+};
+#endif
+
 // A response as the C ABI gave it, and as pugixml reads it (UTF-8 responses).
 struct Reply {
     int code = MEDLINT_EINTERNAL;

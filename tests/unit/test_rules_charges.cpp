@@ -9,6 +9,7 @@ using test::check;
 using test::contains;
 using test::Doc;
 using test::Engine;
+using test::NationalScratch;
 using test::item;
 using test::Reply;
 using test::Scratch;
@@ -38,11 +39,6 @@ Doc visit(const std::string &encounter, std::vector<std::string> items) {
 }
 
 Reply commit(const Engine &engine, Doc doc) { return check(engine, doc.commit()); }
-
-// An engine on the default pack with the national pack stacked on it.
-struct NationalScratch : Scratch {
-    NationalScratch() { test::use_packs(*this, {MEDLINT_DEFAULT_PACK, MEDLINT_NATIONAL_PACK}); }
-};
 
 }  // namespace
 

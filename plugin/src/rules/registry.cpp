@@ -31,6 +31,7 @@ std::unique_ptr<Rule> make_herbal_single();
 std::unique_ptr<Rule> make_class_mismatch();
 std::unique_ptr<Rule> make_dup_charge();
 std::unique_ptr<Rule> make_surgery_discount();
+std::unique_ptr<Rule> make_limit_course();
 
 const std::vector<std::unique_ptr<Rule>> &registered_rules() {
     static const std::vector<std::unique_ptr<Rule>> rules = [] {
@@ -59,6 +60,7 @@ const std::vector<std::unique_ptr<Rule>> &registered_rules() {
         list.push_back(make_class_mismatch());
         list.push_back(make_dup_charge());
         list.push_back(make_surgery_discount());
+        list.push_back(make_limit_course());
         return list;
     }();
     return rules;
