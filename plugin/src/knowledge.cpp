@@ -241,12 +241,14 @@ std::pair<std::string, int> limit_row(const CsvTable &csv, const CsvTable::Row &
     csv.row_error(row, "limit", "\"" + name + "\" is not one of " + known);
 }
 
-// The code tables: each file, its value column (nullptr: none) and the words a
-// value is made of (none listed: any words, e.g. the names of surgery groups).
+// The code tables: each file, its value column (nullptr: none), the words a
+// value is made of (none listed: any words, e.g. the names of surgery groups),
+// and whether the value lists code prefixes instead, and may be empty.
 struct CodeTableFile {
     CodeTable table;
     const char *file, *column;
     std::initializer_list<const char *> words;
+    bool code_prefixes = false;
 };
 const CodeTableFile kCodeTableFiles[] = {
     {CodeTable::drug_levels, "drug_levels.csv", "min_level", {"2", "3"}},
@@ -256,12 +258,24 @@ const CodeTableFile kCodeTableFiles[] = {
     {CodeTable::herbs_excluded, "herbs_excluded.csv", nullptr, {}},
     {CodeTable::herbs_single, "herbs_single.csv", nullptr, {}},
     {CodeTable::surgery_groups, "surgery_groups.csv", "group", {}},
+    {CodeTable::second_line_drugs, "second_line_drugs.csv", "first_line_prefixes", {}, true},
 };
+
+bool is_code_prefix(const std::string &word) {
+    return std::all_of(word.begin(), word.end(), [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); });
+}
 
 CodeRestriction code_restriction_row(const CsvTable &csv, const CsvTable::Row &row, const CodeTableFile &file) {
     CodeRestriction entry{nonempty(csv, row, "code"), csv.cell(row, "name"), "", csv.cell(row, "kp"),
                           csv.cell(row, "batch"), csv.cell(row, "restriction")};
     if (!file.column) return entry;
+    if (file.code_prefixes) {
+        entry.value = csv.cell(row, file.column);
+        for (const auto &word : words(entry.value))
+            if (!is_code_prefix(word))
+                csv.row_error(row, file.column, "\"" + word + "\" is not a code prefix (capital letters and digits)");
+        return entry;
+    }
     entry.value = nonempty(csv, row, file.column);
     if (file.words.size() == 0) return entry;
     for (const auto &word : words(entry.value)) {

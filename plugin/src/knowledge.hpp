@@ -83,13 +83,16 @@ enum class CodeTable {
     internet_excluded,
     herbs_excluded,
     herbs_single,
-    surgery_groups
+    surgery_groups,
+    second_line_drugs
 };
 
 // A row of a code table: the code, its restriction's value (min_level 2 or 3;
 // settings "inpatient" or "emergency inpatient"; insurance "work-injury" or
 // "maternity"; the surgery groups a surgical item belongs to, e.g. "胃肠手术组";
-// "" for the tables without a value) and the knowledge points it
+// the first-line drugs' code prefixes of a second-line drug, "" when its text
+// names none that is certain; "" for the tables without a value) and the
+// knowledge points it
 // comes from, with their batches and text.
 struct CodeRestriction {
     std::string code, name, value, kp, batch, restriction;

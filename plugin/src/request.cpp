@@ -143,6 +143,7 @@ Item read_item(const Element &element, const std::string &document_physician, st
     if (!date) element.attribute_error("date", "is required when the document has no time");
     item.date = *date;
     item.discharge_medication = element.boolean("discharge-medication", false);
+    item.approved = element.boolean("approved", false);
     item.line = element.line();
     return item;
 }

@@ -84,6 +84,9 @@ struct Item {
     int days = 0;  // supply days; 0 when not given
     Date date;
     bool discharge_medication = false;
+    // The hospital approved the line (national 医院审批标志): for a second-line
+    // drug, the record that first-line treatment failed.
+    bool approved = false;
     int line = 0;
 
     // Quantity × price in fen (0.01 yuan), rounded: exact in 64 bits within the limits above.

@@ -32,6 +32,7 @@ std::unique_ptr<Rule> make_class_mismatch();
 std::unique_ptr<Rule> make_dup_charge();
 std::unique_ptr<Rule> make_surgery_discount();
 std::unique_ptr<Rule> make_limit_course();
+std::unique_ptr<Rule> make_limit_second_line();
 
 const std::vector<std::unique_ptr<Rule>> &registered_rules() {
     static const std::vector<std::unique_ptr<Rule>> rules = [] {
@@ -61,6 +62,7 @@ const std::vector<std::unique_ptr<Rule>> &registered_rules() {
         list.push_back(make_dup_charge());
         list.push_back(make_surgery_discount());
         list.push_back(make_limit_course());
+        list.push_back(make_limit_second_line());
         return list;
     }();
     return rules;
