@@ -83,7 +83,8 @@ void Pack::load_code_tables(const std::string &pack_dir, bool to_plant) {
         {"drug_levels.csv", "min_level"}, {"drug_settings.csv", "settings"}, {"drug_insurances.csv", "insurance"},
         {"internet_excluded.csv", ""},    {"herbs_excluded.csv", ""},        {"herbs_single.csv", ""},
         {"surgery_groups.csv", "group"},
-        {"paid_courses.csv", "days"}};
+        {"paid_courses.csv", "days"},
+        {"second_line_drugs.csv", "first_line_prefixes"}};
     for (const auto &[file, column] : code_tables) {
         std::string path = pack_dir + "/" + file;
         if (!std::filesystem::exists(path)) continue;

@@ -51,11 +51,16 @@ bool Storyteller::plant(Draft &draft, const std::string &rule, long variant, lon
 bool Storyteller::plant_code_table(Draft &draft, const std::string &rule, long documents) {
     const CodeTablePlant &how = *code_table_of(rule);
     const auto &rows = pack_->code_table(how.file);
-    // LIMIT-LEVEL needs a level above 1, LIMIT-SETTING an inpatient-only drug; the others any row.
+    // LIMIT-LEVEL needs a level above 1, LIMIT-SETTING an inpatient-only drug, LIMIT-SECOND-LINE a drug that
+    // no first-line drug of the patient's earlier documents can clear; the others any row.
+    auto fits = [&](const std::pair<std::string, std::string> &row) {
+        if (rule == "LIMIT-SETTING") return row.second == "inpatient";
+        if (rule == "LIMIT-SECOND-LINE") return row.second.empty();
+        return true;
+    };
     std::vector<std::pair<std::string, std::string>> usable;
     for (const auto &row : rows)
-        if ((rule != "LIMIT-SETTING" || row.second == "inpatient") && !pack_->stacked_catalog_restricts(row.first))
-            usable.push_back(row);
+        if (fits(row) && !pack_->stacked_catalog_restricts(row.first)) usable.push_back(row);
     if (usable.empty()) return false;
     const auto &[code, value] = usable[static_cast<size_t>(random_->between(0, static_cast<long>(usable.size()) - 1))];
     begin(draft, {});

@@ -60,7 +60,7 @@ std::vector<std::string> Storyteller::plantable_rules(
     std::vector<std::string> out;
     auto with_tables = rules;
     for (const char *rule : {"LIMIT-LEVEL", "LIMIT-SETTING", "LIMIT-INSURANCE", "LIMIT-CHANNEL", "HERBAL-EXCLUDED",
-                             "HERBAL-SINGLE"}) {
+                             "HERBAL-SINGLE", "LIMIT-SECOND-LINE"}) {
         const char *file = code_table_of(rule)->file;
         with_tables.emplace_back(rule, !pack_->code_table(file).empty(),
                                  std::string("the pack has no ") + file);

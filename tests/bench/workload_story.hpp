@@ -38,7 +38,8 @@ inline const CodeTablePlant *code_table_of(const std::string &rule) {
     static const CodeTablePlant plants[] = {
         {"LIMIT-LEVEL", "drug_levels.csv", "drug"},         {"LIMIT-SETTING", "drug_settings.csv", "drug"},
         {"LIMIT-INSURANCE", "drug_insurances.csv", "drug"}, {"LIMIT-CHANNEL", "internet_excluded.csv", "drug"},
-        {"HERBAL-EXCLUDED", "herbs_excluded.csv", "herb"},  {"HERBAL-SINGLE", "herbs_single.csv", "herb"}};
+        {"HERBAL-EXCLUDED", "herbs_excluded.csv", "herb"},  {"HERBAL-SINGLE", "herbs_single.csv", "herb"},
+        {"LIMIT-SECOND-LINE", "second_line_drugs.csv", "drug"}};
     for (const auto &plant : plants)
         if (rule == plant.rule) return &plant;
     return nullptr;
