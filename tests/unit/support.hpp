@@ -337,6 +337,21 @@ inline Reply check(const Engine &engine, std::string_view request) {
 }
 inline Reply check(const Engine &engine, const Doc &doc) { return check(engine, doc.str()); }
 
+#if defined(MEDLINT_DEFAULT_PACK) && defined(MEDLINT_NATIONAL_PACK)
+// An engine on the default pack with the national pack on top, both by folder.
+struct National {
+    Scratch scratch;
+    std::optional<Engine> engine;
+    National() {
+        use_packs(scratch, {MEDLINT_DEFAULT_PACK, MEDLINT_NATIONAL_PACK});
+        engine.emplace(scratch.config);
+    }
+    Reply check(const std::string &request) const { return test::check(*engine, request); }
+    Reply check(const Doc &doc) const { return test::check(*engine, doc); }
+    Reply commit(Doc doc) const { return test::check(*engine, doc.commit()); }
+};
+#endif
+
 // A GB 11643 number of these 17 digits and their check character.
 inline std::string resident_id(std::string_view first17) {
     return std::string(first17) + test_ids::check_character(first17);

@@ -10,13 +10,12 @@ using test::attr;
 using test::check;
 using test::contains;
 using test::Doc;
-using test::Engine;
 using test::item;
+using test::National;
 using test::replaced;
 using test::Reply;
 using test::Scratch;
 using test::signed_consent;
-using test::use_packs;
 
 #ifndef MEDLINT_DEFAULT_PACK
 #error "MEDLINT_DEFAULT_PACK must name rules/default (set by tests/unit/CMakeLists.txt)"
@@ -26,17 +25,6 @@ using test::use_packs;
 #endif
 
 namespace {
-
-// An engine on the default pack with the national pack on top.
-struct National {
-    Scratch scratch;
-    std::optional<Engine> engine;
-    National() {
-        use_packs(scratch, {MEDLINT_DEFAULT_PACK, MEDLINT_NATIONAL_PACK});
-        engine.emplace(scratch.config);
-    }
-    Reply check(const std::string &request) const { return test::check(*engine, request); }
-};
 
 // The document with these lines, its institution of `level` ("" for none) and
 // these more attributes of <encounter>.

@@ -10,8 +10,8 @@ using test::attr;
 using test::check;
 using test::contains;
 using test::Doc;
-using test::Engine;
 using test::item;
+using test::National;
 using test::Reply;
 using test::Scratch;
 using test::signed_consent;
@@ -52,18 +52,6 @@ Doc visit(std::vector<std::string> items, const std::string &encounter = "MZ2026
     doc.encounter = encounter;
     return doc;
 }
-
-// An engine on the default pack with the national pack on top.
-struct National {
-    Scratch scratch;
-    std::optional<Engine> engine;
-    National() {
-        test::use_packs(scratch, {MEDLINT_DEFAULT_PACK, MEDLINT_NATIONAL_PACK});
-        engine.emplace(scratch.config);
-    }
-    Reply check(const Doc &doc) const { return test::check(*engine, doc); }
-    Reply commit(Doc doc) const { return test::check(*engine, doc.commit()); }
-};
 
 }  // namespace
 
