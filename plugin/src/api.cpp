@@ -126,20 +126,22 @@ MEDLINT_API int medlint_open(const char *config_path, medlint_engine **out) {
 
 namespace {
 
-// medlint_call, and medlint_call_as when `only` names the one operation to perform.
-int perform(const char *function, medlint_engine *engine, const char *only, const char *request, size_t length,
-            char **response) noexcept {
+// The functions that answer a request with a document: medlint_call,
+// medlint_call_as and medlint_translate.  `answer` turns the request into the
+// response; a failure answers the <error> document, or the national error
+// envelope for a national request when `national_errors`.
+template <class Answer>
+int respond(const char *function, medlint_engine *engine, const char *request, size_t length, char **response,
+            bool national_errors, Answer answer) noexcept {
     if (!response) return remember(MEDLINT_EINVAL, {function, ": response is NULL"});
     *response = nullptr;
-    bool national = false;  // the answer to a national JSON request is a national envelope, errors too
+    bool national = false;
     try {
         if (!engine) return respond_error(MEDLINT_EINVAL, {function, ": engine is NULL"}, response);
         if (!request && length > 0) return respond_error(MEDLINT_EINVAL, {function, ": request is NULL"}, response);
-        national = medlint::is_national(std::string_view(request ? request : "", length));
-        std::optional<std::string_view> operation;
-        if (only) operation = only;
-        std::string answer = engine->engine.call(std::string_view(request ? request : "", length), operation);
-        *response = duplicate(answer);
+        std::string_view bytes(request ? request : "", length);
+        national = national_errors && medlint::is_national(bytes);
+        *response = duplicate(answer(engine->engine, bytes));
         if (!*response) return remember(MEDLINT_EINTERNAL, {function, ": out of memory"});
         return MEDLINT_OK;
     } catch (const medlint::Error &e) {
@@ -151,6 +153,17 @@ int perform(const char *function, medlint_engine *engine, const char *only, cons
     } catch (...) {
         return respond_error(MEDLINT_EINTERNAL, {function, ": internal error"}, response, national);
     }
+}
+
+// medlint_call, and medlint_call_as when `only` names the one operation to perform.
+int perform(const char *function, medlint_engine *engine, const char *only, const char *request, size_t length,
+            char **response) noexcept {
+    return respond(function, engine, request, length, response, true,
+                   [only](medlint::Engine &opened, std::string_view bytes) {
+                       std::optional<std::string_view> operation;
+                       if (only) operation = only;
+                       return opened.call(bytes, operation);
+                   });
 }
 
 }  // namespace
@@ -168,6 +181,11 @@ MEDLINT_API int medlint_call_as(medlint_engine *engine, const char *operation, c
         return respond_error(MEDLINT_EINVAL, {"medlint_call_as: operation is NULL"}, response);
     }
     return perform("medlint_call_as", engine, operation, request, length, response);
+}
+
+MEDLINT_API int medlint_translate(medlint_engine *engine, const char *request, size_t length, char **response) {
+    return respond("medlint_translate", engine, request, length, response, false,
+                   [](const medlint::Engine &opened, std::string_view bytes) { return opened.translate(bytes); });
 }
 
 MEDLINT_API void medlint_free(char *response) { std::free(response); }

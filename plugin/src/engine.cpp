@@ -305,6 +305,15 @@ std::shared_ptr<const Knowledge> load_knowledge(const Config &config) {
     return knowledge;
 }
 
+// A request medlint reads at all: not empty, and not past the limit of contract section 1.
+void require_request_size(std::string_view request_bytes) {
+    constexpr size_t kMaxRequestBytes = 32u << 20;
+    if (request_bytes.size() > kMaxRequestBytes)
+        fail(MEDLINT_EPARSE, "request is " + std::to_string(request_bytes.size()) + " bytes; the limit is " +
+                                 std::to_string(kMaxRequestBytes) + " (send one encounter per request)");
+    if (request_bytes.empty()) fail(MEDLINT_EPARSE, "request is empty");
+}
+
 }  // namespace
 
 Engine::Engine(const Config &config) : config_(config), knowledge_(load_knowledge(config)) {
@@ -315,14 +324,17 @@ void Engine::reload() { std::atomic_store(&knowledge_, load_knowledge(config_));
 
 std::string Engine::call(std::string_view request_bytes, std::optional<std::string_view> only) {
     auto start = Clock::now();
-    constexpr size_t kMaxRequestBytes = 32u << 20;
-    if (request_bytes.size() > kMaxRequestBytes)
-        fail(MEDLINT_EPARSE, "request is " + std::to_string(request_bytes.size()) + " bytes; the limit is " +
-                                 std::to_string(kMaxRequestBytes) + " (send one encounter per request)");
-    if (request_bytes.empty()) fail(MEDLINT_EPARSE, "request is empty");
+    require_request_size(request_bytes);
     Request request = is_national(request_bytes) ? parse_national_request(request_bytes, only)
                                                  : parse_request(decode_request(request_bytes), only);
     return Call(*this, request, start).run();
+}
+
+std::string Engine::translate(std::string_view request_bytes) const {
+    require_request_size(request_bytes);
+    if (!is_national(request_bytes))
+        fail(MEDLINT_EPARSE, "request is not a national JSON envelope: its first character that is not blank is not '{'");
+    return translate_national_request(request_bytes);
 }
 
 }  // namespace medlint

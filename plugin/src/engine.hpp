@@ -24,6 +24,10 @@ public:
     // refused before anything is read or written; a <check> or <commit>
     // document is performed as `only` says.
     std::string call(std::string_view request_bytes, std::optional<std::string_view> only = std::nullopt);
+    // The contract's <check> request for a national 3101 or 3102 envelope
+    // (medlint_translate): what call() would check, as XML.  Throws Error
+    // MEDLINT_EPARSE for any other request, naming the JSON path at fault.
+    std::string translate(std::string_view request_bytes) const;
 
     const Config &config() const { return config_; }
     Store &store() { return *store_; }

@@ -14,6 +14,7 @@
 
 #include "encoding.hpp"
 #include "error.hpp"
+#include "request_xml.hpp"
 #include "version.hpp"
 
 namespace medlint {
@@ -623,6 +624,10 @@ Request parse_national_request(std::string_view bytes, std::optional<std::string
     else request.operation = read_check(root, data, envelope, only == std::optional<std::string_view>("commit"));
     request.national = std::move(envelope);
     return request;
+}
+
+std::string translate_national_request(std::string_view bytes) {
+    return document_request(std::get<Document>(parse_national_request(bytes, "check").operation));
 }
 
 std::string national_check_result(const CheckAnswer &answer, const NationalEnvelope &envelope) {

@@ -22,6 +22,11 @@ bool is_national(std::string_view request) noexcept;
 // an envelope of another operation is refused before its input is read.
 Request parse_national_request(std::string_view bytes, std::optional<std::string_view> only = std::nullopt);
 
+// The <check> document of contract section 2 for a 3101 or 3102 envelope:
+// the Document parse_national_request reads, written by document_request.  A
+// 3103 is refused as medlint_call_as(..., "check", ...) refuses it.
+std::string translate_national_request(std::string_view bytes);
+
 // The answer to 3101/3102: infcode 0 and one output.result element per finding.
 std::string national_check_result(const CheckAnswer &answer, const NationalEnvelope &envelope);
 // The answer to 3103: infcode 0 and how many answers were recorded.

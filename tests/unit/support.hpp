@@ -184,18 +184,30 @@ struct Reply {
     }
 };
 
-// One medlint_call, or medlint_call_as when `only` names an operation; the
-// response is copied and released.
-inline Reply call_raw(medlint_engine *engine, const char *request, size_t length, const char *only = nullptr) {
+// The return code and response of a call; the response is copied and released.
+inline Reply reply_of(int code, char *response) {
     Reply reply;
-    char *response = nullptr;
-    reply.code = only ? medlint_call_as(engine, only, request, length, &response)
-                      : medlint_call(engine, request, length, &response);
+    reply.code = code;
     reply.null_response = response == nullptr;
     if (response) reply.text = response;
     medlint_free(response);
     reply.well_formed = static_cast<bool>(reply.xml.load_string(reply.text.c_str()));
     return reply;
+}
+
+// One medlint_call, or medlint_call_as when `only` names an operation.
+inline Reply call_raw(medlint_engine *engine, const char *request, size_t length, const char *only = nullptr) {
+    char *response = nullptr;
+    int code = only ? medlint_call_as(engine, only, request, length, &response)
+                    : medlint_call(engine, request, length, &response);
+    return reply_of(code, response);
+}
+
+// One medlint_translate: the <check> document or the <error> document.
+inline Reply translate_raw(medlint_engine *engine, const char *request, size_t length) {
+    char *response = nullptr;
+    int code = medlint_translate(engine, request, length, &response);
+    return reply_of(code, response);
 }
 
 // An open engine, closed when it goes out of scope.

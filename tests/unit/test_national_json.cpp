@@ -1,6 +1,7 @@
 // The national JSON envelope (docs/nhsa.md): 3101/3102 checks and 3103
 // feedback through medlint_call, the mapping field by field both ways,
-// the real example request, and every error the envelope can answer.
+// the real example request, every error the envelope can answer, and its
+// translation to the contract's XML by medlint_translate.
 // Links the engine's objects for parse_national_request and Boost.JSON.
 #include "national.hpp"
 
@@ -8,6 +9,9 @@
 
 #include <algorithm>
 
+#include "../document_differences.hpp"
+#include "request.hpp"
+#include "request_xml.hpp"
 #include "store_backends.hpp"
 #include "support.hpp"
 
@@ -543,4 +547,151 @@ TEST_CASE("every error of the envelope answers infcode -1 naming the field", "[n
         std::string huge = "{\"infno\":\"3101\",\"pad\":\"" + std::string(33u << 20, 'x') + "\"}";
         CHECK(contains(refused(engine.get(), huge), "the limit is 33554432"));
     }
+}
+
+namespace {
+
+// The envelope's check as parse_national_request reads it, and its
+// translation by medlint_translate as parse_request reads it back: the two
+// must be the same, field by field.
+void require_same_when_translated(medlint_engine *engine, const std::string &envelope) {
+    Document direct = std::get<Document>(parse_national_request(envelope).operation);
+    test::Reply translation = test::translate_raw(engine, envelope.data(), envelope.size());
+    INFO(translation.text);
+    REQUIRE(translation.code == MEDLINT_OK);
+    REQUIRE(translation.root_name() == "check");
+    Document back = std::get<Document>(parse_request(translation.text, std::nullopt).operation);
+    test::DocumentDifferences differences(direct, back);
+    INFO(differences.text());
+    CHECK(differences.list().empty());
+}
+
+// The (rule, finding id) pairs of a national answer and of a check-result.
+std::vector<std::pair<std::string, std::string>> findings_of(const Answer &answer) {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto &result : answer.results()) out.emplace_back(text(result.at("rule_id")), text(result.at("jr_id")));
+    return out;
+}
+std::vector<std::pair<std::string, std::string>> findings_of(const test::Reply &reply) {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (auto finding : reply.findings()) out.emplace_back(test::attr(finding, "rule"), test::attr(finding, "id"));
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("medlint_translate writes the check that reads back as the envelope, field by field", "[national][translate]") {
+    NationalEngine engine;
+    const std::string order = kOrder0;
+    std::string inpatient = with(with(kRequest, kEncounter + ".med_type", json::value("21")), "input.data.trig_scen",
+                                 json::value("1,6"));
+    json::value lone = json::parse(kRequest);
+    json::value patient = lone.at("input").at("data").at("patient_dtos").at(0);
+    patient.as_object()["fsi_encounter_dtos"] = patient.at("fsi_encounter_dtos").at(0);
+    lone.at("input").at("data").as_object()["patient_dtos"] = patient;
+    lone.as_object()["input"] = json::serialize(lone.at("input"));
+    const std::vector<std::string> envelopes{
+        kRequest,
+        test::read_file(MEDLINT_NHSA_EXAMPLE),
+        with(kRequest, "infno", json::value("3102")),
+        inpatient,
+        json::serialize(lone),
+        with(kRequest, order + ".hilist_lv", json::value("2")),
+        with(kRequest, order + ".hilist_lv", json::value(3)),
+        with(with(kRequest, order + ".hilist_type", json::value("201")), order + ".chrg_type", json::value("04")),
+        with(with(kRequest, order + ".hilist_code", std::nullopt), order + ".hosplist_code", json::value("YY0001")),
+        with(kRequest, kEncounter + ".fsi_diagnose_dtos[0].maindise_flag", json::value(0)),
+        with(with(kRequest, kEncounter + ".fsi_diagnose_dtos[0].maindise_flag", json::value(0)),
+             kEncounter + ".dscg_main_dise_codg", json::value("E14.900")),
+        with(kRequest, kEncounter + ".insutype", json::value("340")),
+        with(kRequest, kEncounter + ".insutype", std::nullopt),
+        with(kRequest, kEncounter + ".medins_lv", json::value("05")),
+        with(kRequest, kEncounter + ".dr_codg", std::nullopt),
+        with(kRequest, "input.data.patient_dtos[0].brdy", std::nullopt),
+        with(kRequest, "input.data.patient_dtos[0].gend", json::value(2)),
+        // Amounts that have no short decimal, and text that XML must escape.
+        with(with(kRequest, order + ".pric", json::value(0.1 + 0.2)), order + ".cnt", json::value("0.333333333333333")),
+        with(kRequest, order + ".hilist_name", json::value("a \"b\" <c> & 'd'\ttab\nline\rreturn  ]]>")),
+        with(kRequest, order + ".drord_dr_codg", json::value("")),
+    };
+    for (size_t i = 0; i < envelopes.size(); ++i) {
+        INFO("envelope " << i);
+        require_same_when_translated(engine.get(), envelopes[i]);
+    }
+}
+
+TEST_CASE("the translation is checked as the envelope is: the same findings under the same ids", "[national][translate]") {
+    NationalEngine engine;
+    for (const std::string &envelope : {std::string(kRequest), test::read_file(MEDLINT_NHSA_EXAMPLE)}) {
+        Answer national = succeeds(engine.get(), envelope);
+        test::Reply translation = test::translate_raw(engine.get(), envelope.data(), envelope.size());
+        REQUIRE(translation.code == MEDLINT_OK);
+        test::Reply xml = engine.engine.ok(translation.text);
+        CHECK(findings_of(xml) == findings_of(national));
+        CHECK(xml.fired("LIMIT-GENDER"));
+    }
+}
+
+TEST_CASE("medlint_translate refuses what is not a 3101 or 3102 with an <error> naming the field", "[national][translate]") {
+    NationalEngine engine;
+    auto refused_translation = [&](const std::string &request) {
+        test::Reply reply = test::translate_raw(engine.get(), request.data(), request.size());
+        INFO(reply.text);
+        CHECK(reply.code == MEDLINT_EPARSE);
+        REQUIRE(reply.root_name() == "error");
+        CHECK(reply.error() == medlint_last_error());
+        return reply;
+    };
+    SECTION("a 3103 is feedback, refused for its operation as medlint_call_as refuses it") {
+        test::Reply reply = refused_translation(answers({{"f-1", 2, ""}}));
+        CHECK(reply.attr("root") == "feedback");
+        CHECK(contains(reply.error(), "infno: is \"3103\" (<feedback>)"));
+    }
+    SECTION("a field it cannot read") {
+        test::Reply reply = refused_translation(with(kRequest, kOrder0 + ".cnt", json::value("abc")));
+        CHECK(reply.error() == kOrder0 + ".cnt: \"abc\" is not a number");
+        CHECK(reply.attr("root").empty());
+    }
+    SECTION("broken JSON, and XML") {
+        CHECK(contains(refused_translation("{\"infno\": ").error(), "request is not well-formed JSON"));
+        CHECK(contains(refused_translation("<check/>").error(), "request is not a national JSON envelope"));
+        CHECK(refused_translation("").error() == "request is empty");
+    }
+    SECTION("NULL arguments") {
+        char *response = nullptr;
+        CHECK(medlint_translate(nullptr, "{}", 2, &response) == MEDLINT_EINVAL);
+        CHECK(contains(response, "medlint_translate: engine is NULL"));
+        medlint_free(response);
+        CHECK(medlint_translate(engine.get(), "{}", 2, nullptr) == MEDLINT_EINVAL);
+    }
+}
+
+TEST_CASE("document_request writes every field of a check, and parse_request reads it back the same", "[national][translate]") {
+    const std::string request = R"(<commit mode="preaudit" time="2026-11-23T09:30:00+08:00" audit="deferred">
+  <institution code="H52270100001" level="2"/>
+  <physician code="D522701000123" name="王敏" dept="内分泌科"/>
+  <patient id-type="resident-id" id="52270119561203002x" name="王秀英" gender="2" birth-date="1956-12-03" insurance-no="I-1">
+    <card id="52270119561203002X" name="王秀英" gender="F" birth-date="1956-12-03" source="card-reader"/>
+  </patient>
+  <encounter id="ZY1" type="inpatient" admitted="2026-11-20" discharged="2026-11-25" rescue="true" insurance="310" channel="internet">
+    <diagnosis code="E11.900" name="2型糖尿病" primary="true"/>
+    <diagnosis code="I10.x00"/>
+  </encounter>
+  <item id="1" kind="treatment" code="331503004" name="阑尾切除术" unit="次" prescription="CF1" operation="OP-1" insurance-class="B"
+        physician="" quantity="0.1" price="1234.565" list-price="2000.005" days="7" date="2026-11-21" discharge-medication="true"/>
+  <item id="2" kind="drug" code="XA10BAA002A001010101445" quantity="3" price="0.3"/>
+  <consent id="C1" signer="guardian" signed="2026-11-21T08:00:00+08:00" items="1, 2"/>
+</commit>)";
+    Document read = std::get<Document>(parse_request(request, std::nullopt).operation);
+    std::string written = document_request(read);
+    INFO(written);
+    Document back = std::get<Document>(parse_request(written, std::nullopt).operation);
+    test::DocumentDifferences differences(read, back);
+    INFO(differences.text());
+    CHECK(differences.list().empty());
+    CHECK(back.commit);
+    CHECK(back.items[0].list_price == 2000.005);
+    CHECK(back.items[0].own_physician);
+    CHECK_FALSE(back.items[1].own_physician);
+    CHECK(back.consents[0].items == std::vector<std::string>{"1", "2"});
 }

@@ -9,7 +9,7 @@
  * contract, docs/contract.md in the source repository.  Within ABI 1 these
  * symbols and signatures never change; new operations arrive as new request
  * elements, and a new function only under a new symbol version (ABI 1.1
- * added medlint_call_as).
+ * added medlint_call_as, ABI 1.2 medlint_translate).
  *
  * Error handling follows SQLite and libgit2: every function that can fail
  * returns an int code (MEDLINT_OK or a negative MEDLINT_E* value), results
@@ -38,8 +38,8 @@ extern "C" {
 typedef struct medlint_engine medlint_engine;
 
 #define MEDLINT_ABI_VERSION 1
-/* Additions within ABI 1: 1 added medlint_call_as(). */
-#define MEDLINT_ABI_MINOR 1
+/* Additions within ABI 1: 1 added medlint_call_as(), 2 medlint_translate(). */
+#define MEDLINT_ABI_MINOR 2
 
 #define MEDLINT_OK         0
 #define MEDLINT_EINVAL    -1   /* a NULL or otherwise unusable argument      */
@@ -111,7 +111,34 @@ MEDLINT_API int medlint_call_as(medlint_engine *engine, const char *operation,
                                 const char *request, size_t length,
                                 char **response);
 
-/* Releases a response from medlint_call() or medlint_call_as().  NULL is allowed and ignored. */
+/*
+ * Translates a national platform's 3101 or 3102 JSON envelope (the request
+ * whose first byte that is not blank is '{', which medlint_call() checks)
+ * into the contract's <check> request document: the same patient, encounter,
+ * diagnoses and items, read by the same mapping (docs/nhsa.md), so that
+ * medlint_call() on the translation finds what it finds on the envelope.
+ * Nothing is checked or recorded.  A host that reports from the XML
+ * <check-result>, such as a batch pre-audit of logged national requests,
+ * calls this and then its usual XML path.
+ *
+ * request: `length` bytes of the envelope (UTF-8 JSON); need not end in NUL.
+ * response: receives the NUL-terminated UTF-8 <check> document, released with
+ *   medlint_free(); on failure the <error> document (XML, not the national
+ *   error envelope), whose message starts with the JSON path at fault.
+ *
+ * Returns MEDLINT_OK; MEDLINT_EINVAL for a NULL engine or response pointer;
+ * MEDLINT_EPARSE for a request that is not a 3101 or 3102 envelope the check
+ * would accept: XML, broken JSON, a field it cannot read, or a 3103, whose
+ * <error> says root="feedback" as medlint_call_as() does.
+ *
+ * Added in ABI 1.2 (symbol version MEDLINT_1.2).  Thread safety: as
+ * medlint_call().
+ */
+MEDLINT_API int medlint_translate(medlint_engine *engine, const char *request, size_t length,
+                                  char **response);
+
+/* Releases a response from medlint_call(), medlint_call_as() or
+   medlint_translate().  NULL is allowed and ignored. */
 MEDLINT_API void medlint_free(char *response);
 
 /*

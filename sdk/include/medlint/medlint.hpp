@@ -58,6 +58,15 @@ public:
         return result(code, raw);
     }
 
+    // The contract's <check> document for a national 3101 or 3102 JSON
+    // envelope (medlint_translate, ABI 1.2).  Throws medlint::failure,
+    // carrying the <error> document, for anything else.
+    std::string translate(std::string_view national) const {
+        char *raw = nullptr;
+        int code = medlint_translate(handle_.get(), national.data(), national.size(), &raw);
+        return result(code, raw);
+    }
+
     // Like call(), but returns the code and leaves the document, <error> or
     // not, in `response`.
     int try_call(std::string_view request, std::string &response) const noexcept {
