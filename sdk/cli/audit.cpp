@@ -20,6 +20,7 @@
 #include "commands.hpp"
 #include "render.hpp"
 #include "reports.hpp"
+#include "request_text.hpp"
 
 namespace medlint::cli {
 namespace {
@@ -76,8 +77,10 @@ std::string refused_root(const std::exception &failure) {
 }
 
 Outcome audit_document(const medlint::engine &engine, const AuditInput &input, const Invocation &invocation) {
+    bool national = false;
     try {
         std::string bytes = input_bytes(input);
+        national = is_national_request(bytes);
         pugi::xml_document response;
         pugi::xml_node result = response_root(send_file(engine, bytes, invocation), response, "check-result");
         Outcome outcome;
@@ -90,7 +93,8 @@ Outcome audit_document(const medlint::engine &engine, const AuditInput &input, c
         // disguised, and its <error> names it: they are not records to audit.
         if (std::string root = refused_root(e); !root.empty())
             return unchecked(Outcome::Kind::skipped, input.name,
-                             "the root element is <" + root + ">, not <check> or <commit>");
+                             national ? "the national envelope asks for <" + root + ">, not a 3101 or 3102 check"
+                                      : "the root element is <" + root + ">, not <check> or <commit>");
         // Whatever else kept this document from being checked, the next ones still are.
         return unchecked(Outcome::Kind::failed, input.name, e.what());
     }

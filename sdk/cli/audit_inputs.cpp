@@ -16,17 +16,18 @@ constexpr auto npos = std::string_view::npos;
 
 bool is_blank(std::string_view text) { return text.find_first_not_of(" \t\r\n") == npos; }
 
-bool is_xml_extension(const fs::path &path) {
+// *.xml, and *.json for the national platform's requests that HIS log.
+bool is_request_extension(const fs::path &path) {
     std::string extension = path.extension().string();
     std::transform(extension.begin(), extension.end(), extension.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return extension == ".xml";
+    return extension == ".xml" || extension == ".json";
 }
 
-// A folder's *.xml files, searched recursively (symbolic links to folders are
-// not followed).  A subfolder that cannot be searched is an input of its own
-// that fails with the reason, so that the rest of the audit goes on.
-void add_xml_files_in(const fs::path &folder, std::vector<AuditInput> &inputs) {
+// A folder's request files, searched recursively (symbolic links to folders
+// are not followed).  A subfolder that cannot be searched is an input of its
+// own that fails with the reason, so that the rest of the audit goes on.
+void add_request_files_in(const fs::path &folder, std::vector<AuditInput> &inputs) {
     std::error_code error;
     std::vector<fs::directory_entry> entries;
     for (fs::directory_iterator it(folder, error), end; !error && it != end; it.increment(error))
@@ -37,17 +38,17 @@ void add_xml_files_in(const fs::path &folder, std::vector<AuditInput> &inputs) {
     }
     for (const auto &entry : entries) {
         std::error_code ignored;
-        if (entry.is_directory(ignored) && !entry.is_symlink(ignored)) add_xml_files_in(entry.path(), inputs);
-        else if (is_xml_extension(entry.path()) && entry.is_regular_file(ignored))
+        if (entry.is_directory(ignored) && !entry.is_symlink(ignored)) add_request_files_in(entry.path(), inputs);
+        else if (is_request_extension(entry.path()) && entry.is_regular_file(ignored))
             inputs.push_back({entry.path().string(), false, "", ""});
     }
 }
 
 // ... sorted by path so that the order, and with it every report, is the
 // same on every file system.
-std::vector<AuditInput> xml_files_in(const std::string &folder) {
+std::vector<AuditInput> request_files_in(const std::string &folder) {
     std::vector<AuditInput> inputs;
-    add_xml_files_in(folder, inputs);
+    add_request_files_in(folder, inputs);
     std::sort(inputs.begin(), inputs.end(), [](const AuditInput &a, const AuditInput &b) { return a.name < b.name; });
     return inputs;
 }
@@ -113,7 +114,7 @@ std::vector<AuditInput> collect_inputs(const std::vector<std::string> &operands)
         std::error_code ignored;
         if (operand == "-") add_stdin_documents(inputs);
         else if (fs::is_directory(operand, ignored))
-            for (auto &input : xml_files_in(operand)) inputs.push_back(std::move(input));
+            for (auto &input : request_files_in(operand)) inputs.push_back(std::move(input));
         else inputs.push_back({operand, false, "", ""});
     }
     return inputs;

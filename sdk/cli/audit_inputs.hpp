@@ -20,9 +20,10 @@ struct AuditInput {
 };
 
 // The documents the operands name, in order: a file as it is, a folder's
-// *.xml files (searched recursively) in path order, "-" the documents of
-// standard input.  A file is not opened here: one that cannot be read fails
-// on its own when audited, and so does a subfolder that cannot be searched.
+// *.xml and *.json files (searched recursively) in path order, "-" the
+// documents of standard input.  A file is not opened here: one that cannot
+// be read fails on its own when audited, and so does a subfolder that cannot
+// be searched.
 std::vector<AuditInput> collect_inputs(const std::vector<std::string> &operands);
 
 // The bytes of the document.  Throws for a file or folder that cannot be read.

@@ -74,7 +74,10 @@ pugi::xml_node response_root(const std::string &response, pugi::xml_document &do
 }
 
 std::string send_file(const medlint::engine &engine, std::string_view bytes, const Invocation &invocation) {
-    return engine.call_as(operation_of(invocation), prepare_request(bytes, invocation));
+    // A national envelope goes as the <check> the library translates it to,
+    // so that the tool reads and reports the XML result as for any file.
+    std::string request = is_national_request(bytes) ? engine.translate(bytes) : std::string(bytes);
+    return engine.call_as(operation_of(invocation), prepare_request(request, invocation));
 }
 
 std::string operation_request(const char *name, const std::vector<std::pair<const char *, std::string>> &attributes) {
@@ -124,6 +127,16 @@ int call_file(const medlint::engine &engine, const std::string &path) {
     if (code == MEDLINT_OK) return kExitPass;
     std::cerr << "medlint: " << path << ": call failed: " << medlint_last_error() << '\n';
     return kExitError;
+}
+
+int translate_file(const medlint::engine &engine, const std::string &path) {
+    try {
+        std::cout << engine.translate(read_request(path));
+        return kExitPass;
+    } catch (const std::exception &e) {
+        std::cerr << "medlint: " << path << ": not translated: " << e.what() << '\n';
+        return kExitError;
+    }
 }
 
 int verify_audit_log(const medlint::engine &engine) {
@@ -248,6 +261,7 @@ int run(const Invocation &invocation) {
         case Command::commit: return check_files(engine, invocation);
         case Command::audit: return audit(engine, invocation);
         case Command::call: return call_file(engine, invocation.operands.front());
+        case Command::translate: return translate_file(engine, invocation.operands.front());
         case Command::pack_validate: return validate_pack(engine, invocation.operands.front());
         case Command::ledger_import: return import_ledger(engine, invocation);
         case Command::catalog_import: return import_catalog_file(engine, invocation);

@@ -32,7 +32,10 @@ medlint::engine open_engine(const std::optional<std::string> &config);
 
 // Sends a file's bytes as the command's one operation (check, commit or
 // ledger; audit's check or commit) and returns the response.  The engine
-// refuses a file of any other operation.  Throws medlint::failure.
+// refuses a file of any other operation.  A national 3101 or 3102 JSON
+// envelope is sent as the <check> the library translates it to, so that its
+// result is XML like any file's; the translation refuses a 3103 as a
+// <feedback>.  Throws medlint::failure.
 std::string send_file(const medlint::engine &engine, std::string_view bytes, const Invocation &invocation);
 
 // The response's root element, which must be `expected`.

@@ -101,15 +101,16 @@ const char kDocumentExitStatus[] =
     "3 error (a failed call, an unreadable file, a bad option)";
 
 const char kAuditSummary[] =
-    "Checks the documents in FILEs, in folders (their *.xml files, searched\n"
-    "recursively) and on standard input (-: documents separated by NUL\n"
-    "bytes, or each starting with its XML declaration) in preaudit mode on\n"
-    "all cores, and prints the totals; --html, --csv and --json write the\n"
-    "reports of where the risk lies.  A document that cannot be checked is\n"
-    "printed and counted, and the run goes on; files of other operations\n"
-    "are skipped.  --commit also records the documents, one at a time in\n"
-    "date order.  Ctrl-C stops after the documents in hand and still\n"
-    "writes the reports.";
+    "Checks the documents in FILEs, in folders (their *.xml and *.json\n"
+    "files, searched recursively) and on standard input (-: documents\n"
+    "separated by NUL bytes, or each starting with its XML declaration) in\n"
+    "preaudit mode on all cores, and prints the totals; --html, --csv and\n"
+    "--json write the reports of where the risk lies.  A national 3101 or\n"
+    "3102 JSON request is checked as the <check> it translates to.  A\n"
+    "document that cannot be checked is printed and counted, and the run\n"
+    "goes on; files of other operations (a 3103) are skipped.  --commit\n"
+    "also records the documents, one at a time in date order.  Ctrl-C\n"
+    "stops after the documents in hand and still writes the reports.";
 
 const CommandSpec kCommands[] = {
     {Command::check, "check", nullptr, "FILE...", "file", 1, kAnyNumber, kConfig | kMode | kLang,
@@ -132,6 +133,12 @@ const CommandSpec kCommands[] = {
      "holds, and prints the raw response document unchanged.",
      "0 when the call succeeded, 3 when it failed (the response is then\n"
      "the <error> document) or on a bad option"},
+    {Command::translate, "translate", nullptr, "FILE", "file", 1, 1, kConfig,
+     "Prints the contract's <check> document for FILE (or - for standard\n"
+     "input), a national 3101 or 3102 JSON request, as the library maps it:\n"
+     "what medlint checks when it receives the JSON.  Nothing is checked.",
+     "0 when FILE was translated, 3 when it could not be (the message\n"
+     "names the JSON field at fault) or on a bad option"},
     {Command::audit_log_verify, "audit-log", "verify", "", "file", 0, 0, kConfig,
      "Checks the hash chain of the store's audit log: prints how many rows\n"
      "were checked and whether the chain is intact.",

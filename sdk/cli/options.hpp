@@ -8,7 +8,7 @@
 namespace medlint::cli {
 
 enum class Command {
-    check, commit, audit, call, audit_log_verify, pack_validate, ledger_import, catalog_import, points, serve
+    check, commit, audit, call, translate, audit_log_verify, pack_validate, ledger_import, catalog_import, points, serve
 };
 
 struct Invocation {

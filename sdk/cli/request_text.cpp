@@ -147,6 +147,12 @@ std::optional<Tag> root_start_tag(std::string_view bytes) {
 
 }  // namespace
 
+bool is_national_request(std::string_view bytes) {
+    if (starts_with(bytes, "\xEF\xBB\xBF")) bytes.remove_prefix(3);
+    size_t first = bytes.find_first_not_of(" \t\r\n");
+    return first != npos && bytes[first] == '{';
+}
+
 bool has_root_attribute(std::string_view bytes, std::string_view name) {
     std::optional<Tag> root = root_start_tag(bytes);
     return root && root->attribute(name);

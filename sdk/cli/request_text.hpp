@@ -24,6 +24,11 @@ struct LedgerPhysician {
 // <reversal> names only its notice, so a file of reversals names none.
 std::vector<LedgerPhysician> ledger_physicians(std::string_view bytes);
 
+// Whether the request is a national JSON envelope: its first character that
+// is not blank (after a UTF-8 byte-order mark) is '{', as the contract
+// tells a national request from an XML one.
+bool is_national_request(std::string_view bytes);
+
 bool has_root_attribute(std::string_view bytes, std::string_view name);
 
 // The request with the root attribute `name` set to `value`, an ASCII token:

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "../unit/support.hpp"
@@ -75,6 +76,15 @@ private:
     int wait_status_ = 0;
     bool waited_ = false;
 };
+
+// `text` with every occurrence of each `from` replaced by its `to`, in turn:
+// the output of a run over one file, as a run over another would name it.
+inline std::string renamed(std::string text, const std::vector<std::pair<std::string, std::string>> &renames) {
+    for (const auto &[from, to] : renames)
+        for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+            text.replace(at, from.size(), to);
+    return text;
+}
 
 inline Run medlint(const Scratch &scratch, const std::vector<std::string> &arguments,
                   const Medlint::Options &options = {}) {

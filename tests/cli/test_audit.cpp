@@ -605,3 +605,93 @@ TEST_CASE("a subfolder that cannot be searched is listed as not checked, and the
     // remove_all works by path, which is too long here; rm works by descriptors.
     CHECK(std::system(("rm -rf '" + month + "'").c_str()) == 0);
 }
+
+namespace {
+
+// A small 3101 request (the national JSON, docs/nhsa.md) for an outpatient
+// man: a clean drug, and a female-only one of the national pack.
+const char *const kNational3101 = R"({"infno": "3101", "inf_time": "2026-11-23 09:30:00", "input": {"data": {
+  "trig_scen": "2", "patient_dtos": [{"patn_id": "43000000000000000001", "patn_name": "张三", "gend": "1",
+  "brdy": "1980-01-01", "fsi_encounter_dtos": [{"mdtrt_id": "MZ001", "med_type": "11", "insutype": "310",
+    "dr_codg": "D430799000001", "dr_name": "王敏", "adm_dept_name": "内科",
+    "fsi_diagnose_dtos": [{"maindise_flag": 1, "dise_codg": "E11.900", "dise_name": "2型糖尿病"}],
+    "fsi_order_dtos": [
+      {"rx_id": "R1", "hilist_type": "101", "hilist_code": "XA10BAA002A001010101445", "hilist_name": "二甲双胍片",
+       "hilist_lv": "01", "cnt": 2, "pric": "12.50"},
+      {"rx_id": "R2", "hilist_type": "101", "hilist_code": "XG02BAZ061Z007010279543",
+       "hilist_name": "左炔诺孕酮宫内节育系统", "hilist_lv": "--", "cnt": "1", "pric": 1153}]}]}]}}})";
+
+}  // namespace
+
+TEST_CASE("audit checks national 3101 JSON files as the XML they translate to: the same reports", "[audit][national]") {
+    Scratch scratch;
+    std::string mixed = scratch.dir.file("mixed"), xml = scratch.dir.file("xml");
+    fs::create_directories(mixed);
+    fs::create_directories(xml);
+    const std::vector<std::pair<std::string, std::string>> national{
+        {"1-example", test::read_file(MEDLINT_NHSA_EXAMPLE)}, {"2-small", kNational3101}};
+    for (const auto &[name, envelope] : national) {
+        test::write_file(mixed + "/" + name + ".json", envelope);
+        Run translated = medlint(scratch, {"translate", mixed + "/" + name + ".json"});
+        INFO(translated.err);
+        REQUIRE(translated.status == 0);
+        test::write_file(xml + "/" + name + ".xml", translated.out);
+    }
+    for (const std::string &folder : {mixed, xml}) {
+        test::write_file(folder + "/3-clean.xml", clean_document(1).str());
+        test::write_file(folder + "/4-unconsented.xml", document_with_unconsented_item("敷料").str());
+    }
+    Reports from_mixed(scratch, "mixed"), from_xml(scratch, "xml");
+    Run run = medlint(scratch, joined(joined({"audit"}, from_mixed.options()), {mixed}));
+    INFO(run.out << run.err);
+    CHECK(run.status == 1);
+    Run xml_run = medlint(scratch, joined(joined({"audit"}, from_xml.options()), {xml}));
+    CHECK(xml_run.status == run.status);
+    CHECK(test::renamed(run.out, {{mixed, xml}}) == xml_run.out);
+
+    json::object report = json_report(from_mixed.json);
+    CHECK(total(report, "checked") == 4);
+    bool example_limit_gender = false;
+    for (const auto &finding : report.at("findings").as_array())
+        if (finding.at("document").as_string() == mixed + "/1-example.json" && finding.at("rule").as_string() == "LIMIT-GENDER")
+            example_limit_gender = true;
+    CHECK(example_limit_gender);
+    // The page links each document by its path relative to the page.
+    const std::vector<std::pair<std::string, std::string>> renames{
+        {mixed, xml}, {"href=\"mixed/", "href=\"xml/"}, {"example.json", "example.xml"}, {"small.json", "small.xml"}};
+    for (const auto &[path, other] : {std::pair{from_mixed.csv, from_xml.csv}, std::pair{from_mixed.json, from_xml.json},
+                                      std::pair{from_mixed.html, from_xml.html}}) {
+        INFO(path);
+        CHECK(test::renamed(test::read_file(path), renames) == test::read_file(other));
+    }
+}
+
+TEST_CASE("audit skips a 3103 and fails a broken JSON file, naming the file and the JSON field", "[audit][national]") {
+    Scratch scratch;
+    std::string folder = scratch.dir.file("day");
+    fs::create_directories(folder);
+    test::write_file(folder + "/answer.json",
+                     R"({"infno": "3103", "opter": "D1", "input": {"data": {"warns": [{"warn_rslt_id": "f-1", "dspo_way": "2"}]}}})");
+    test::write_file(folder + "/broken.json", test::replaced(kNational3101, "\"cnt\": 2", "\"cnt\": \"abc\""));
+    test::write_file(folder + "/truncated.json", std::string(kNational3101).substr(0, 100));
+    test::write_file(folder + "/ok.json", kNational3101);
+    Reports reports(scratch, "day");
+    Run run = medlint(scratch, joined(joined({"audit"}, reports.options()), {folder}));
+    INFO(run.out << run.err);
+    CHECK(run.status == 3);
+    json::object report = json_report(reports.json);
+    CHECK(total(report, "checked") == 1);
+    CHECK(total(report, "skipped") == 1);
+    CHECK(total(report, "failed") == 2);
+    const json::object &skipped = report.at("skipped").as_array()[0].as_object();
+    CHECK(skipped.at("document").as_string() == folder + "/answer.json");
+    CHECK(skipped.at("reason").as_string() == "the national envelope asks for <feedback>, not a 3101 or 3102 check");
+    std::map<std::string, std::string> reasons;
+    for (const auto &failed : report.at("failed").as_array())
+        reasons[failed.at("document").as_string().c_str()] = failed.at("reason").as_string().c_str();
+    CHECK(reasons[folder + "/broken.json"] ==
+          "input.data.patient_dtos[0].fsi_encounter_dtos[0].fsi_order_dtos[0].cnt: \"abc\" is not a number");
+    CHECK(contains(reasons[folder + "/truncated.json"], "request is not well-formed JSON"));
+    CHECK(contains(run.out, folder + "/broken.json"));
+    CHECK(contains(run.out, "fsi_order_dtos[0].cnt"));
+}

@@ -436,3 +436,39 @@ TEST_CASE("audit refuses an endless standard input at once", "[cli]") {
     CHECK(large.status == 3);
     CHECK(contains(large.err, "standard input holds a document over the 32 MiB limit"));
 }
+
+TEST_CASE("translate prints the check a national 3101 request maps to, and check checks the JSON as it", "[cli][national]") {
+    Scratch scratch;
+    Run translated = medlint(scratch, {"translate", MEDLINT_NHSA_EXAMPLE});
+    INFO(translated.out << translated.err);
+    CHECK(translated.status == 0);
+    pugi::xml_document xml;
+    REQUIRE(xml.load_string(translated.out.c_str()));
+    pugi::xml_node check = xml.document_element();
+    CHECK(std::string(check.name()) == "check");
+    CHECK(test::attr(check.child("patient"), "gender") == "M");
+    CHECK(check.find_child_by_attribute("item", "id", "6374"));
+
+    std::string translation = scratch.dir.file("example.xml");
+    test::write_file(translation, translated.out);
+    Run from_json = medlint(scratch, {"check", MEDLINT_NHSA_EXAMPLE});
+    Run from_xml = medlint(scratch, {"check", translation});
+    INFO(from_json.out << from_json.err);
+    CHECK(from_json.status == 1);
+    CHECK(contains(from_json.out, "LIMIT-GENDER"));
+    CHECK(test::renamed(from_json.out, {{MEDLINT_NHSA_EXAMPLE, translation}}) == from_xml.out);
+
+    SECTION("a 3103, or a field it cannot read, is not translated, and the message names the field") {
+        std::string answer = scratch.dir.file("answer.json");
+        test::write_file(answer, R"({"infno": "3103", "input": {"data": {"warns": []}}})");
+        Run run = medlint(scratch, {"translate", answer});
+        CHECK(run.status == 3);
+        CHECK(run.out.empty());
+        CHECK(contains(run.err, answer + ": not translated: infno: is \"3103\" (<feedback>)"));
+        std::string broken = scratch.dir.file("broken.json");
+        test::write_file(broken, test::replaced(test::read_file(MEDLINT_NHSA_EXAMPLE), "\"gend\": \"1\"", "\"gend\": \"男\""));
+        run = medlint(scratch, {"translate", broken});
+        CHECK(run.status == 3);
+        CHECK(contains(run.err, "input.data.patient_dtos[0].gend: is \"男\""));
+    }
+}
