@@ -76,6 +76,15 @@ std::string refused_root(const std::exception &failure) {
     return error.document_element().attribute("root").value();
 }
 
+// Whether the library refused to translate a national envelope for its
+// infno: a 3103, another interface, or JSON that is no envelope at all (an
+// earlier --json report in the folder).  Its message starts with the JSON
+// path at fault (contract section 1, medlint_translate).
+bool refused_for_interface(const std::exception &failure) {
+    auto *refusal = dynamic_cast<const medlint::failure *>(&failure);
+    return refusal && std::string_view(refusal->what()).rfind("infno: ", 0) == 0;
+}
+
 Outcome audit_document(const medlint::engine &engine, const AuditInput &input, const Invocation &invocation) {
     bool national = false;
     try {
@@ -91,10 +100,11 @@ Outcome audit_document(const medlint::engine &engine, const AuditInput &input, c
         // A folder of a day's records may also hold results, ledgers or
         // feedback.  The engine refuses them for their root element, however
         // disguised, and its <error> names it: they are not records to audit.
-        if (std::string root = refused_root(e); !root.empty())
+        if (national && refused_for_interface(e))
+            return unchecked(Outcome::Kind::skipped, input.name, std::string("not a 3101 or 3102 check: ") + e.what());
+        if (std::string root = refused_root(e); !national && !root.empty())
             return unchecked(Outcome::Kind::skipped, input.name,
-                             national ? "the national envelope asks for <" + root + ">, not a 3101 or 3102 check"
-                                      : "the root element is <" + root + ">, not <check> or <commit>");
+                             "the root element is <" + root + ">, not <check> or <commit>");
         // Whatever else kept this document from being checked, the next ones still are.
         return unchecked(Outcome::Kind::failed, input.name, e.what());
     }

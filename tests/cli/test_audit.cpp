@@ -666,7 +666,8 @@ TEST_CASE("audit checks national 3101 JSON files as the XML they translate to: t
     }
 }
 
-TEST_CASE("audit skips a 3103 and fails a broken JSON file, naming the file and the JSON field", "[audit][national]") {
+TEST_CASE("audit skips a 3103 or JSON that is no envelope, and fails a broken one, naming the file and the JSON field",
+          "[audit][national]") {
     Scratch scratch;
     std::string folder = scratch.dir.file("day");
     fs::create_directories(folder);
@@ -675,17 +676,21 @@ TEST_CASE("audit skips a 3103 and fails a broken JSON file, naming the file and 
     test::write_file(folder + "/broken.json", test::replaced(kNational3101, "\"cnt\": 2", "\"cnt\": \"abc\""));
     test::write_file(folder + "/truncated.json", std::string(kNational3101).substr(0, 100));
     test::write_file(folder + "/ok.json", kNational3101);
+    test::write_file(folder + "/report.json", R"({"engine": "1.0.0", "totals": {"checked": 1}})");
     Reports reports(scratch, "day");
     Run run = medlint(scratch, joined(joined({"audit"}, reports.options()), {folder}));
     INFO(run.out << run.err);
     CHECK(run.status == 3);
     json::object report = json_report(reports.json);
     CHECK(total(report, "checked") == 1);
-    CHECK(total(report, "skipped") == 1);
+    CHECK(total(report, "skipped") == 2);
     CHECK(total(report, "failed") == 2);
+    CHECK(report.at("skipped").as_array()[1].at("reason").as_string() ==
+          "not a 3101 or 3102 check: infno: is required but missing");
     const json::object &skipped = report.at("skipped").as_array()[0].as_object();
     CHECK(skipped.at("document").as_string() == folder + "/answer.json");
-    CHECK(skipped.at("reason").as_string() == "the national envelope asks for <feedback>, not a 3101 or 3102 check");
+    CHECK(skipped.at("reason").as_string() ==
+          "not a 3101 or 3102 check: infno: is \"3103\" (<feedback>); this call performs only <check>");
     std::map<std::string, std::string> reasons;
     for (const auto &failed : report.at("failed").as_array())
         reasons[failed.at("document").as_string().c_str()] = failed.at("reason").as_string().c_str();
