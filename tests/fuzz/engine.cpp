@@ -6,7 +6,10 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <boost/json.hpp>
 #include <pugixml.hpp>
+
+#include "national.hpp"
 
 namespace fuzz {
 namespace {
@@ -22,12 +25,6 @@ std::string scratch_folder;
 void remove_scratch_folder() {
     std::error_code ignored;
     std::filesystem::remove_all(scratch_folder, ignored);
-}
-
-[[noreturn]] void defect(const std::string &what, std::string_view response) {
-    std::fprintf(stderr, "medlint fuzz finding: %s\nresponse: %.*s\n", what.c_str(), static_cast<int>(response.size()),
-                 response.data());
-    std::abort();
 }
 
 // An engine with the built-in pack on a new store in a temporary folder,
@@ -60,6 +57,33 @@ bool has_forbidden_control(std::string_view response) {
     return false;
 }
 
+// The national envelope's promises (engine.hpp, call).
+void check_national_response(int code, std::string_view response) {
+    if (code == MEDLINT_EINTERNAL) defect("MEDLINT_EINTERNAL (a bug by the contract)", response);
+    boost::json::error_code error;
+    boost::json::value answer = boost::json::parse(response, error);
+    const boost::json::object *envelope = error ? nullptr : answer.if_object();
+    if (!envelope) defect("the answer to a national request is not a JSON object", response);
+    const boost::json::value *infcode = envelope->if_contains("infcode");
+    if (!infcode || !infcode->is_int64()) defect("the national answer has no whole infcode", response);
+    if ((infcode->get_int64() == 0) != (code == MEDLINT_OK))
+        defect("return code " + std::to_string(code) + " with infcode " + std::to_string(infcode->get_int64()), response);
+    if (code == MEDLINT_OK) return;
+    const boost::json::value *message = envelope->if_contains("err_msg");
+    if (infcode->get_int64() != -1 || !message || !message->is_string() || message->get_string().empty())
+        defect("a failed national call without infcode -1 and an err_msg", response);
+    const boost::json::value *output = envelope->if_contains("output");
+    if (!output || !output->is_null()) defect("a failed national call with an output", response);
+}
+
+}  // namespace
+
+[[noreturn]] void defect(const std::string &what, std::string_view response) {
+    std::fprintf(stderr, "medlint fuzz finding: %s\nresponse: %.*s\n", what.c_str(), static_cast<int>(response.size()),
+                 response.data());
+    std::abort();
+}
+
 void check_response(int code, std::string_view response) {
     if (code == MEDLINT_EINTERNAL) defect("MEDLINT_EINTERNAL (a bug by the contract)", response);
     if (has_forbidden_control(response)) defect("a control character that XML 1.0 forbids", response);
@@ -82,15 +106,14 @@ medlint_engine *engine() {
     return opened;
 }
 
-}  // namespace
-
 std::string call(std::string_view request) {
     char *response = nullptr;
     int code = medlint_call(engine(), request.data(), request.size(), &response);
     if (!response) defect("medlint_call set no response (code " + std::to_string(code) + ")", "");
     std::string text(response);
     medlint_free(response);
-    check_response(code, text);
+    if (medlint::is_national(request)) check_national_response(code, text);
+    else check_response(code, text);
     return text;
 }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the libFuzzer targets of the fuzz preset's build, each for --seconds
-# (default 1200: an hour for the three), from a copy of its seed corpus so
+# (default 1200: 80 minutes for the four), from a copy of its seed corpus so
 # that the repository is not written, and prints what each did: executions,
 # coverage (cov: edges, ft: features) and corpus size.  Fails when a target
 # finds anything (crash, leak, sanitizer report, timeout); the input that
@@ -8,7 +8,7 @@
 #
 #   tests/fuzz/run.sh [--seconds N] [--jobs N] [--keep DIR] [TARGET...] [-- LIBFUZZER-FLAGS...]
 #
-# TARGET is request, documents or pack (default: all); --jobs runs that many
+# TARGET is request, documents, pack or national (default: all); --jobs runs that many
 # at once; --keep DIR leaves each grown corpus in DIR/TARGET (to minimise
 # into corpus/TARGET with -merge=1, README.md).
 set -euo pipefail
@@ -26,7 +26,7 @@ while [ $# -gt 0 ]; do
     *) targets+=("$1"); shift ;;
   esac
 done
-[ ${#targets[@]} -gt 0 ] || targets=(request documents pack)
+[ ${#targets[@]} -gt 0 ] || targets=(request documents pack national)
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/medlint-fuzz-run.XXXXXX")"
 findings="$work/findings"
