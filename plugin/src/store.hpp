@@ -85,7 +85,8 @@ public:
     // sanctions that last into first_year.
     virtual std::vector<LedgerRow> ledger(const std::string &physician, int first_year, int last_year) = 0;
     // Every row of kCopiedTables, fed to `sink` at most kCopyChunkRows at a
-    // time.  `sink` reports its own failures as errors of its own store.
+    // time, with the element of kCopiedTables they are of.  `sink` reports
+    // its own failures as errors of its own store.
     virtual void every_row(const RowSink &sink) = 0;
 };
 
