@@ -107,7 +107,10 @@ public:
                                      [&](const PhysicianStatus &status) { return physician_status(status); },
                                      [&](const AuditLogVerify &) { return verify_audit_log(); },
                                      [&](const PackValidate &validate) { return validate_pack(validate); },
-                                     [&](const Reload &) { return reload(); }},
+                                     [&](const Reload &) { return reload(); },
+                                     [&](const StoreCopy &copy) {
+                                         return store_copy_result(copy_store(store_, read_config(copy.to)), encoding());
+                                     }},
                           request_.operation);
     }
 

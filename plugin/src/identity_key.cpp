@@ -38,8 +38,7 @@ std::string directory_of(const std::string &path) {
 // Writes the new key to a file of its own and links it in place: a process
 // that reads the key never sees half of it, and when two processes make one
 // at once the first link wins and both use its key.
-void create_key_file(const std::string &path) {
-    std::string secret = random_secret(path);
+void create_key_file(const std::string &path, const std::string &secret) {
     std::string temporary = path + ".new-" + std::to_string(getpid()) + "-" + sha256_hex(secret).substr(0, 8);
     int fd = open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0) key_failure(path, std::string("cannot be created: ") + std::strerror(errno));
@@ -79,13 +78,22 @@ std::string read_key_file(const std::string &path) {
 IdentityKey IdentityKey::load(const std::string &path, bool may_create) {
     std::string secret = read_key_file(path);
     if (secret.empty() && may_create) {
-        create_key_file(path);
+        create_key_file(path, random_secret(path));
         secret = read_key_file(path);
     }
     if (secret.empty())
         key_failure(path, "is missing, and the store's identities were hashed with it: restore the key file from "
                           "its backup (a new key could not match the patients already in the store)");
     return IdentityKey(path, secret);
+}
+
+bool IdentityKey::write_to(const std::string &path) const {
+    bool made = read_key_file(path).empty();
+    if (made) create_key_file(path, secret_);
+    if (read_key_file(path) != secret_)
+        key_failure(path, "holds another key than the store being copied, whose patients it could not match: name a "
+                          "key file that does not exist yet, or a copy of the store's own");
+    return made;
 }
 
 std::string IdentityKey::patient_key(const std::string &id_type, const std::string &id) const {

@@ -24,6 +24,11 @@ public:
     // that make one at once end up with the same.  Throws MEDLINT_ESTORE.
     static IdentityKey load(const std::string &path, bool may_create);
 
+    // Writes this key to a new key file at `path` (mode 0600), for a copy of
+    // the store; true when it made the file, false when the file there
+    // holds this key already.  Throws MEDLINT_ESTORE when it holds another.
+    bool write_to(const std::string &path) const;
+
     // How the store knows a patient: a digest of the id type and number.
     std::string patient_key(const std::string &id_type, const std::string &id) const;
     // The same from a patient key as schema 3 stored it, "<id-type>:<id>".

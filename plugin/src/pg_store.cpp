@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "error.hpp"
+#include "overloaded.hpp"
 
 namespace medlint {
 namespace {
@@ -112,6 +113,42 @@ double real(const Result &result, int row, int column) {
     return out;
 }
 
+// PostgreSQL's type oids of the columns a copy reads as numbers.
+constexpr Oid kInt2 = 21, kInt4 = 23, kInt8 = 20, kFloat4 = 700, kFloat8 = 701;
+
+StoreValue stored_value(const Result &result, int row, int column) {
+    if (PQgetisnull(result.get(), row, column)) return std::monostate{};
+    Oid type = PQftype(result.get(), column);
+    if (type == kInt2 || type == kInt4 || type == kInt8) return static_cast<int64_t>(std::stoll(text(result, row, column)));
+    if (type == kFloat4 || type == kFloat8) return real(result, row, column);
+    return text(result, row, column);
+}
+
+// Rows in COPY's text format: tab between columns, \N for NULL, backslash escapes.
+std::string copy_text(const std::vector<StoreRow> &rows) {
+    std::string out;
+    for (const StoreRow &row : rows) {
+        for (size_t column = 0; column < row.size(); ++column) {
+            if (column) out += '\t';
+            std::visit(Overloaded{[&](std::monostate) { out += "\\N"; },
+                                  [&](int64_t number) { out += std::to_string(number); },
+                                  [&](double number) { out += decimal(number); },
+                                  [&](const std::string &value) {
+                                      for (char c : value) {
+                                          if (c == '\\') out += "\\\\";
+                                          else if (c == '\n') out += "\\n";
+                                          else if (c == '\r') out += "\\r";
+                                          else if (c == '\t') out += "\\t";
+                                          else out += c;
+                                      }
+                                  }},
+                       row[column]);
+        }
+        out += '\n';
+    }
+    return out;
+}
+
 std::optional<std::string> optional_date(const std::optional<Date> &value) {
     return value ? std::optional<std::string>(value->str()) : std::nullopt;
 }
@@ -156,10 +193,19 @@ public:
                                                     values.data(), nullptr, nullptr, 0));
         ExecStatusType status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
         if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return result;
-        const char *state = result ? PQresultErrorField(result.get(), PG_DIAG_SQLSTATE) : nullptr;
-        std::string message = PQerrorMessage(connection_);
-        while (!message.empty() && message.back() == '\n') message.pop_back();
-        throw PgFailure{state ? state : "", message, PQstatus(connection_) != CONNECTION_OK};
+        throw failure(result);
+    }
+    // Sends rows in COPY's text format to `COPY ... FROM STDIN`; throws PgFailure.
+    void copy_in(const std::string &sql, const std::string &data) {
+        Result started(PQexec(connection_, sql.c_str()));
+        if (!started || PQresultStatus(started.get()) != PGRES_COPY_IN) throw failure(started);
+        if (PQputCopyData(connection_, data.data(), static_cast<int>(data.size())) != 1 ||
+            PQputCopyEnd(connection_, nullptr) != 1)
+            throw failure(nullptr);
+        Result ended(PQgetResult(connection_));
+        while (Result more{PQgetResult(connection_)}) {
+        }
+        if (!ended || PQresultStatus(ended.get()) != PGRES_COMMAND_OK) throw failure(ended);
     }
     // The number of rows a statement changed.
     int changed(const char *sql, const Parameters &parameters) { return std::stoi(PQcmdTuples(run(sql, parameters).get())); }
@@ -173,6 +219,13 @@ public:
     bool in_transaction() const { return PQtransactionStatus(connection_) != PQTRANS_IDLE; }
 
 private:
+    PgFailure failure(const Result &result) const {
+        const char *state = result ? PQresultErrorField(result.get(), PG_DIAG_SQLSTATE) : nullptr;
+        std::string message = PQerrorMessage(connection_);
+        while (!message.empty() && message.back() == '\n') message.pop_back();
+        return PgFailure{state ? state : "", message, PQstatus(connection_) != CONNECTION_OK};
+    }
+
     PGconn *connection_;
 };
 
@@ -444,13 +497,48 @@ int PgStore::import_ledger(const Ledger &ledger, const AuditEntry &audit) {
     return added;
 }
 
-AuditVerification PgStore::verify_audit_log() {
+void PgStore::write_deferred() {
     bool any_deferred;
     {
         std::lock_guard<std::mutex> guard(deferred_mutex_);
         any_deferred = !deferred_audit_.empty();
     }
     if (any_deferred) write("recording checks in the audit log", Durability::survives_crash, nullptr, [](Connection &) {});
+}
+
+// Not retried: a new attempt would read the source again, and a failure
+// while the copy is under way is better reported than hidden.
+void PgStore::fill(const std::function<void(const RowSink &)> &rows) {
+    const char *action = "copying a store into it";
+    auto failed = [&](const PgFailure &failure) { fail(MEDLINT_ESTORE, name_ + " failed while " + action + ": " + failure.message); };
+    try {
+        Lease lease(*this);
+        try {
+            lease->run("BEGIN");
+            if (std::stoll(text(lease->run(store_contents_query().c_str()), 0, 0)) != 0)
+                fail(MEDLINT_ESTORE, name_ + " is not empty: a copy goes only into a new database");
+            lease->run("DELETE FROM audit_head");  // the source's head replaces the new store's
+            rows([&](const StoreTable &table, const std::vector<StoreRow> &chunk) {
+                try {
+                    lease->copy_in(std::string("COPY ") + table.name + " (" + table.columns + ") FROM STDIN", copy_text(chunk));
+                } catch (const PgFailure &failure) {
+                    failed(failure);  // not the source's failure, whose read this runs in
+                }
+            });
+            // Feedback recorded after the copy numbers on from the copied rows.
+            lease->run("SELECT setval(pg_get_serial_sequence('feedback', 'id'), max(id)) FROM feedback");
+            lease->run("COMMIT");
+        } catch (...) {
+            lease->roll_back();
+            throw;
+        }
+    } catch (const PgFailure &failure) {
+        failed(failure);
+    }
+}
+
+AuditVerification PgStore::verify_audit_log() {
+    write_deferred();
     return attempt("verifying the audit log", [&](Connection &connection) {
         connection.run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
         Result rows = connection.run("SELECT seq, time, operation, physician, encounter, findings, prev_hash, hash "
@@ -619,6 +707,37 @@ public:
                                    integer(rows, row, 8)});
                 return out;
             });
+    }
+
+    // One cursor per table, in the snapshot's transaction.  Not retried: the
+    // rows already fed cannot be taken back.
+    void every_row(const RowSink &sink) override {
+        try {
+            if (!lease_) {
+                lease_.emplace(store_);
+                (*lease_)->run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+            }
+            PgStore::Connection &connection = **lease_;
+            std::string fetch = "FETCH " + std::to_string(kCopyChunkRows) + " FROM medlint_copy";
+            for (const auto &table : kCopiedTables) {
+                connection.run((std::string("DECLARE medlint_copy NO SCROLL CURSOR FOR SELECT ") + table.columns +
+                                " FROM " + table.name).c_str());
+                for (;;) {
+                    Result rows = connection.run(fetch.c_str());
+                    int count = PQntuples(rows.get());
+                    if (count == 0) break;
+                    std::vector<StoreRow> chunk(static_cast<size_t>(count));
+                    for (int row = 0; row < count; ++row)
+                        for (int column = 0; column < PQnfields(rows.get()); ++column)
+                            chunk[static_cast<size_t>(row)].push_back(stored_value(rows, row, column));
+                    sink(table, chunk);
+                }
+                connection.run("CLOSE medlint_copy");
+            }
+        } catch (const PgFailure &failure) {
+            lease_.reset();
+            fail(MEDLINT_ESTORE, store_.name() + " failed while reading the store to copy: " + failure.message);
+        }
     }
 
 private:

@@ -39,6 +39,8 @@ public:
     void record_feedback(const Feedback &feedback, const AuditEntry &audit) override;
     int import_ledger(const Ledger &ledger, const AuditEntry &audit) override;
     AuditVerification verify_audit_log() override;
+    void write_deferred() override;
+    void fill(const std::function<void(const RowSink &)> &rows) override;
     const IdentityKey &key() const override { return *key_; }
 
     class Connection;

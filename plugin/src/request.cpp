@@ -282,10 +282,11 @@ Request parse_request(std::string utf8, std::optional<std::string_view> only) {
     else if (name == "audit-log-verify") request.operation = AuditLogVerify{};
     else if (name == "pack-validate") request.operation = PackValidate{root.required("path")};
     else if (name == "reload") request.operation = Reload{};
+    else if (name == "store-copy") request.operation = StoreCopy{root.required("to")};
     else
         fail_at_line(MEDLINT_EPARSE, root.line(),
                      "<" + name + ">: is not an operation; expected check, commit, retract, feedback, ledger, "
-                     "physician-status, audit-log-verify, pack-validate or reload",
+                     "physician-status, audit-log-verify, pack-validate, reload or store-copy",
                      name);
     return request;
 }

@@ -165,7 +165,14 @@ struct PackValidate {
 // <reload/>: read the configured rule packs again; on failure keep the loaded ones.
 struct Reload {};
 
-using Operation = std::variant<Document, Retract, Feedback, Ledger, PhysicianStatus, AuditLogVerify, PackValidate, Reload>;
+// <store-copy to="CONFIG"/>: copy this engine's store into the empty store
+// that the configuration file CONFIG names.
+struct StoreCopy {
+    std::string to;
+};
+
+using Operation =
+    std::variant<Document, Retract, Feedback, Ledger, PhysicianStatus, AuditLogVerify, PackValidate, Reload, StoreCopy>;
 
 // What a national JSON envelope (interfaces 3101, 3102, 3103; docs/nhsa.md)
 // asked for, and what its answer echoes.

@@ -183,14 +183,33 @@ std::string physician_status_result(const PhysicianStanding &standing, const Phy
     return to_text(xml, encoding);
 }
 
-std::string audit_log_verify_result(const AuditVerification &verification, const std::string &encoding) {
-    pugi::xml_document xml;
-    auto root = xml.append_child("audit-log-verify-result");
+namespace {
+
+void append_verification(pugi::xml_node root, const AuditVerification &verification) {
     root.append_attribute("rows") = static_cast<long long>(verification.rows);
     root.append_attribute("intact") = verification.intact ? "true" : "false";
     if (!verification.intact) {
         root.append_attribute("first-bad-row") = static_cast<long long>(verification.first_bad_row);
         root.append_attribute("problem") = verification.problem.c_str();
+    }
+}
+
+}  // namespace
+
+std::string audit_log_verify_result(const AuditVerification &verification, const std::string &encoding) {
+    pugi::xml_document xml;
+    append_verification(xml.append_child("audit-log-verify-result"), verification);
+    return to_text(xml, encoding);
+}
+
+std::string store_copy_result(const CopiedStore &copy, const std::string &encoding) {
+    pugi::xml_document xml;
+    auto root = xml.append_child("store-copy-result");
+    append_verification(root, copy.audit);  // of the copy's audit log
+    for (const auto &[name, rows] : copy.tables) {
+        auto table = root.append_child("table");
+        table.append_attribute("name") = name.c_str();
+        table.append_attribute("rows") = static_cast<long long>(rows);
     }
     return to_text(xml, encoding);
 }

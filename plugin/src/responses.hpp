@@ -44,6 +44,7 @@ std::string physician_status_result(const PhysicianStanding &standing, const Phy
                                     const std::vector<LedgerRow> &rows, const std::string &profile,
                                     const std::string &encoding);
 std::string audit_log_verify_result(const AuditVerification &verification, const std::string &encoding);
+std::string store_copy_result(const CopiedStore &copy, const std::string &encoding);
 std::string pack_validate_result(const Knowledge &pack, const std::string &encoding);
 std::string reload_result(const std::string &rules, const std::string &encoding);
 

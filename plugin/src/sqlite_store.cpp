@@ -17,6 +17,7 @@
 
 #include "error.hpp"
 #include "identity_key.hpp"
+#include "overloaded.hpp"
 
 namespace medlint {
 namespace {
@@ -109,6 +110,21 @@ constexpr int kDigestsVersion = 4;  // the first that keeps identities as digest
 std::optional<Date> column_date(const SQLite::Column &column) {
     if (column.isNull()) return std::nullopt;
     return Date::parse(column.getString());
+}
+
+StoreValue stored_value(const SQLite::Column &column) {
+    if (column.isNull()) return std::monostate{};
+    if (column.isInteger()) return column.getInt64();
+    if (column.isFloat()) return column.getDouble();
+    return column.getString();
+}
+
+void bind_value(SQLite::Statement &statement, int index, const StoreValue &value) {
+    std::visit(Overloaded{[&](std::monostate) { statement.bind(index); },
+                          [&](int64_t number) { statement.bind(index, number); },
+                          [&](double number) { statement.bind(index, number); },
+                          [&](const std::string &text) { statement.bind(index, text); }},
+               value);
 }
 
 [[noreturn]] void store_failure(const std::string &path, const char *action, const SQLite::Exception &e) {
@@ -552,6 +568,55 @@ std::vector<LedgerRow> SqliteSnapshot::ledger(const std::string &physician, int 
     });
 }
 
+void SqliteSnapshot::every_row(const RowSink &sink) {
+    reading("reading the store to copy", [&](SqliteStore::Reader &reader) {
+        for (const auto &table : kCopiedTables) {
+            SQLite::Statement query(reader.db, std::string("SELECT ") + table.columns + " FROM " + table.name);
+            std::vector<StoreRow> chunk;
+            while (query.executeStep()) {
+                StoreRow &row = chunk.emplace_back();
+                for (int column = 0; column < query.getColumnCount(); ++column)
+                    row.push_back(stored_value(query.getColumn(column)));
+                if (chunk.size() == kCopyChunkRows) {
+                    sink(table, chunk);
+                    chunk.clear();
+                }
+            }
+            if (!chunk.empty()) sink(table, chunk);
+        }
+        return true;
+    });
+}
+
+void SqliteStore::fill(const std::function<void(const RowSink &)> &rows) {
+    const char *action = "copying a store into it";
+    locked(action, [&] {
+        require_file_in_place();
+        db_->exec("PRAGMA synchronous=FULL");
+        SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+        if (db_->execAndGet(store_contents_query()).getInt64() != 0)
+            fail(MEDLINT_ESTORE, "store " + path_ + " is not empty: a copy goes only into a new store");
+        db_->exec("DELETE FROM audit_head");  // the source's head replaces the new store's
+        rows([&](const StoreTable &table, const std::vector<StoreRow> &chunk) {
+            try {
+                std::string placeholders;
+                for (size_t column = 0; column < chunk.front().size(); ++column) placeholders += column ? ", ?" : "?";
+                SQLite::Statement insert(*db_, std::string("INSERT INTO ") + table.name + " (" + table.columns +
+                                                   ") VALUES (" + placeholders + ")");
+                for (const StoreRow &row : chunk) {
+                    insert.reset();
+                    for (size_t column = 0; column < row.size(); ++column) bind_value(insert, static_cast<int>(column) + 1, row[column]);
+                    insert.exec();
+                }
+            } catch (const SQLite::Exception &e) {
+                store_failure(path_, action, e);  // not the source's failure, whose read this runs in
+            }
+        });
+        reset_statements();
+        transaction.commit();
+    });
+}
+
 void SqliteStore::record_check(const AuditEntry &audit, bool deferred) {
     if (!deferred) return write("recording a check in the audit log", Durability::survives_crash, audit, [] {});
     locked("recording a check in the audit log", [&] {
@@ -706,9 +771,15 @@ int SqliteStore::import_ledger(const Ledger &ledger, const AuditEntry &audit) {
     return added;
 }
 
-AuditVerification SqliteStore::verify_audit_log() {
-    return locked("verifying the audit log", [&] {
+void SqliteStore::write_deferred() {
+    locked("recording checks in the audit log", [&] {
         if (!deferred_audit_.empty()) transact(Durability::survives_crash, nullptr, [] {});
+    });
+}
+
+AuditVerification SqliteStore::verify_audit_log() {
+    write_deferred();
+    return locked("verifying the audit log", [&] {
         AuditChainCheck chain;
         SQLite::Statement rows(*db_, "SELECT seq, time, operation, physician, encounter, findings, prev_hash, hash "
                                      "FROM audit_log ORDER BY seq");

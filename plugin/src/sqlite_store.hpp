@@ -44,6 +44,8 @@ public:
     int import_ledger(const Ledger &ledger, const AuditEntry &audit) override;
 
     AuditVerification verify_audit_log() override;
+    void write_deferred() override;
+    void fill(const std::function<void(const RowSink &)> &rows) override;
     std::unique_ptr<StoreSnapshot> snapshot() override;
     const IdentityKey &key() const override { return *key_; }
 
@@ -112,6 +114,7 @@ public:
     std::map<std::string, FeedbackRecord> feedback(const std::vector<std::string> &finding_ids) override;
     bool reported(const std::string &finding_id) override;
     std::vector<LedgerRow> ledger(const std::string &physician, int first_year, int last_year) override;
+    void every_row(const RowSink &sink) override;
 
 private:
     template <class Work>

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 
 #include "pg_store.hpp"
@@ -13,6 +14,39 @@ namespace medlint {
 std::unique_ptr<Store> Store::open(const Config &config) {
     if (!config.store_url.empty()) return std::make_unique<PgStore>(config.store_url, config.store_key_path, config.store_pool);
     return std::make_unique<SqliteStore>(config.store_path, config.store_key_path, config.store_memory);
+}
+
+std::string store_contents_query() {
+    // The head's seq counts the audit rows ever written; every other table is empty or not.
+    std::string sql = "SELECT (SELECT seq FROM audit_head WHERE id = 1)";
+    for (const auto &table : kCopiedTables)
+        if (std::strcmp(table.name, "audit_head") != 0)
+            sql += std::string(" + (SELECT count(*) FROM (SELECT 1 FROM ") + table.name + " LIMIT 1) AS any_row)";
+    return sql;
+}
+
+CopiedStore copy_store(Store &source, const Config &target_config) {
+    source.write_deferred();
+    const std::string &key_path = target_config.store_key_path;
+    bool made_key_file = source.key().write_to(key_path);
+    try {
+        std::unique_ptr<Store> target = Store::open(target_config);
+        CopiedStore copy;
+        target->fill([&](const RowSink &sink) {
+            copy.tables.clear();  // counted afresh by each attempt
+            for (const auto &table : kCopiedTables) copy.tables.emplace_back(table.name, 0);
+            std::unique_ptr<StoreSnapshot> snapshot = source.snapshot();
+            snapshot->every_row([&](const StoreTable &table, const std::vector<StoreRow> &rows) {
+                copy.tables[static_cast<size_t>(&table - kCopiedTables)].second += static_cast<int64_t>(rows.size());
+                sink(table, rows);
+            });
+        });
+        copy.audit = target->verify_audit_log();
+        return copy;
+    } catch (...) {
+        if (made_key_file) std::remove(key_path.c_str());
+        throw;
+    }
 }
 
 std::string now_utc() {

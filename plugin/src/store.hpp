@@ -7,10 +7,12 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <memory>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "config.hpp"
@@ -36,6 +38,35 @@ struct AuditVerification {
     std::string problem;
 };
 
+// A value as a store holds it, for copying a store between backends: NULL,
+// an integer, a real or text.
+using StoreValue = std::variant<std::monostate, int64_t, double, std::string>;
+using StoreRow = std::vector<StoreValue>;
+
+// A table a copy carries, every row as stored, with the columns each row
+// lists in this order.  The identity key's check value is not copied: the
+// target records its own, of the same key (copy_store()).
+struct StoreTable {
+    const char *name, *columns;
+};
+inline constexpr StoreTable kCopiedTables[] = {
+    {"encounters", "encounter_id, institution, patient_key, type, admitted, discharged, rescue, physician, dept, "
+                   "primary_diagnosis, committed_at"},
+    {"items", "encounter_id, item_id, patient_key, kind, code, name, quantity, price, days, date, physician, "
+              "discharge_medication"},
+    {"patient_identities", "patient_key, encounter_id, name_digest, gender_digest, birth_date_digest, seen_at"},
+    {"feedback", "id, finding_id, action, reason, physician, time, recorded_at, reason_code"},
+    {"ledger", "notice, kind, physician, date, until, points, sanction_kind, text, reversed_on, imported_at"},
+    {"audit_log", "seq, time, operation, physician, encounter, findings, prev_hash, hash"},
+    {"audit_head", "id, seq, hash"},
+};
+// Rows go from one store to the other this many at a time, never all at once.
+constexpr size_t kCopyChunkRows = 1000;
+using RowSink = std::function<void(const StoreTable &table, const std::vector<StoreRow> &rows)>;
+// One SQL query, in what both backends understand, whose one value is 0 for
+// a store that holds nothing yet, and more for one that holds anything.
+std::string store_contents_query();
+
 // One consistent view of the store for the reads of one operation, used by
 // one thread.
 class StoreSnapshot : public History {
@@ -53,6 +84,10 @@ public:
     // The physician's ledger rows dated from first_year to last_year, and the
     // sanctions that last into first_year.
     virtual std::vector<LedgerRow> ledger(const std::string &physician, int first_year, int last_year) = 0;
+    // Every row of kCopiedTables, fed to `sink` at most kCopyChunkRows at a
+    // time, with the element of kCopiedTables they are of.  `sink` reports
+    // its own failures as errors of its own store.
+    virtual void every_row(const RowSink &sink) = 0;
 };
 
 // Every call is safe from any thread, and every write is one transaction
@@ -75,11 +110,34 @@ public:
     // The number of new ledger rows; notices already imported change nothing.
     virtual int import_ledger(const Ledger &ledger, const AuditEntry &audit) = 0;
     virtual AuditVerification verify_audit_log() = 0;
+    // Writes the check rows still waiting in memory (record_check()).
+    virtual void write_deferred() = 0;
+    // Fills this store, which must hold nothing yet, in one transaction with
+    // the rows that `rows` feeds to the sink it is given; throws
+    // MEDLINT_ESTORE, and writes nothing, for a store that holds anything or
+    // on any failure.
+    virtual void fill(const std::function<void(const RowSink &)> &rows) = 0;
 
     // How the store knows the patient of a document.
     std::string patient_key(const Patient &patient) const { return key().patient_key(patient.id_type, patient.id); }
     virtual const IdentityKey &key() const = 0;
 };
+
+// What a copy of a store carried: the rows of each table, and the
+// verification of the copy's audit log.
+struct CopiedStore {
+    std::vector<std::pair<std::string, int64_t>> tables;
+    AuditVerification audit;
+};
+
+// Copies `source`, every row as stored, into the empty store `target` names,
+// and verifies the copy's audit log.  The target's key file gets the
+// source's key when there is none yet: its patient keys and identity
+// digests are HMACs under that key.  Throws MEDLINT_ESTORE for a target
+// key file of another key or a target that is not empty; on any failure
+// no row is written (a new SQLite target stays an empty store) and a key
+// file made for the copy is removed.
+CopiedStore copy_store(Store &source, const Config &target);
 
 // What both backends share: the time an audit row records, its hash, and
 // the walk that verifies the chain.

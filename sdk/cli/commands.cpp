@@ -17,6 +17,7 @@
 #include "request_files.hpp"
 #include "request_text.hpp"
 #include "serve.hpp"
+#include "store_copy.hpp"
 
 namespace medlint::cli {
 namespace {
@@ -255,6 +256,8 @@ int run(const Invocation &invocation) {
     }
     // serve checks its options, the token file and the address before it opens the engine.
     if (*invocation.command == Command::serve) return serve(invocation);
+    // store copy opens an engine on the store it copies, not on a configuration.
+    if (*invocation.command == Command::store_copy) return copy_store(invocation);
     medlint::engine engine = open_engine(invocation.config);
     switch (*invocation.command) {
         case Command::check:
@@ -267,7 +270,8 @@ int run(const Invocation &invocation) {
         case Command::catalog_import: return import_catalog_file(engine, invocation);
         case Command::points: return show_points(engine, invocation);
         case Command::audit_log_verify: return verify_audit_log(engine);
-        case Command::serve: break;
+        case Command::serve:
+        case Command::store_copy: break;
     }
     return kExitError;
 }

@@ -31,7 +31,11 @@ enum OptionBit : unsigned {
     kOut = 1u << 18,
     kPackId = 1u << 19,
     kComplete = 1u << 20,
-    kAllOptions = 2 * kComplete - 1,
+    kFrom = 1u << 21,
+    kFromKey = 1u << 22,
+    kTo = 1u << 23,
+    kKey = 1u << 24,
+    kAllOptions = 2 * kKey - 1,
 };
 
 struct OptionSpec {
@@ -80,6 +84,13 @@ const OptionSpec kOptions[] = {
      &Invocation::pack_id},
     {kComplete, "--complete", nullptr, "declare the catalogue complete: a code it lacks is non-catalogue", nullptr,
      nullptr, &Invocation::complete},
+    {kFrom, "--from", "FILE_OR_URL", "the store to copy: a SQLite file or a postgresql:// URI", nullptr,
+     &Invocation::from},
+    {kFromKey, "--from-key", "FILE", "its key file; FILE.key beside a SQLite store by default", nullptr,
+     &Invocation::from_key},
+    {kTo, "--to", "FILE_OR_URL", "the new store: a SQLite file or a postgresql:// URI", nullptr, &Invocation::to},
+    {kKey, "--key", "FILE", "the new store's key file; FILE.key beside a SQLite store by default", nullptr,
+     &Invocation::key},
 };
 
 constexpr size_t kAnyNumber = SIZE_MAX;
@@ -168,6 +179,17 @@ const CommandSpec kCommands[] = {
      "reason, and nothing is written unless the whole file is good; the\n"
      "pack written is then validated.  See docs/cli.md.",
      "0 imported, 3 error (a bad row, an unreadable file, a bad option)"},
+    {Command::store_copy, "store", "copy", "", "file", 0, 0, kFrom | kFromKey | kTo | kKey,
+     "Copies the store --from names, every row as stored (history,\n"
+     "identities, feedback, ledger, audit log), into the new or empty store\n"
+     "--to names, SQLite or PostgreSQL either way, in one transaction, and\n"
+     "verifies the copy's audit log.  The copy needs the source's key: it\n"
+     "is written to the new store's key file when there is none, and a key\n"
+     "file of another key is refused, as is a store that holds anything.\n"
+     "The source is not changed.  A PostgreSQL store's key file is named\n"
+     "with --from-key or --key.  See docs/deployment.md.",
+     "0 copied and the copy's audit log intact, 2 copied but its chain\n"
+     "is broken (as the source's was), 3 error (nothing copied)"},
     {Command::points, "points", nullptr, "CODE", "code", 1, 1, kConfig | kDate,
      "Prints physician CODE's points for the calendar year of DATE: the\n"
      "year's ledger entries (date, kind, notice, points, last day to appeal\n"

@@ -8,7 +8,8 @@
 namespace medlint::cli {
 
 enum class Command {
-    check, commit, audit, call, translate, audit_log_verify, pack_validate, ledger_import, catalog_import, points, serve
+    check, commit, audit, call, translate, audit_log_verify, pack_validate, ledger_import, catalog_import, store_copy,
+    points, serve
 };
 
 struct Invocation {
@@ -28,6 +29,7 @@ struct Invocation {
     bool insecure_no_auth = false;
     std::optional<std::string> out, pack_id;  // catalog import: the pack folder to write, and its id
     bool complete = false;                    // catalog import: declare the catalogue complete
+    std::optional<std::string> from, from_key, to, key;  // store copy: the two stores and their key files
     std::vector<std::string> operands;  // what the command works on: files, a pack folder, a physician code
 };
 

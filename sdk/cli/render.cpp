@@ -101,10 +101,11 @@ void print_table(std::ostream &out, const std::vector<Column> &columns, const st
     for (const auto &row : rows) out << kIndent << line(row) << '\n';
 }
 
-void print_table_sizes(std::ostream &out, pugi::xml_node result, const Palette &palette) {
+// The result's <table> children: each one's name (in the attribute `named_by`) and rows.
+void print_table_sizes(std::ostream &out, pugi::xml_node result, const char *named_by, const Palette &palette) {
     std::vector<TableRow> rows;
     for (pugi::xml_node table : result.children("table"))
-        rows.push_back({table.attribute("file").value(), table.attribute("rows").value()});
+        rows.push_back({table.attribute(named_by).value(), table.attribute("rows").value()});
     print_table(out, {{"table"}, {"rows", true}}, rows, palette);
 }
 
@@ -219,13 +220,20 @@ void print_audit_verification(std::ostream &out, pugi::xml_node result, const Pa
         << result.attribute("problem").value() << '\n';
 }
 
+void print_store_copy(std::ostream &out, pugi::xml_node result, const Palette &palette) {
+    out << palette.strong("copied:") << '\n';
+    print_table_sizes(out, result, "name", palette);
+    out << "copy's ";
+    print_audit_verification(out, result, palette);
+}
+
 void print_pack_validation(std::ostream &out, const std::string &folder, pugi::xml_node result,
                            const Palette &palette) {
     std::string jurisdiction = result.attribute("jurisdiction").value();
     out << palette.strong(folder + ":") << ' ' << palette.good("valid") << " rule pack "
         << result.attribute("id").value() << ' ' << result.attribute("version").value() << ", jurisdiction "
         << (jurisdiction.empty() ? "(none)" : jurisdiction) << '\n';
-    print_table_sizes(out, result, palette);
+    print_table_sizes(out, result, "file", palette);
     // Listed only when the engine reports them: its result has carried the
     // tables alone so far, and this tool reads no pack file itself.
     std::string profiles;

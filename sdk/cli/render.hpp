@@ -49,6 +49,10 @@ void print_check_failure(std::ostream &out, const std::string &file, const std::
 // An <audit-log-verify-result>.
 void print_audit_verification(std::ostream &out, pugi::xml_node result, const Palette &palette);
 
+// A <store-copy-result>: the rows copied, table by table, and the
+// verification of the copy's audit log.
+void print_store_copy(std::ostream &out, pugi::xml_node result, const Palette &palette);
+
 // A <pack-validate-result>: the pack's id, version and jurisdiction, and the
 // rows of each table.
 void print_pack_validation(std::ostream &out, const std::string &folder, pugi::xml_node result,

@@ -29,11 +29,13 @@ public:
     struct Options {
         std::string stdin_path = "/dev/null";
         std::string folder;  // the working folder; the test's own when empty
+        bool configured = true;  // given --config with the scratch configuration
     };
 
     Medlint(const Scratch &scratch, const std::vector<std::string> &arguments, const Options &options)
         : out_(scratch.dir.file("stdout.txt")), err_(scratch.dir.file("stderr.txt")) {
-        std::vector<std::string> words{MEDLINT_CLI, "--config", scratch.config};
+        std::vector<std::string> words{MEDLINT_CLI};
+        if (options.configured) words.insert(words.end(), {"--config", scratch.config});
         words.insert(words.end(), arguments.begin(), arguments.end());
         std::vector<char *> argv;
         for (auto &word : words) argv.push_back(word.data());

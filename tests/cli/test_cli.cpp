@@ -202,6 +202,36 @@ TEST_CASE("ledger import reports new and present entries, and a second import ch
     CHECK(test::store_int(scratch.store, "SELECT COUNT(*) FROM ledger") == 4);
 }
 
+TEST_CASE("store copy copies a store into a new file under its key, and refuses to copy over one", "[cli][copy]") {
+    Scratch scratch("qiannan-2023");
+    std::string ledger = scratch.dir.file("ledger.xml");
+    test::write_file(ledger, kLedger);
+    REQUIRE(medlint(scratch, {"ledger", "import", ledger}).status == 0);
+    std::string copy = scratch.dir.file("copy.db");
+    const test::Medlint::Options alone{"/dev/null", "", false};
+
+    Run copied = medlint(scratch, {"store", "copy", "--from", scratch.store, "--to", copy}, alone);
+    INFO(copied.out << copied.err);
+    CHECK(copied.status == 0);
+    std::string ledger_row = copied.out.substr(copied.out.find("    ledger "));
+    ledger_row = ledger_row.substr(0, ledger_row.find('\n'));
+    CHECK(ledger_row.back() == '4');
+    CHECK(contains(copied.out, "hash chain intact"));
+    CHECK(test::read_file(copy + ".key") == test::read_file(scratch.store + ".key"));
+    CHECK(test::store_int(copy, "SELECT COUNT(*) FROM ledger") == 4);
+
+    Run again = medlint(scratch, {"store", "copy", "--from", scratch.store, "--to", copy}, alone);
+    CHECK(again.status == 3);
+    CHECK(contains(again.err, "is not empty"));
+    Run missing = medlint(scratch, {"store", "copy", "--from", scratch.dir.file("none.db"), "--to", copy}, alone);
+    CHECK(missing.status == 3);
+    CHECK(contains(missing.err, "there is no store file there"));
+    CHECK_FALSE(std::filesystem::exists(scratch.dir.file("none.db")));
+    Run url = medlint(scratch, {"store", "copy", "--from", "postgresql://medlint@/x", "--to", copy}, alone);
+    CHECK(url.status == 3);
+    CHECK(contains(url.err, "--from-key FILE"));
+}
+
 TEST_CASE("ledger import of a GBK file shows its texts in UTF-8", "[cli]") {
     Scratch scratch("qiannan-2023");
     std::string ledger = scratch.dir.file("gbk.xml");

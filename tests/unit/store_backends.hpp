@@ -24,6 +24,7 @@ public:
     std::string config = scratch_.config;
     std::string store = scratch_.store;  // the SQLite file, or the PostgreSQL URI
     std::string url;                     // "" for SQLite
+    std::string key = store + ".key";    // the identity key file
 
     explicit StoreScratch(Backend backend, const std::string &extra = "") : backend_(backend) {
         if (backend == Backend::postgresql) {
@@ -33,9 +34,10 @@ public:
             size_t name = url.find("@/") + 2;
             database_ = url.substr(name, url.find('?') - name);
             store = url;
+            key = scratch_.dir.file("store.key");
             write_file(config, replaced(config_xml(scratch_.store, "national-2024", extra),
                                         "<store path=\"" + scratch_.store + "\"/>",
-                                        "<store url=\"" + url + "\" key=\"" + scratch_.dir.file("store.key") + "\"/>"));
+                                        "<store url=\"" + url + "\" key=\"" + key + "\"/>"));
         } else {
             write_file(config, config_xml(scratch_.store, "national-2024", extra));
         }
