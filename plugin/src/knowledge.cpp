@@ -8,6 +8,7 @@
 
 #include "csv.hpp"
 #include "error.hpp"
+#include "request.hpp"
 #include "xml_input.hpp"
 
 namespace medlint {
@@ -211,6 +212,19 @@ PaidCourse paid_course_row(const CsvTable &csv, const CsvTable::Row &row) {
                       cited_point(csv, row)};
     if (course.days < 1) csv.row_error(row, "days", "must be at least 1 day");
     return course;
+}
+
+// The largest max_quantity of service_frequencies.csv: far above a day's 24 hours.
+constexpr int kMaxFrequencyQuantity = 10000;
+
+ServiceFrequency service_frequency_row(const CsvTable &csv, const CsvTable::Row &row) {
+    ServiceFrequency limit{nonempty(csv, row, "code"), csv.cell(row, "name"), 0, 0, csv.cell(row, "restriction"),
+                           cited_point(csv, row)};
+    limit.max_quantity = whole(csv, row, "max_quantity", kMaxFrequencyQuantity);
+    limit.period_days = whole(csv, row, "period_days", kMaxSupplyDays);
+    if (limit.max_quantity < 1) csv.row_error(row, "max_quantity", "must be at least 1");
+    if (limit.period_days < 1) csv.row_error(row, "period_days", "must be at least 1 day");
+    return limit;
 }
 
 // The limits limits.csv may set, and the values each may take.
@@ -454,12 +468,20 @@ void Knowledge::add_pack(const PackFiles &files, const std::string &origin) {
         }
     }
     std::optional<CsvTable> profiles_csv, thresholds_csv, calendar_csv, charge_pairs_csv, diagnosis_codes_csv,
-        paid_courses_csv;
+        paid_courses_csv, frequencies_csv;
     if (auto csv = table(files, "diagnosis_codes.csv", diagnosis_codes_csv, origin)) {
         csv->require_columns({"code", "insurance_code"});
         csv->require_unique({"code"});
         for (const auto &row : csv->rows())
             next.diagnosis_codes_[nonempty(*csv, row, "code")] = nonempty(*csv, row, "insurance_code");
+    }
+    if (auto csv = table(files, "service_frequencies.csv", frequencies_csv, origin)) {
+        csv->require_columns({"code", "max_quantity", "period_days"});
+        csv->require_unique({"code"});
+        for (const auto &row : csv->rows()) {
+            ServiceFrequency limit = service_frequency_row(*csv, row);
+            next.service_frequencies_[limit.code] = std::move(limit);
+        }
     }
     if (auto csv = table(files, "charge_pairs.csv", charge_pairs_csv, origin)) {
         csv->require_columns({"code", "paired_code"});
@@ -609,6 +631,11 @@ const PaidCourse *Knowledge::paid_course(std::string_view code) const {
     return found == paid_courses_.end() ? nullptr : &found->second;
 }
 
+const ServiceFrequency *Knowledge::service_frequency(std::string_view code) const {
+    auto found = service_frequencies_.find(code);
+    return found == service_frequencies_.end() ? nullptr : &found->second;
+}
+
 std::optional<int> Knowledge::limit(std::string_view name) const {
     auto found = limits_.find(name);
     if (found == limits_.end()) return std::nullopt;
@@ -641,7 +668,8 @@ std::map<std::string, size_t> Knowledge::table_sizes() const {
             {"override_reasons.csv", override_reasons_.size()},
             {"limits.csv", limits_.size()},     {"code_sets.csv", codes},
             {"charge_pairs.csv", charge_pairs_.size()}, {"diagnosis_codes.csv", diagnosis_codes_.size()},
-            {"paid_courses.csv", paid_courses_.size()}};
+            {"paid_courses.csv", paid_courses_.size()},
+            {"service_frequencies.csv", service_frequencies_.size()}};
     for (const auto &file : kCodeTableFiles) {
         auto rows = code_tables_.find(file.table);
         sizes[file.file] = rows == code_tables_.end() ? 0 : rows->second.size();

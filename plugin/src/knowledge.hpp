@@ -122,6 +122,15 @@ struct PaidCourse {
     KnowledgePoint source;
 };
 
+// A row of service_frequencies.csv: a service billed at most `max_quantity`
+// in any `period_days` days running (LIMIT-FREQUENCY).
+struct ServiceFrequency {
+    std::string code, name;
+    int max_quantity = 1, period_days = 1;
+    std::string restriction;  // the limit in the NHSA's words (日, 小时, 评定间隔时间不短于14天…)
+    KnowledgePoint source;
+};
+
 // A row of thresholds.csv: what points bring under a policy profile.
 struct Threshold {
     std::string scope;  // year: the year's total; single: one deduction; consecutive: each of `years` years
@@ -201,6 +210,8 @@ public:
     const std::string *insurance_diagnosis(std::string_view code) const;
     // The course the fund pays for a code; nullptr when no loaded pack limits it.
     const PaidCourse *paid_course(std::string_view code) const;
+    // The code's row of service_frequencies.csv; nullptr when no loaded pack limits it.
+    const ServiceFrequency *service_frequency(std::string_view code) const;
     // A limit of limits.csv (e.g. "bed_idle_days"); nullopt when no pack sets it.
     std::optional<int> limit(std::string_view name) const;
     // Whether a code of code_sets.csv's `set` is `code` or begins it, compared
@@ -258,6 +269,7 @@ private:
     std::map<std::string, std::vector<ChargePair>, std::less<>> charge_pairs_by_code_;  // both sides
     std::map<std::string, std::string, std::less<>> diagnosis_codes_;  // code -> insurance_code
     std::map<std::string, PaidCourse, std::less<>> paid_courses_;
+    std::map<std::string, ServiceFrequency, std::less<>> service_frequencies_;
     std::map<std::string, std::vector<std::string>, std::less<>> code_sets_;  // set -> normalised codes
     std::map<std::string, PointValue, std::less<>> points_;  // key: profile + '\n' + rule
     std::map<std::string, Profile, std::less<>> profiles_;

@@ -137,7 +137,7 @@ Item read_item(const Element &element, const std::string &document_physician, st
     item.quantity = element.number("quantity", item.quantity, kMaxQuantity);
     item.price = element.number("price", item.price, kMaxPrice);
     if (!element.optional("list-price").empty()) item.list_price = element.number("list-price", 0, kMaxPrice);
-    item.days = element.whole_number("days", 0, 0, 3650);
+    item.days = element.whole_number("days", 0, 0, kMaxSupplyDays);
     auto date = element.date("date", false);
     if (!date) date = default_date;
     if (!date) element.attribute_error("date", "is required when the document has no time");

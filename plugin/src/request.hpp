@@ -65,6 +65,8 @@ struct Encounter {
 // real one, and small enough that an amount in fen (1e14 at most) is exact in 64
 // bits and tens of thousands of them add up without overflow.
 constexpr double kMaxPrice = 1e6, kMaxQuantity = 1e6;
+// The longest supply (item/@days) a request may give: ten years.
+constexpr int kMaxSupplyDays = 3650;
 
 // The insurance class the HIS's own catalogue mapping gives a line (national
 // hilist_lv 01, 02, 03): 甲 A, 乙 B, 丙 C (self-pay).

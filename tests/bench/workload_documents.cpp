@@ -175,6 +175,15 @@ std::string document_xml(const Document &document) {
 bool PatientHistory::allows(const std::string &kind, const std::string &code, long day, int days) const {
     for (const auto &partner : pack_->charge_partners(code))
         if (billed_.count({day, partner})) return false;
+    if (const FrequencyLimit *limit = pack_->frequency_limit(code)) {
+        // One more within a period either way, as a window of the engine could hold both.
+        int quantity = 1;
+        auto at = limited_.find(code);
+        if (at != limited_.end())
+            for (const auto &[billed_day, billed] : at->second)
+                if (std::labs(day - billed_day) < limit->period_days) quantity += billed;
+        if (quantity > limit->max_quantity) return false;
+    }
     if (kind == "test" || kind == "exam") {
         auto at = tests_.find(pack_->retest_key(code));
         if (at == tests_.end()) return true;
@@ -195,6 +204,7 @@ bool PatientHistory::allows(const std::string &kind, const std::string &code, lo
 
 void PatientHistory::record(const Line &line) {
     billed_.insert({line.day, line.code});
+    if (pack_->frequency_limit(line.code)) limited_[line.code].emplace_back(line.day, line.quantity);
     if (line.kind == "test" || line.kind == "exam")
         tests_[pack_->retest_key(line.code)].push_back({line.day, pack_->retest_interval(line.code)});
     else if (line.kind == "drug")
@@ -438,7 +448,9 @@ Document DocumentBuilder::inpatient(const Patient &patient, PatientHistory &hist
     // The bed days: admission to the day before discharge.
     for (long offset = 0; offset < length; ++offset) {
         const long day = admitted + offset;
-        for (const CatalogRow *charge : stay_charges_) add(document, history, line_for(*charge, day, 0));
+        // A day another stay of the patient billed already (an overlapping admission) is not billed twice.
+        for (const CatalogRow *charge : stay_charges_)
+            if (history.allows(charge->kind, charge->code, day, 0)) add(document, history, line_for(*charge, day, 0));
         if (wish.idle_days.count(day)) continue;
         const size_t charges_end = document.lines.size();
         if (offset == 0) add_admission_tests(document, history, day);

@@ -71,8 +71,8 @@ std::string document_xml(const Document &document);
 
 // What a patient has had so far, so that a clean document repeats no test
 // within its retest interval and no drug while a supply lasts (DUP-TEST,
-// DUP-DRUG), and bills no item with its charge pair's other on one day
-// (DUP-CHARGE).  It looks both ways in time, as the engine's look-ups do, and
+// DUP-DRUG), bills no item with its charge pair's other on one day
+// (DUP-CHARGE) and no service beyond its frequency limit (LIMIT-FREQUENCY).  It looks both ways in time, as the engine's look-ups do, and
 // counts look-alikes of a retest group and forms of one generic.
 class PatientHistory {
 public:
@@ -92,6 +92,7 @@ private:
     std::map<std::string, std::vector<Test>> tests_;       // by retest group
     std::map<std::string, std::vector<Supply>> supplies_;  // by generic
     std::set<std::pair<long, std::string>> billed_;        // day, code
+    std::map<std::string, std::vector<std::pair<long, int>>> limited_;  // by code: day, quantity
 };
 
 // What a story asks of one document beyond being clean.

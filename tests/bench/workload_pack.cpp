@@ -63,8 +63,10 @@ Pack::Pack(const std::string &catalog_file, const std::string &pack_dir, const s
     optional_table("limits.csv", &Pack::load_limits);
     optional_table("charge_pairs.csv", &Pack::load_charge_pairs);
     load_code_tables(pack_dir, true);
+    load_frequencies(pack_dir, true);
     for (const auto &dir : stacked_dirs) {
         load_code_tables(dir, false);
+        load_frequencies(dir, false);
         if (std::filesystem::exists(dir + "/catalog.csv")) load_stacked_restrictions(dir + "/catalog.csv");
     }
     for (auto &row : catalog_) row.in_code_table = in_code_table(row.code);
@@ -161,6 +163,23 @@ const std::vector<std::string> &Pack::charge_partners(const std::string &code) c
     static const std::vector<std::string> none;
     auto at = charge_partners_.find(code);
     return at == charge_partners_.end() ? none : at->second;
+}
+
+void Pack::load_frequencies(const std::string &pack_dir, bool to_plant) {
+    const std::string path = pack_dir + "/service_frequencies.csv";
+    if (!std::filesystem::exists(path)) return;
+    CsvTable table(path);
+    for (size_t row = 0; row < table.rows(); ++row) {
+        const std::string &code = table.cell(row, "code");
+        frequency_limits_[code] = {whole_number(table, row, "max_quantity").value_or(1),
+                                   whole_number(table, row, "period_days").value_or(1)};
+        if (to_plant) frequency_codes_.push_back(code);
+    }
+}
+
+const FrequencyLimit *Pack::frequency_limit(const std::string &code) const {
+    auto at = frequency_limits_.find(code);
+    return at == frequency_limits_.end() ? nullptr : &at->second;
 }
 
 const CatalogRow *Pack::find(const std::string &code) const {

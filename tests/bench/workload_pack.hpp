@@ -28,6 +28,11 @@ struct CatalogRow {
     }
 };
 
+// LIMIT-FREQUENCY: the most of a service billed in any `period_days` days running.
+struct FrequencyLimit {
+    int max_quantity = 1, period_days = 1;
+};
+
 // Codes compare as the engine compares them: dots and spaces removed, upper case.
 std::string normalised_code(const std::string &code);
 
@@ -53,6 +58,12 @@ public:
     const std::vector<std::string> &charge_partners(const std::string &code) const;
     const std::vector<std::pair<std::string, std::string>> &charge_pairs() const { return charge_pairs_; }
 
+    // LIMIT-FREQUENCY: a code's limit (service_frequencies.csv of any pack, a
+    // later pack's row replacing an earlier one's, as in the engine); nullptr when none.
+    const FrequencyLimit *frequency_limit(const std::string &code) const;
+    // The codes `pack_dir`'s service_frequencies.csv limits, in file order: what a plant bills.
+    const std::vector<std::string> &frequency_codes() const { return frequency_codes_; }
+
     // A code table of the national classes (drug_levels.csv, herbs_single.csv, …,
     // and paid_courses.csv with its days): its rows in file order, each code
     // with its value ("" for the tables without one).
@@ -71,6 +82,7 @@ private:
     void load_code_tables(const std::string &pack_dir, bool to_plant);
     void load_stacked_restrictions(const std::string &catalog_file);
     void load_charge_pairs(const std::string &file);
+    void load_frequencies(const std::string &pack_dir, bool to_plant);
 
     std::vector<CatalogRow> catalog_;
     std::map<std::string, size_t> by_code_;
@@ -82,6 +94,8 @@ private:
     std::set<std::string> stacked_restricted_;
     std::vector<std::pair<std::string, std::string>> charge_pairs_;     // code, paired code
     std::map<std::string, std::vector<std::string>> charge_partners_;  // both ways
+    std::map<std::string, FrequencyLimit> frequency_limits_;
+    std::vector<std::string> frequency_codes_;
 };
 
 // DUP-DRUG's notion of one drug: a western drug's generic (the first 10 of

@@ -45,6 +45,7 @@ bool Storyteller::plant(Draft &draft, const std::string &rule, long variant, lon
     if (rule == "DUP-CHARGE") return plant_dup_charge(draft, variant, documents);
     if (rule == "SURGERY-DISCOUNT") return plant_surgery_discount(draft, documents);
     if (rule == "LIMIT-COURSE") return plant_limit_course(draft, documents);
+    if (rule == "LIMIT-FREQUENCY") return plant_limit_frequency(draft, variant, documents);
     throw std::logic_error("no way to plant " + rule);
 }
 
@@ -604,6 +605,59 @@ bool Storyteller::plant_limit_course(Draft &draft, long documents) {
     builder_.add_consents(last);
     draft.story.planted = Planted{"LIMIT-COURSE", id, std::nullopt,
                                   code + " on " + std::to_string(days + 1) + " days (paid_courses.csv)"};
+    return true;
+}
+
+std::vector<std::string> Storyteller::plantable_frequency_codes() const {
+    std::vector<std::string> out;
+    for (const auto &code : pack_->frequency_codes())
+        if (!pack_->stacked_catalog_restricts(code) && !pack_->in_code_table(code)) out.push_back(code);
+    return out;
+}
+
+bool Storyteller::plant_limit_frequency(Draft &draft, long variant, long documents) {
+    begin(draft, {});
+    const bool across_visits = variant % 2 == 1;
+    add_clean(draft, documents - (across_visits ? 2 : 1));
+    const auto codes = plantable_frequency_codes();
+    const std::string &code = codes[random_->below(codes.size())];
+    const FrequencyLimit &limit = *pack_->frequency_limit(code);
+    const long day = next_day(draft);
+    if (!draft.history.allows("service", code, day, 0)) return false;
+    // The catalog's row where it has one; else a paid line of a code no catalogue knows (unknown, not self-paid).
+    auto service_line = [&](long on, int quantity) {
+        const CatalogRow *row = pack_->find(code);
+        Line line = row ? builder_.line_for(*row, on, 0) : builder_.non_catalog_line(on);
+        if (!row) {
+            line.kind = "treatment";
+            line.code = line.name = code;
+            line.insurance_class = "";
+        }
+        line.quantity = quantity;
+        return line;
+    };
+    const std::string what = code + " (" + std::to_string(limit.max_quantity) + " in " +
+                             std::to_string(limit.period_days) + " days)";
+    auto planted_line = [&](const Document &last) {
+        return find_line(last, [&](const Line &l) { return l.code == code; })->id;
+    };
+    VisitWish wish;
+    if (!across_visits) {
+        wish.forced = {service_line(day, limit.max_quantity + 1)};
+        const std::string id = planted_line(add_outpatient(draft, day, wish));
+        draft.story.planted = Planted{"LIMIT-FREQUENCY", id, std::nullopt,
+                                      what + " billed " + std::to_string(limit.max_quantity + 1) + " on " + iso_date(day)};
+        return true;
+    }
+    wish.forced = {service_line(day, limit.max_quantity)};
+    const size_t earlier = draft.story.documents.size();
+    add_outpatient(draft, day, wish);
+    const long gap = random_->between(0, limit.period_days - 1);
+    VisitWish again;
+    again.forced = {service_line(day + gap, 1)};
+    const std::string id = planted_line(add_outpatient(draft, day + gap, again));
+    draft.story.planted = Planted{"LIMIT-FREQUENCY", id, earlier,
+                                  what + " billed up to its limit, and again " + std::to_string(gap) + " days later"};
     return true;
 }
 

@@ -56,6 +56,8 @@ std::vector<std::string> Storyteller::plantable_rules(
          "no two surgeries of one group (surgery_groups.csv) that are paid catalog rows"},
         {"LIMIT-COURSE", !paid_courses().empty(),
          "the pack has no paid_courses.csv row of a code no stacked catalog restricts"},
+        {"LIMIT-FREQUENCY", !plantable_frequency_codes().empty(),
+         "the pack has no service_frequencies.csv row of a code no stacked catalog restricts"},
     };
     std::vector<std::string> out;
     auto with_tables = rules;

@@ -135,6 +135,11 @@ private:
     bool plant_limit_course(Draft &draft, long documents);
     // LIMIT-COURSE: the pack's paid courses (code, days) of codes no stacked catalog restricts otherwise.
     std::vector<std::pair<std::string, int>> paid_courses() const;
+    // LIMIT-FREQUENCY: a service beyond its limit at one visit (even variants)
+    // or at a visit within the period of an earlier one (odd).
+    bool plant_limit_frequency(Draft &draft, long variant, long documents);
+    // The codes of the pack's service frequencies that no stacked catalog restricts.
+    std::vector<std::string> plantable_frequency_codes() const;
     bool plant_restricted_line(Draft &draft, const CatalogRow &row, const std::string &rule, VisitWish wish,
                                long documents);
     // The rules of the national code tables: an outpatient visit whose one

@@ -369,6 +369,14 @@ inline std::string resident_id(std::string_view first17) {
     return std::string(first17) + test_ids::check_character(first17);
 }
 
+// The document as billed for another patient (a valid id born 1990-02-02),
+// whom history does not take for the default one.
+inline Doc for_another_patient(Doc doc) {
+    doc.id = resident_id("52270119900202003");
+    doc.birth = "1990-02-02";
+    return doc;
+}
+
 // The first column of the first row of `sql` on the store file, as text,
 // through a read-only SQLite connection of the test's own.
 inline std::string store_text(const std::string &store, const std::string &sql) {

@@ -246,9 +246,7 @@ TEST_CASE("DUP-TEST against committed history", "[rules][dup][dup-test]") {
         CHECK(contains(finding.child_value("message"), "3 days ago"));
     }
     SECTION("another patient does not") {
-        later.id = test::resident_id("52270119900202003");
-        later.birth = "1990-02-02";
-        CHECK_FALSE(check(engine, later).fired("DUP-TEST"));
+        CHECK_FALSE(check(engine, test::for_another_patient(later)).fired("DUP-TEST"));
     }
     SECTION("the same patient under another id type does not (history is keyed by id type and id)") {
         later.id_type = "passport";
@@ -477,9 +475,7 @@ TEST_CASE("DUP-DRUG against committed history and the last day of a supply", "[r
                         .fired("DUP-DRUG"));
     }
     SECTION("another patient does not") {
-        Doc other = visit("MZ20261118003", {drug_line("1", kMetformin, "二甲双胍片", day(17), 7)});
-        other.id = test::resident_id("52270119900202003");
-        other.birth = "1990-02-02";
+        Doc other = test::for_another_patient(visit("MZ20261118003", {drug_line("1", kMetformin, "二甲双胍片", day(17), 7)}));
         CHECK_FALSE(check(engine, other).fired("DUP-DRUG"));
     }
     SECTION("same code before another form, then the supply lasting longest") {

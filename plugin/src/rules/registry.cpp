@@ -33,6 +33,7 @@ std::unique_ptr<Rule> make_dup_charge();
 std::unique_ptr<Rule> make_surgery_discount();
 std::unique_ptr<Rule> make_limit_course();
 std::unique_ptr<Rule> make_limit_second_line();
+std::unique_ptr<Rule> make_limit_frequency();
 
 const std::vector<std::unique_ptr<Rule>> &registered_rules() {
     static const std::vector<std::unique_ptr<Rule>> rules = [] {
@@ -63,6 +64,7 @@ const std::vector<std::unique_ptr<Rule>> &registered_rules() {
         list.push_back(make_surgery_discount());
         list.push_back(make_limit_course());
         list.push_back(make_limit_second_line());
+        list.push_back(make_limit_frequency());
         return list;
     }();
     return rules;
