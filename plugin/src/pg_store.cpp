@@ -56,6 +56,13 @@ const char *const kMigrations[] = {
     INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '');
     CREATE TABLE store_key (id integer PRIMARY KEY CHECK (id = 1), check_value text NOT NULL);
     )sql",
+    // 2: the history index holds every column a history read returns, the
+    // quantity the frequency rules sum among them, so reads can be index-only.
+    R"sql(
+    DROP INDEX items_by_patient;
+    CREATE INDEX items_by_patient ON items (patient_key, code, date)
+        INCLUDE (encounter_id, item_id, kind, days, name, quantity);
+    )sql",
 };
 constexpr int kMigrationCount = sizeof kMigrations / sizeof kMigrations[0];
 static_assert(kMigrationCount == PgStore::kSchemaVersion, "one migration per schema version");

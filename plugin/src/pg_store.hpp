@@ -22,7 +22,7 @@ namespace medlint {
 
 class PgStore : public Store {
 public:
-    static constexpr int kSchemaVersion = 1;
+    static constexpr int kSchemaVersion = 2;
 
     // Connects, and migrates the database under an advisory lock, so that
     // engines starting at once migrate it once.  The identity key stays in

@@ -23,7 +23,7 @@ using StatementCache = std::map<const char *, std::unique_ptr<SQLite::Statement>
 
 class SqliteStore : public Store {
 public:
-    static constexpr int kSchemaVersion = 4;
+    static constexpr int kSchemaVersion = 5;
 
     // Opens or creates the file and brings its schema up to date; identities
     // are kept as digests under the key in `key_path` (identity_key.hpp).

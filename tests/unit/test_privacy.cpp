@@ -219,7 +219,7 @@ TEST_CASE("a store of schema version 3 is brought forward: its identities hashed
     write_version_3_store(scratch.store, kVersion3Rows);
     {
         Engine engine(scratch.config);
-        CHECK(store_int(scratch.store, "PRAGMA user_version") == 4);
+        CHECK(store_int(scratch.store, "PRAGMA user_version") == 5);
         Doc later;
         later.encounter = "MZ-NEW";
         later.items = {R"(<item id="1" kind="test" code="002501010150000" date="2026-11-20"/>)"};
@@ -251,7 +251,7 @@ TEST_CASE("a store of schema version 2 is brought forward and keeps its history"
     Reply reply = engine.ok(again.str());
     CHECK(reply.count("DUP-TEST") == 1);
     CHECK_FALSE(reply.fired("ID-MISMATCH"));
-    CHECK(store_int(scratch.store, "PRAGMA user_version") == 4);
-    CHECK(store_int(scratch.store, "SELECT count(*) FROM pragma_index_info('items_by_patient')") == 6);
+    CHECK(store_int(scratch.store, "PRAGMA user_version") == 5);
+    CHECK(store_int(scratch.store, "SELECT count(*) FROM pragma_index_info('items_by_patient')") == 7);
     CHECK(store_int(scratch.store, "SELECT count(*) FROM pragma_index_info('identities_by_encounter')") == 1);
 }

@@ -627,7 +627,7 @@ TEST_CASE("PostgreSQL: engines starting at once on an empty database migrate it 
     for (auto &start : starts) start.join();
     CHECK(opened == 8);
     CHECK(scratch.integer("SELECT count(*) FROM medlint_schema") == 1);
-    CHECK(scratch.integer("SELECT version FROM medlint_schema") == 1);
+    CHECK(scratch.integer("SELECT version FROM medlint_schema") == 2);
     CHECK(scratch.integer("SELECT count(*) FROM audit_head") == 1);
 }
 
