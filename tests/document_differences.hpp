@@ -97,6 +97,7 @@ private:
         field(path + ".days", a.days, b.days);
         field(path + ".date", a.date, b.date);
         field(path + ".discharge_medication", a.discharge_medication, b.discharge_medication);
+        field(path + ".approved", a.approved, b.approved);
     }
 
     void consent(const std::string &path, const medlint::Consent &a, const medlint::Consent &b) {

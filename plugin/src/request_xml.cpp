@@ -78,6 +78,7 @@ void append_item(pugi::xml_node root, const Item &item) {
     if (item.days > 0) node.append_attribute("days") = item.days;
     node.append_attribute("date") = item.date.str().c_str();
     if (item.discharge_medication) node.append_attribute("discharge-medication") = "true";
+    if (item.approved) node.append_attribute("approved") = "true";
 }
 
 void append_consent(pugi::xml_node root, const Consent &consent) {

@@ -678,7 +678,8 @@ TEST_CASE("document_request writes every field of a check, and parse_request rea
     <diagnosis code="I10.x00"/>
   </encounter>
   <item id="1" kind="treatment" code="331503004" name="阑尾切除术" unit="次" prescription="CF1" operation="OP-1" insurance-class="B"
-        physician="" quantity="0.1" price="1234.565" list-price="2000.005" days="7" date="2026-11-21" discharge-medication="true"/>
+        physician="" quantity="0.1" price="1234.565" list-price="2000.005" days="7" date="2026-11-21" discharge-medication="true"
+        approved="true"/>
   <item id="2" kind="drug" code="XA10BAA002A001010101445" quantity="3" price="0.3"/>
   <consent id="C1" signer="guardian" signed="2026-11-21T08:00:00+08:00" items="1, 2"/>
 </commit>)";
@@ -691,6 +692,7 @@ TEST_CASE("document_request writes every field of a check, and parse_request rea
     CHECK(differences.list().empty());
     CHECK(back.commit);
     CHECK(back.items[0].list_price == 2000.005);
+    CHECK(back.items[0].approved);
     CHECK(back.items[0].own_physician);
     CHECK_FALSE(back.items[1].own_physician);
     CHECK(back.consents[0].items == std::vector<std::string>{"1", "2"});
