@@ -605,12 +605,8 @@ Request parse_national_request(std::string_view bytes, std::optional<std::string
     if (envelope.infno != "3101" && envelope.infno != "3102" && envelope.infno != "3103")
         infno.error("is " + infno.quoted() + ", an interface medlint does not answer; expected 3101, 3102 or 3103");
     std::string operation = envelope.infno == "3103" ? "feedback" : "check";
-    bool as_document = only && (*only == "check" || *only == "commit");
-    if (only && *only != operation && !(operation == "check" && as_document))
-        throw Error(MEDLINT_EPARSE,
-                    "infno: is \"" + envelope.infno + "\" (<" + operation + ">); this call performs only <" +
-                        std::string(*only) + ">",
-                    {"", 0, 0, "", operation});
+    if (only)
+        operation = restricted_operation(operation, *only, "infno: is \"" + envelope.infno + "\" (<" + operation + ">)");
     // input is a JSON object; some clients send it as a string holding one.
     Field input = root.member("input");
     json::value nested;
@@ -621,7 +617,7 @@ Request parse_national_request(std::string_view bytes, std::optional<std::string
     Field data = input.object().member("data").object();
     Request request;
     if (envelope.infno == "3103") request.operation = read_answers(root, data);
-    else request.operation = read_check(root, data, envelope, only == std::optional<std::string_view>("commit"));
+    else request.operation = read_check(root, data, envelope, operation == "commit");
     request.national = std::move(envelope);
     return request;
 }

@@ -1,5 +1,6 @@
 #include "request.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 
@@ -249,24 +250,14 @@ PhysicianStatus read_physician_status(const Element &root) {
 
 bool is_document(std::string_view operation) { return operation == "check" || operation == "commit"; }
 
-// The operation a call restricted to `only` performs, decided before anything
-// else of the request is read, by the name the parser read, not a guess from
-// the text: a <check> or <commit> document as `only` names it; any other root
-// is refused, and the <error> names it.
-std::string restricted_operation(const Element &root, std::string_view only) {
-    std::string name = root.name();
-    if (name != only && !(is_document(name) && is_document(only)))
-        throw Error(MEDLINT_EPARSE, "request is <" + name + ">; this call performs only <" + std::string(only) + ">",
-                    {"", 0, 0, "", name});
-    return std::string(only);
-}
-
 }  // namespace
 
 Request parse_request(std::string utf8, std::optional<std::string_view> only) {
     XmlSource source(std::move(utf8), "request", "", MEDLINT_EPARSE);
     Element root(source, source.root(), MEDLINT_EPARSE);
-    std::string name = only ? restricted_operation(root, *only) : root.name();
+    // Decided before anything else of the request is read, by the name the
+    // parser read, not a guess from the text.
+    std::string name = only ? restricted_operation(root.name(), *only, "request is <" + std::string(root.name()) + ">") : root.name();
     Request request;
     request.lang = root.one_of("lang", {"zh", "en"}, "");
     // Canonical from here on, so that the response's declaration names what its bytes are.
@@ -289,6 +280,25 @@ Request parse_request(std::string utf8, std::optional<std::string_view> only) {
                      "physician-status, audit-log-verify, pack-validate, reload or store-copy",
                      name);
     return request;
+}
+
+std::string restricted_operation(const std::string &operation, std::string_view only, const std::string &refused) {
+    std::vector<std::string_view> listed;
+    for (size_t at = 0; at < only.size();) {
+        size_t end = std::min(only.find(' ', at), only.size());
+        if (end > at) listed.push_back(only.substr(at, end - at));
+        at = end + 1;
+    }
+    auto is_listed = [&](std::string_view name) { return std::find(listed.begin(), listed.end(), name) != listed.end(); };
+    if (is_listed(operation)) return operation;
+    if (is_document(operation))
+        for (std::string_view document : {"check", "commit"})
+            if (is_listed(document)) return std::string(document);
+    std::string performed;
+    for (size_t i = 0; i < listed.size(); ++i)
+        performed += (i == 0 ? "<" : i + 1 == listed.size() ? " or <" : ", <") + std::string(listed[i]) + ">";
+    throw Error(MEDLINT_EPARSE, refused + "; this call performs only " + performed,
+                {"", 0, 0, "", operation});
 }
 
 }  // namespace medlint

@@ -198,4 +198,12 @@ struct Request {
 // rest of it is read.
 Request parse_request(std::string utf8, std::optional<std::string_view> only);
 
+// What a call restricted to `only` (medlint_call_as: operations separated by
+// spaces) performs for a request of `operation`: the operation itself when
+// listed, a <check> or <commit> document as the one of the two that is
+// listed; throws MEDLINT_EPARSE, its <error> naming `operation` as the root,
+// when `only` lists neither.  `refused` is how the refusal names the request
+// ("request is <ledger>").
+std::string restricted_operation(const std::string &operation, std::string_view only, const std::string &refused);
+
 }  // namespace medlint

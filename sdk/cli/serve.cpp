@@ -106,9 +106,13 @@ std::optional<Answer> refusal_of(const Service &service, const Request &header) 
     return answer;
 }
 
+// Every operation but the ones that name a path on this machine
+// (pack-validate, store-copy): a client elsewhere has no business with its files.
+const char kServedOperations[] = "check commit retract feedback ledger physician-status audit-log-verify reload";
+
 void call(const Service &service, const std::string &body, Answer &answer) {
     std::string document;
-    int code = service.engine.try_call(body, document);
+    int code = service.engine.try_call(body, document, kServedOperations);
     answer.operation = operation_of(document);
     answer.finding_rules = finding_rules(document);
     answer.response.result(http_status_of(code, document));

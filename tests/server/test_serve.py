@@ -147,6 +147,24 @@ class HisClient(ServeTest):
         self.assertEqual(headers["Medlint-Error-Code"], "-2")
         self.assertRegex(body, rb'<error code="-2" message="[^"]+')
 
+    def test_the_operations_that_name_a_server_path_are_refused(self):
+        server = self.serve()
+        target = os.path.join(server.folder, "copy.xml")
+        with open(target, "w") as config:
+            config.write('<medlint><store path="copy.db"/></medlint>')
+        for request in (b'<store-copy to="%s"/>' % target.encode(),
+                        b'<!-- <check/> --><pack-validate path="/etc"/>',
+                        b'<?xml version="1.0" encoding="GB18030"?><store-copy to="%s"/>' % target.encode()):
+            status, headers, body = server.request("/v1/call", request)
+            self.assertEqual(status, 400, body)
+            self.assertEqual(headers["Medlint-Error-Code"], "-2")
+            self.assertIn(b'this call performs only &lt;check>, &lt;commit>, ', body)
+            self.assertRegex(body, rb'root="(store-copy|pack-validate)"')
+        self.assertFalse(os.path.exists(os.path.join(server.folder, "copy.db")))
+        status, _, body = server.request("/v1/call", b"<audit-log-verify/>")
+        self.assertEqual(status, 200, body)
+        self.assertIn(b'intact="true"', body)
+
     def test_the_national_3101_example_finds_limit_gender_as_json(self):
         folder = tempfile.mkdtemp(prefix="medlint-serve-")
         os.mkdir(os.path.join(folder, "store"))

@@ -432,6 +432,22 @@ TEST_CASE("medlint_call_as performs only the operation it names, however the req
         CHECK(contains(broken.error(), "<patient> is required"));
         CHECK(broken.attr("root").empty());
     }
+    SECTION("a list of operations performs each as itself and refuses the others, naming them all") {
+        const char *served = "check commit retract";
+        Reply commit = engine.call_as(served, test::ascii_commit("MZ-LISTED"));
+        REQUIRE(commit.code == MEDLINT_OK);
+        CHECK(commit.attr("committed") == "1");
+        Reply check = engine.call_as("retract  check", test::ascii_commit("MZ-AS-CHECK"));
+        REQUIRE(check.code == MEDLINT_OK);
+        CHECK(check.root_name() == "check-result");
+        for (const std::string root : {"ledger", "store-copy", "pack-validate"}) {
+            Reply refused = engine.call_as(served, "<!-- <check/> --><" + root + " to=\"x.xml\" path=\"/\"/>");
+            CHECK(refused.code == MEDLINT_EPARSE);
+            CHECK(refused.error() == "request is <" + root + ">; this call performs only <check>, <commit> or <retract>");
+            CHECK(refused.attr("root") == root);
+        }
+        CHECK(test::store_int(scratch.store, "SELECT COUNT(*) FROM items") == 2);
+    }
     SECTION("a NULL operation is refused") {
         std::string request = test::ascii_commit("MZ-NULL");
         char *response = nullptr;

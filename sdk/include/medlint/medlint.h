@@ -38,8 +38,9 @@ extern "C" {
 typedef struct medlint_engine medlint_engine;
 
 #define MEDLINT_ABI_VERSION 1
-/* Additions within ABI 1: 1 added medlint_call_as(), 2 medlint_translate(). */
-#define MEDLINT_ABI_MINOR 2
+/* Additions within ABI 1: 1 added medlint_call_as(), 2 medlint_translate(),
+ * 3 medlint_call_as() with several operations. */
+#define MEDLINT_ABI_MINOR 3
 
 #define MEDLINT_OK         0
 #define MEDLINT_EINVAL    -1   /* a NULL or otherwise unusable argument      */
@@ -104,6 +105,12 @@ MEDLINT_API int medlint_call(medlint_engine *engine, const char *request,
  * A host that must not record, such as a viewer or a batch pre-audit, calls
  * medlint_call_as(engine, "check", ...).  Added in ABI 1.1 (symbol version
  * MEDLINT_1.1); MEDLINT_EINVAL when operation is NULL.
+ *
+ * Since ABI 1.3, `operation` may list several operations separated by
+ * spaces: a request of any of them is performed as itself, and a <check> or
+ * <commit> document as itself when both are listed.  A service that answers
+ * other machines, such as medlint serve, lists every operation but the ones
+ * that name a path on its own machine (pack-validate, store-copy).
  *
  * Thread safety: as medlint_call().
  */

@@ -67,11 +67,12 @@ public:
         return result(code, raw);
     }
 
-    // Like call(), but returns the code and leaves the document, <error> or
-    // not, in `response`.
-    int try_call(std::string_view request, std::string &response) const noexcept {
+    // Like call(), or call_as() with `only`, but returns the code and leaves
+    // the document, <error> or not, in `response`.
+    int try_call(std::string_view request, std::string &response, const char *only = nullptr) const noexcept {
         char *raw = nullptr;
-        int code = medlint_call(handle_.get(), request.data(), request.size(), &raw);
+        int code = only ? medlint_call_as(handle_.get(), only, request.data(), request.size(), &raw)
+                        : medlint_call(handle_.get(), request.data(), request.size(), &raw);
         try {
             response = raw ? raw : "";
         } catch (...) {
