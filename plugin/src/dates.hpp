@@ -23,8 +23,8 @@ struct Date {
     friend bool operator==(Date a, Date b) { return a.days == b.days; }
     friend bool operator!=(Date a, Date b) { return a.days != b.days; }
     friend int operator-(Date a, Date b) { return a.days - b.days; }
-    friend Date operator+(Date a, int days) { return Date{a.days + days}; }
-    friend Date operator-(Date a, int days) { return Date{a.days - days}; }
+    friend Date operator+(Date a, int count) { return Date{a.days + count}; }
+    friend Date operator-(Date a, int count) { return Date{a.days - count}; }
 };
 
 bool is_valid_civil(int year, unsigned month, unsigned day);
