@@ -53,43 +53,71 @@ PhysicianStanding standing_of(StoreSnapshot &store, const Knowledge &knowledge, 
                              profile);
 }
 
-// The store's history of one patient, which first asks whether there is any:
-// a patient new to the store (most of a batch pre-audit) costs one look-up
-// instead of one or more per item.
+// The store's history of one patient for one check.  It first asks whether
+// there is any: a patient new to the store (most of a batch pre-audit) costs
+// one look-up instead of one or more per item.  Every answer is kept for the
+// check.  While listing (check()), item look-ups are only noted and answered
+// with nothing; read_listed() then reads them all together, which for a
+// PostgreSQL store is one round trip instead of one per look-up.
 class PatientHistory : public History {
 public:
     PatientHistory(StoreSnapshot &store, const std::string &patient_key) : store_(store), patient_key_(patient_key) {}
 
-    std::vector<PastItem> items(const std::string &patient_key, const std::string &code, bool prefix, Date from,
-                                Date to, std::optional<Date> lasting_on) override {
-        if (!any()) return {};
-        return store_.items(patient_key, code, prefix, from, to, lasting_on);
-    }
-    std::vector<SeenIdentity> identities(const std::string &patient_key, const std::string &except_encounter) override {
-        if (!any()) return {};
-        return store_.identities(patient_key, except_encounter);
-    }
-    IdentityDigest digest(const std::string &patient_key, const Identity &identity) override {
-        return store_.digest(patient_key, identity);
-    }
-    std::vector<Stay> inpatient_stays(const std::string &patient_key, const std::string &except_encounter) override {
-        if (!any()) return {};
-        return store_.inpatient_stays(patient_key, except_encounter);
-    }
-    // An encounter committed earlier belongs to this patient's history too.
-    std::vector<PastItem> encounter_items(const std::string &encounter) override {
-        if (!any()) return {};
-        return store_.encounter_items(encounter);
-    }
-
-private:
     bool any() {
         if (!any_) any_ = store_.has_history(patient_key_);
         return *any_;
     }
+    void start_listing() { listing_ = true; }
+    void read_listed() {
+        listing_ = false;
+        std::vector<ItemQuery> queries;
+        for (const auto &[query, answer] : items_)
+            if (!answer) queries.push_back(query);
+        if (queries.empty()) return;
+        auto answers = store_.read_items(patient_key_, queries);
+        for (size_t i = 0; i < queries.size(); ++i) items_[queries[i]] = std::move(answers[i]);
+    }
+
+    std::vector<PastItem> items(const std::string &, const ItemQuery &query) override {
+        if (!any()) return {};
+        auto &answer = items_[query];
+        if (listing_) return {};
+        if (!answer) answer = store_.items(patient_key_, query);
+        return *answer;
+    }
+    std::vector<SeenIdentity> identities(const std::string &, const std::string &except_encounter) override {
+        if (!any()) return {};
+        return kept(identities_, except_encounter, [&] { return store_.identities(patient_key_, except_encounter); });
+    }
+    IdentityDigest digest(const std::string &patient_key, const Identity &identity) override {
+        return store_.digest(patient_key, identity);
+    }
+    std::vector<Stay> inpatient_stays(const std::string &, const std::string &except_encounter) override {
+        if (!any()) return {};
+        return kept(stays_, except_encounter, [&] { return store_.inpatient_stays(patient_key_, except_encounter); });
+    }
+    // An encounter committed earlier belongs to this patient's history too.
+    std::vector<PastItem> encounter_items(const std::string &encounter) override {
+        if (!any()) return {};
+        return kept(encounter_items_, encounter, [&] { return store_.encounter_items(encounter); });
+    }
+
+private:
+    template <class Answer, class Read>
+    static Answer kept(std::map<std::string, Answer> &answers, const std::string &key, Read &&read) {
+        auto found = answers.find(key);
+        if (found == answers.end()) found = answers.emplace(key, read()).first;
+        return found->second;
+    }
+
     StoreSnapshot &store_;
     const std::string &patient_key_;
     std::optional<bool> any_;
+    bool listing_ = false;
+    std::map<ItemQuery, std::optional<std::vector<PastItem>>> items_;  // nullopt: listed, not read yet
+    std::map<std::string, std::vector<SeenIdentity>> identities_;
+    std::map<std::string, std::vector<Stay>> stays_;
+    std::map<std::string, std::vector<PastItem>> encounter_items_;
 };
 
 class Call {
@@ -132,9 +160,21 @@ private:
         };
         PatientHistory history(snapshot, patient_key);
         RuleContext context{document, knowledge_, history, patient_key, Date::today_china(), standing_on};
-        std::vector<Finding> findings;
-        for (const auto &rule : registered_rules())
-            if (rule->declaration().runs_in(document.mode)) rule->run(context, findings);
+        auto run_rules = [&] {
+            std::vector<Finding> findings;
+            for (const auto &rule : registered_rules())
+                if (rule->declaration().runs_in(document.mode)) rule->run(context, findings);
+            return findings;
+        };
+        // The rules run twice against a patient with history: first to list
+        // the item look-ups they make, read together, then to judge.  A
+        // look-up that only an answer leads to is read on its own.
+        if (history.any()) {
+            history.start_listing();
+            run_rules();
+            history.read_listed();
+        }
+        std::vector<Finding> findings = run_rules();
 
         std::string physician = document.physician_code();
         const PhysicianStanding &responsible = standing(physician);

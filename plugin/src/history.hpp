@@ -3,6 +3,7 @@
 #pragma once
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "dates.hpp"
@@ -32,15 +33,26 @@ struct PastItem {
     double quantity = 1;
 };
 
+// A look-up of the patient's committed items: those with this code, or whose
+// code starts with it when `prefix`, dated within [from, to]; with
+// `lasting_on`, only those whose supply (date + days) still lasts on that day.
+struct ItemQuery {
+    std::string code;
+    bool prefix = false;
+    Date from, to;
+    std::optional<Date> lasting_on;
+    friend bool operator<(const ItemQuery &a, const ItemQuery &b) {
+        return std::tie(a.code, a.prefix, a.from, a.to, a.lasting_on) <
+               std::tie(b.code, b.prefix, b.from, b.to, b.lasting_on);
+    }
+};
+
 // Committed records of other encounters, as the store holds them.
 class History {
 public:
     virtual ~History() = default;
-    // The patient's committed items with this code, or whose code starts with
-    // it when `prefix`, dated within [from, to]; with `lasting_on`, only those
-    // whose supply (date + days) still lasts on that day.
-    virtual std::vector<PastItem> items(const std::string &patient_key, const std::string &code, bool prefix,
-                                        Date from, Date to, std::optional<Date> lasting_on) = 0;
+    // The patient's committed items that the query asks for, by date.
+    virtual std::vector<PastItem> items(const std::string &patient_key, const ItemQuery &query) = 0;
     // Each name, gender and birth date the patient was committed under at
     // other encounters, once, with its latest encounter; latest first.
     virtual std::vector<SeenIdentity> identities(const std::string &patient_key,

@@ -1,10 +1,13 @@
 #include "pg_store.hpp"
 
+#include <boost/json.hpp>
+
 #include <libpq-fe.h>
 
 #include <charconv>
 #include <chrono>
 #include <cstring>
+#include <map>
 #include <optional>
 #include <thread>
 
@@ -190,17 +193,18 @@ public:
     Connection(const Connection &) = delete;
     Connection &operator=(const Connection &) = delete;
 
-    // Runs one statement; throws PgFailure.
+    // Runs one statement; throws PgFailure.  A statement with parameters is
+    // prepared on the connection the first time it runs there: the server
+    // then plans it once, not on every call (planning took longer than
+    // running a check's history look-ups).
     Result run(const char *sql, const Parameters &parameters = {}) {
         std::vector<const char *> values;
         for (const auto &parameter : parameters) values.push_back(parameter ? parameter->c_str() : nullptr);
         // Without parameters, a script of several statements (a migration) may run.
-        Result result(values.empty() ? PQexec(connection_, sql)
-                                     : PQexecParams(connection_, sql, static_cast<int>(values.size()), nullptr,
-                                                    values.data(), nullptr, nullptr, 0));
-        ExecStatusType status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
-        if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return result;
-        throw failure(result);
+        if (values.empty()) return succeeded(Result(PQexec(connection_, sql)));
+        const std::string &name = prepared(sql, static_cast<int>(values.size()));
+        return succeeded(Result(PQexecPrepared(connection_, name.c_str(), static_cast<int>(values.size()),
+                                               values.data(), nullptr, nullptr, 0)));
     }
     // Sends rows in COPY's text format to `COPY ... FROM STDIN`; throws PgFailure.
     void copy_in(const std::string &sql, const std::string &data) {
@@ -226,6 +230,20 @@ public:
     bool in_transaction() const { return PQtransactionStatus(connection_) != PQTRANS_IDLE; }
 
 private:
+    Result succeeded(Result result) const {
+        ExecStatusType status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
+        if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return result;
+        throw failure(result);
+    }
+    // The name of the statement prepared for `sql` on this connection.
+    const std::string &prepared(const std::string &sql, int parameter_count) {
+        auto found = statements_.find(sql);
+        if (found != statements_.end()) return found->second;
+        std::string name = "medlint_" + std::to_string(statements_.size() + 1);
+        succeeded(Result(PQprepare(connection_, name.c_str(), sql.c_str(), parameter_count, nullptr)));
+        return statements_.emplace(sql, std::move(name)).first->second;
+    }
+
     PgFailure failure(const Result &result) const {
         const char *state = result ? PQresultErrorField(result.get(), PG_DIAG_SQLSTATE) : nullptr;
         std::string message = PQerrorMessage(connection_);
@@ -234,6 +252,7 @@ private:
     }
 
     PGconn *connection_;
+    std::map<std::string, std::string> statements_;  // SQL text, prepared statement's name
 };
 
 std::unique_ptr<PgStore::Connection> PgStore::connect() {
@@ -666,30 +685,55 @@ public:
                        {encounter}, past_items);
     }
 
-    std::vector<PastItem> items(const std::string &patient_key, const std::string &code, bool prefix, Date from,
-                                Date to, std::optional<Date> lasting_on) override {
-        // Codes are ASCII, so '~' sorts after every code that starts with the prefix.
-        return reading("reading item history",
-                       "SELECT encounter_id, item_id, kind, code, name, date, days, quantity FROM items "
-                       "WHERE patient_key = $1 AND code >= $2 AND code <= $3 AND date >= $4 AND date <= $5 "
-                       "AND ($6::text IS NULL OR days > $6::date - date::date) ORDER BY date",
-                       {patient_key, code, prefix ? code + "~" : code, from.str(), to.str(), optional_date(lasting_on)},
-                       past_items);
+    std::vector<std::vector<PastItem>> read_items(const std::string &patient_key,
+                                                  const std::vector<ItemQuery> &queries) override {
+        // One round trip for every query: they travel as a JSON array, each
+        // with its place, which sorts the answers back to their queries; each is
+        // its own range of the history index (OFFSET 0 keeps the planner from
+        // merging them into one scan of all the patient's items).  Codes are
+        // ASCII, so '~' sorts after every code that starts with the prefix.
+        boost::json::array asked;
+        for (const auto &query : queries)
+            asked.push_back({{"place", asked.size()},
+                             {"low", query.code},
+                             {"high", query.prefix ? query.code + "~" : query.code},
+                             {"since", query.from.str()},
+                             {"until", query.to.str()},
+                             {"lasting", query.lasting_on ? boost::json::value(query.lasting_on->str()) : nullptr}});
+        return reading(
+            "reading item history",
+            "SELECT q.place, i.encounter_id, i.item_id, i.kind, i.code, i.name, i.date, i.days, i.quantity "
+            "FROM json_to_recordset($2::json) AS q(place integer, low text, high text, since text, until text, "
+            "lasting date) CROSS JOIN LATERAL (SELECT encounter_id, item_id, kind, code, name, date, days, quantity "
+            "FROM items WHERE patient_key = $1 AND code >= q.low COLLATE \"C\" AND code <= q.high COLLATE \"C\" "
+            "AND date >= q.since COLLATE \"C\" AND date <= q.until COLLATE \"C\" "
+            "AND (q.lasting IS NULL OR days > q.lasting - date::date) OFFSET 0) AS i ORDER BY q.place, i.date",
+            {patient_key, boost::json::serialize(asked)}, [&](const Result &rows) {
+                std::vector<std::vector<PastItem>> answers(queries.size());
+                for (int row = 0; row < PQntuples(rows.get()); ++row)
+                    answers.at(integer(rows, row, 0))
+                        .push_back({text(rows, row, 1), text(rows, row, 2), text(rows, row, 3), text(rows, row, 4),
+                                    text(rows, row, 5), *date(rows, row, 6), integer(rows, row, 7),
+                                    real(rows, row, 8)});
+                return answers;
+            });
     }
 
     std::map<std::string, FeedbackRecord> feedback(const std::vector<std::string> &finding_ids) override {
-        std::map<std::string, FeedbackRecord> out;
-        for (const auto &id : finding_ids)
-            reading("reading feedback",
-                    "SELECT action, reason, physician, time, reason_code FROM feedback WHERE finding_id = $1 "
-                    "ORDER BY id DESC LIMIT 1",
-                    {id}, [&](const Result &rows) {
-                        if (PQntuples(rows.get()) == 1)
-                            out[id] = {text(rows, 0, 0), text(rows, 0, 1), text(rows, 0, 2), text(rows, 0, 3),
-                                       text(rows, 0, 4)};
-                        return 0;
-                    });
-        return out;
+        if (finding_ids.empty()) return {};
+        // One round trip for every finding, as read_items().
+        boost::json::array ids(finding_ids.begin(), finding_ids.end());
+        return reading("reading feedback",
+                       "SELECT DISTINCT ON (finding_id) finding_id, action, reason, physician, time, reason_code "
+                       "FROM feedback WHERE finding_id IN (SELECT json_array_elements_text($1::json)) "
+                       "ORDER BY finding_id, id DESC",
+                       {boost::json::serialize(ids)}, [](const Result &rows) {
+                           std::map<std::string, FeedbackRecord> out;
+                           for (int row = 0; row < PQntuples(rows.get()); ++row)
+                               out[text(rows, row, 0)] = {text(rows, row, 1), text(rows, row, 2), text(rows, row, 3),
+                                                          text(rows, row, 4), text(rows, row, 5)};
+                           return out;
+                       });
     }
 
     bool reported(const std::string &finding_id) override {

@@ -497,28 +497,32 @@ std::vector<PastItem> SqliteSnapshot::encounter_items(const std::string &encount
     });
 }
 
-std::vector<PastItem> SqliteSnapshot::items(const std::string &patient_key, const std::string &code, bool prefix,
-                                          Date from, Date to, std::optional<Date> lasting_on) {
+std::vector<std::vector<PastItem>> SqliteSnapshot::read_items(const std::string &patient_key,
+                                                              const std::vector<ItemQuery> &queries) {
     return reading("reading item history", [&](SqliteStore::Reader &reader) {
         // Codes are ASCII, so '~' sorts after every code that starts with the prefix.  The
         // supply test runs on the covering index, so used-up supplies are never read out.
-        auto &query = reader.statement(
-            "SELECT encounter_id, item_id, kind, code, name, date, days, quantity FROM items "
-            "WHERE patient_key = ? AND code >= ? AND code <= ? AND date >= ? AND date <= ? "
-            "AND (?6 IS NULL OR days > julianday(?6) - julianday(date)) ORDER BY date");
-        query.bind(1, patient_key);
-        query.bind(2, code);
-        query.bind(3, prefix ? code + "~" : code);
-        query.bind(4, from.str());
-        query.bind(5, to.str());
-        if (lasting_on) query.bind(6, lasting_on->str());
-        std::vector<PastItem> out;
-        while (query.executeStep())
-            out.push_back({query.getColumn(0).getString(), query.getColumn(1).getString(),
-                           query.getColumn(2).getString(), query.getColumn(3).getString(),
-                           query.getColumn(4).getString(), *column_date(query.getColumn(5)),
-                           query.getColumn(6).getInt(), query.getColumn(7).getDouble()});
-        return out;
+        // A query at a time: a file has no round trips to save.
+        std::vector<std::vector<PastItem>> answers;
+        for (const auto &asked : queries) {
+            auto &query = reader.statement(
+                "SELECT encounter_id, item_id, kind, code, name, date, days, quantity FROM items "
+                "WHERE patient_key = ? AND code >= ? AND code <= ? AND date >= ? AND date <= ? "
+                "AND (?6 IS NULL OR days > julianday(?6) - julianday(date)) ORDER BY date");
+            query.bind(1, patient_key);
+            query.bind(2, asked.code);
+            query.bind(3, asked.prefix ? asked.code + "~" : asked.code);
+            query.bind(4, asked.from.str());
+            query.bind(5, asked.to.str());
+            if (asked.lasting_on) query.bind(6, asked.lasting_on->str());
+            auto &out = answers.emplace_back();
+            while (query.executeStep())
+                out.push_back({query.getColumn(0).getString(), query.getColumn(1).getString(),
+                               query.getColumn(2).getString(), query.getColumn(3).getString(),
+                               query.getColumn(4).getString(), *column_date(query.getColumn(5)),
+                               query.getColumn(6).getInt(), query.getColumn(7).getDouble()});
+        }
+        return answers;
     });
 }
 

@@ -109,8 +109,8 @@ public:
     IdentityDigest digest(const std::string &patient_key, const Identity &identity) override;
     std::vector<Stay> inpatient_stays(const std::string &patient_key, const std::string &except_encounter) override;
     std::vector<PastItem> encounter_items(const std::string &encounter) override;
-    std::vector<PastItem> items(const std::string &patient_key, const std::string &code, bool prefix, Date from,
-                                Date to, std::optional<Date> lasting_on) override;
+    std::vector<std::vector<PastItem>> read_items(const std::string &patient_key,
+                                                  const std::vector<ItemQuery> &queries) override;
     std::map<std::string, FeedbackRecord> feedback(const std::vector<std::string> &finding_ids) override;
     bool reported(const std::string &finding_id) override;
     std::vector<LedgerRow> ledger(const std::string &physician, int first_year, int last_year) override;

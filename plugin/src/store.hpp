@@ -74,6 +74,13 @@ public:
     // Ends the view; a later read takes a new one.  Before a write, so that
     // the snapshot holds nothing the write waits for.
     virtual void end() noexcept = 0;
+    // What items() answers to each query, in order, read together: in one
+    // round trip to a PostgreSQL store.
+    virtual std::vector<std::vector<PastItem>> read_items(const std::string &patient_key,
+                                                          const std::vector<ItemQuery> &queries) = 0;
+    std::vector<PastItem> items(const std::string &patient_key, const ItemQuery &query) final {
+        return std::move(read_items(patient_key, {query}).front());
+    }
     // Whether any encounter of the patient was ever committed.
     virtual bool has_history(const std::string &patient_key) = 0;
     // The latest feedback on each of these finding ids that has any.

@@ -321,10 +321,7 @@ namespace {
 // Committed records of no one: a rule under test sees no history.
 class NoHistory : public History {
 public:
-    std::vector<PastItem> items(const std::string &, const std::string &, bool, Date, Date,
-                                std::optional<Date>) override {
-        return {};
-    }
+    std::vector<PastItem> items(const std::string &, const ItemQuery &) override { return {}; }
     std::vector<SeenIdentity> identities(const std::string &, const std::string &) override { return {}; }
     IdentityDigest digest(const std::string &, const Identity &) override { return {}; }
     std::vector<Stay> inpatient_stays(const std::string &, const std::string &) override { return {}; }

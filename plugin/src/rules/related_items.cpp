@@ -16,7 +16,7 @@ std::vector<PastItem> related_items(const RuleContext &context, const Item &item
     const Document &document = context.document;
     std::vector<PastItem> out;
     auto committed = [&](const std::string &code, bool prefix) {
-        for (auto &past : context.history.items(context.patient_key, code, prefix, from, to, lasting_on))
+        for (auto &past : context.history.items(context.patient_key, {code, prefix, from, to, lasting_on}))
             if (past.encounter != document.encounter.id || !document.find_item(past.item_id))
                 out.push_back(std::move(past));
     };
