@@ -56,9 +56,9 @@ PhysicianStanding standing_of(StoreSnapshot &store, const Knowledge &knowledge, 
 // The store's history of one patient for one check.  It first asks whether
 // there is any: a patient new to the store (most of a batch pre-audit) costs
 // one look-up instead of one or more per item.  Every answer is kept for the
-// check.  While listing (check()), item look-ups are only noted and answered
-// with nothing; read_listed() then reads them all together, which for a
-// PostgreSQL store is one round trip instead of one per look-up.
+// check.  While listing (check(), for a PostgreSQL store), item look-ups are
+// only noted and answered with nothing; read_listed() then reads them all
+// together, in one round trip instead of one per look-up.
 class PatientHistory : public History {
 public:
     PatientHistory(StoreSnapshot &store, const std::string &patient_key) : store_(store), patient_key_(patient_key) {}
@@ -166,10 +166,11 @@ private:
                 if (rule->declaration().runs_in(document.mode)) rule->run(context, findings);
             return findings;
         };
-        // The rules run twice against a patient with history: first to list
-        // the item look-ups they make, read together, then to judge.  A
-        // look-up that only an answer leads to is read on its own.
-        if (history.any()) {
+        // Against a patient with history in a store a round trip away, the
+        // rules run twice: first to list the item look-ups they make, read
+        // together, then to judge.  A look-up that only an answer leads to
+        // is read on its own.
+        if (snapshot.reads_take_round_trips() && history.any()) {
             history.start_listing();
             run_rules();
             history.read_listed();

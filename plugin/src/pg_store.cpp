@@ -621,6 +621,7 @@ public:
     explicit PgSnapshot(PgStore &store) : store_(store) {}
     ~PgSnapshot() override { end(); }
 
+    bool reads_take_round_trips() const override { return true; }
     void end() noexcept override {
         if (lease_) {
             try {

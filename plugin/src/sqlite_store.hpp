@@ -101,6 +101,7 @@ public:
     // takes a new snapshot.  Before a write, so that the write's checkpoint
     // finds no reader holding on to the WAL.
     void end() noexcept override;
+    bool reads_take_round_trips() const override { return false; }
     SqliteSnapshot(const SqliteSnapshot &) = delete;
     SqliteSnapshot &operator=(const SqliteSnapshot &) = delete;
 

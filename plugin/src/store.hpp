@@ -74,6 +74,9 @@ public:
     // Ends the view; a later read takes a new one.  Before a write, so that
     // the snapshot holds nothing the write waits for.
     virtual void end() noexcept = 0;
+    // Whether each read waits for a round trip to a server, so that reads
+    // made together save time (PostgreSQL), or not (SQLite, a file).
+    virtual bool reads_take_round_trips() const = 0;
     // What items() answers to each query, in order, read together: in one
     // round trip to a PostgreSQL store.
     virtual std::vector<std::vector<PastItem>> read_items(const std::string &patient_key,
