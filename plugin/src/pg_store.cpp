@@ -392,28 +392,40 @@ void PgStore::write(const char *action, Durability durability, const AuditEntry 
             deferred.swap(deferred_audit_);
         }
         try {
-            connection.run("BEGIN");
             // A check's audit row, like SQLite's, need not wait for the server's disk: it survives
             // medlint's crash, and the server's unless its machine loses power.
-            if (durability == Durability::survives_crash) connection.run("SET LOCAL synchronous_commit = off");
+            connection.run(durability == Durability::survives_crash ? "BEGIN; SET LOCAL synchronous_commit = off"
+                                                                    : "BEGIN");
             work(connection);
             // The head row stays locked to the commit: one writer appends at a time, across all engines.
             Result head = connection.run("SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE");
             if (PQntuples(head.get()) != 1) fail(MEDLINT_ESTORE, name_ + " has lost its audit-log head row");
             int64_t seq = std::stoll(text(head, 0, 0));
             std::string prev = text(head, 0, 1);
-            auto append = [&](const AuditEntry &entry, const std::string &time) {
-                std::string hash = audit_hash(prev, ++seq, time, entry);
-                connection.run("INSERT INTO audit_log (seq, time, operation, physician, encounter, findings, prev_hash, "
-                               "hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                               {std::to_string(seq), time, entry.operation, entry.physician, entry.encounter,
-                                entry.findings, prev, hash});
-                prev = hash;
-            };
             // Deferred check rows go first, so the log keeps the order of the calls.
-            for (const auto &[entry, time] : deferred) append(entry, time);
-            if (audit) append(*audit, now_utc());
-            connection.run("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1", {std::to_string(seq), prev});
+            std::vector<std::pair<const AuditEntry *, std::string>> rows;
+            for (const auto &[entry, time] : deferred) rows.emplace_back(&entry, time);
+            if (audit) rows.emplace_back(audit, now_utc());
+            for (size_t i = 0; i < rows.size(); ++i) {
+                const AuditEntry &entry = *rows[i].first;
+                const std::string &time = rows[i].second;
+                std::string hash = audit_hash(prev, ++seq, time, entry);
+                Parameters values{std::to_string(seq), time,           entry.operation, entry.physician,
+                                  entry.encounter,     entry.findings, prev,            hash};
+                // The last row moves the head in the same statement: a round trip less.
+                if (i + 1 < rows.size())
+                    connection.run("INSERT INTO audit_log (seq, time, operation, physician, encounter, findings, "
+                                   "prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                                   values);
+                else
+                    connection.run("WITH appended AS (INSERT INTO audit_log (seq, time, operation, physician, "
+                                   "encounter, findings, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
+                                   "RETURNING seq, hash) "
+                                   "UPDATE audit_head SET seq = appended.seq, hash = appended.hash FROM appended "
+                                   "WHERE id = 1",
+                                   values);
+                prev = hash;
+            }
             connection.run("COMMIT");
         } catch (...) {
             std::lock_guard<std::mutex> guard(deferred_mutex_);
