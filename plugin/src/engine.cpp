@@ -55,18 +55,28 @@ PhysicianStanding standing_of(StoreSnapshot &store, const Knowledge &knowledge, 
 
 // The store's history of one patient for one check.  It first asks whether
 // there is any: a patient new to the store (most of a batch pre-audit) costs
-// one look-up instead of one or more per item.  Every answer is kept for the
-// check.  While listing (check(), for a PostgreSQL store), item look-ups are
-// only noted and answered with nothing; read_listed() then reads them all
-// together, in one round trip instead of one per look-up.
+// one look-up instead of one or more per item.  A patient with few items
+// has them all read at once and every look-up answered from them; for the
+// others every answer is kept for the check, and while listing (check(),
+// for a PostgreSQL store) item look-ups are only noted and answered with
+// nothing; read_listed() then reads them all together, in one round trip
+// instead of one per look-up.
 class PatientHistory : public History {
 public:
+    // On SQLite a row read costs about a fifth of a look-up, and a check
+    // makes tens of look-ups: up to this many rows, reading them all is
+    // cheaper (on PostgreSQL, a round trip saved pays for many more).
+    static constexpr size_t kAllItemsAtMost = 200;
+
     PatientHistory(StoreSnapshot &store, const std::string &patient_key) : store_(store), patient_key_(patient_key) {}
 
     bool any() {
         if (!any_) any_ = store_.has_history(patient_key_);
         return *any_;
     }
+    // Whether look-ups are worth listing first: each is a round trip, and
+    // the patient's items are too many to read at once.
+    bool worth_listing() { return store_.reads_take_round_trips() && any() && !all_items(); }
     void start_listing() { listing_ = true; }
     void read_listed() {
         listing_ = false;
@@ -80,6 +90,7 @@ public:
 
     std::vector<PastItem> items(const std::string &, const ItemQuery &query) override {
         if (!any()) return {};
+        if (const auto &all = all_items()) return answer_from(*all, query);
         auto &answer = items_[query];
         if (listing_) return {};
         if (!answer) answer = store_.items(patient_key_, query);
@@ -103,6 +114,23 @@ public:
     }
 
 private:
+    const std::optional<std::vector<PastItem>> &all_items() {
+        if (!all_items_read_) {
+            all_items_ = store_.all_items(patient_key_, kAllItemsAtMost);
+            all_items_read_ = true;
+        }
+        return all_items_;
+    }
+    // What the store answers: the items the query asks for, by date, the
+    // same date in the order of the history index.
+    static std::vector<PastItem> answer_from(const std::vector<PastItem> &all, const ItemQuery &query) {
+        std::vector<PastItem> out;
+        for (const auto &item : all)
+            if (query.matches(item)) out.push_back(item);
+        std::stable_sort(out.begin(), out.end(), [](const PastItem &a, const PastItem &b) { return a.date < b.date; });
+        return out;
+    }
+
     template <class Answer, class Read>
     static Answer kept(std::map<std::string, Answer> &answers, const std::string &key, Read &&read) {
         auto found = answers.find(key);
@@ -113,6 +141,8 @@ private:
     StoreSnapshot &store_;
     const std::string &patient_key_;
     std::optional<bool> any_;
+    std::optional<std::vector<PastItem>> all_items_;  // nullopt: too many, or not read yet
+    bool all_items_read_ = false;
     bool listing_ = false;
     std::map<ItemQuery, std::optional<std::vector<PastItem>>> items_;  // nullopt: listed, not read yet
     std::map<std::string, std::vector<SeenIdentity>> identities_;
@@ -166,11 +196,11 @@ private:
                 if (rule->declaration().runs_in(document.mode)) rule->run(context, findings);
             return findings;
         };
-        // Against a patient with history in a store a round trip away, the
-        // rules run twice: first to list the item look-ups they make, read
-        // together, then to judge.  A look-up that only an answer leads to
-        // is read on its own.
-        if (snapshot.reads_take_round_trips() && history.any()) {
+        // Against a long history in a store a round trip away, the rules run
+        // twice: first to list the item look-ups they make, read together,
+        // then to judge.  A look-up that only an answer leads to is read on
+        // its own.
+        if (history.worth_listing()) {
             history.start_listing();
             run_rules();
             history.read_listed();

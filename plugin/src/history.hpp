@@ -3,6 +3,7 @@
 #pragma once
 #include <optional>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <vector>
 
@@ -41,6 +42,17 @@ struct ItemQuery {
     bool prefix = false;
     Date from, to;
     std::optional<Date> lasting_on;
+    // Whether the item is one the query asks for, as the stores' SQL decides
+    // it: a code from `code` to `code` + "~" for a prefix ('~' sorts after
+    // every ASCII code that starts with it), which is `code` and then at
+    // most "~".
+    bool matches(const PastItem &item) const {
+        std::string_view item_code = item.code;
+        bool code_matches = prefix ? item_code.substr(0, code.size()) == code && item_code.substr(code.size()) <= "~"
+                                   : item_code == code;
+        return code_matches && from <= item.date && item.date <= to &&
+               (!lasting_on || item.days > *lasting_on - item.date);
+    }
     friend bool operator<(const ItemQuery &a, const ItemQuery &b) {
         return std::tie(a.code, a.prefix, a.from, a.to, a.lasting_on) <
                std::tie(b.code, b.prefix, b.from, b.to, b.lasting_on);

@@ -732,6 +732,17 @@ public:
             });
     }
 
+    std::optional<std::vector<PastItem>> all_items(const std::string &patient_key, size_t at_most) override {
+        return reading("reading item history",
+                       "SELECT encounter_id, item_id, kind, code, name, date, days, quantity FROM items "
+                       "WHERE patient_key = $1 ORDER BY code, date, kind, days, name, quantity LIMIT $2",
+                       {patient_key, std::to_string(at_most + 1)},
+                       [&](const Result &rows) -> std::optional<std::vector<PastItem>> {
+                           if (static_cast<size_t>(PQntuples(rows.get())) > at_most) return std::nullopt;
+                           return past_items(rows);
+                       });
+    }
+
     std::map<std::string, FeedbackRecord> feedback(const std::vector<std::string> &finding_ids) override {
         if (finding_ids.empty()) return {};
         // One round trip for every finding, as read_items().

@@ -119,6 +119,13 @@ std::optional<Date> column_date(const SQLite::Column &column) {
     return Date::parse(column.getString());
 }
 
+// The row of a query that selects encounter_id, item_id, kind, code, name, date, days, quantity.
+PastItem past_item(SQLite::Statement &row) {
+    return {row.getColumn(0).getString(), row.getColumn(1).getString(), row.getColumn(2).getString(),
+            row.getColumn(3).getString(), row.getColumn(4).getString(), *column_date(row.getColumn(5)),
+            row.getColumn(6).getInt(),    row.getColumn(7).getDouble()};
+}
+
 StoreValue stored_value(const SQLite::Column &column) {
     if (column.isNull()) return std::monostate{};
     if (column.isInteger()) return column.getInt64();
@@ -485,14 +492,11 @@ std::vector<Stay> SqliteSnapshot::inpatient_stays(const std::string &patient_key
 std::vector<PastItem> SqliteSnapshot::encounter_items(const std::string &encounter) {
     return reading("reading an encounter's items", [&](SqliteStore::Reader &reader) {
         auto &query = reader.statement(
-            "SELECT item_id, kind, code, name, date, days, quantity FROM items WHERE encounter_id = ? "
+            "SELECT encounter_id, item_id, kind, code, name, date, days, quantity FROM items WHERE encounter_id = ? "
             "ORDER BY date, item_id");
         query.bind(1, encounter);
         std::vector<PastItem> out;
-        while (query.executeStep())
-            out.push_back({encounter, query.getColumn(0).getString(), query.getColumn(1).getString(),
-                           query.getColumn(2).getString(), query.getColumn(3).getString(),
-                           *column_date(query.getColumn(4)), query.getColumn(5).getInt(), query.getColumn(6).getDouble()});
+        while (query.executeStep()) out.push_back(past_item(query));
         return out;
     });
 }
@@ -516,13 +520,26 @@ std::vector<std::vector<PastItem>> SqliteSnapshot::read_items(const std::string 
             query.bind(5, asked.to.str());
             if (asked.lasting_on) query.bind(6, asked.lasting_on->str());
             auto &out = answers.emplace_back();
-            while (query.executeStep())
-                out.push_back({query.getColumn(0).getString(), query.getColumn(1).getString(),
-                               query.getColumn(2).getString(), query.getColumn(3).getString(),
-                               query.getColumn(4).getString(), *column_date(query.getColumn(5)),
-                               query.getColumn(6).getInt(), query.getColumn(7).getDouble()});
+            while (query.executeStep()) out.push_back(past_item(query));
         }
         return answers;
+    });
+}
+
+std::optional<std::vector<PastItem>> SqliteSnapshot::all_items(const std::string &patient_key, size_t at_most) {
+    return reading("reading item history", [&](SqliteStore::Reader &reader) -> std::optional<std::vector<PastItem>> {
+        // Looked for first on the index alone, so a long history costs no rows read out.
+        auto &beyond = reader.statement("SELECT 1 FROM items WHERE patient_key = ? LIMIT 1 OFFSET ?");
+        beyond.bind(1, patient_key);
+        beyond.bind(2, static_cast<int64_t>(at_most));
+        if (beyond.executeStep()) return std::nullopt;
+        auto &query = reader.statement(
+            "SELECT encounter_id, item_id, kind, code, name, date, days, quantity FROM items "
+            "WHERE patient_key = ? ORDER BY code, date, kind, days, name, quantity");
+        query.bind(1, patient_key);
+        std::vector<PastItem> out;
+        while (query.executeStep()) out.push_back(past_item(query));
+        return out;
     });
 }
 

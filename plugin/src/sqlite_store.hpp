@@ -112,6 +112,7 @@ public:
     std::vector<PastItem> encounter_items(const std::string &encounter) override;
     std::vector<std::vector<PastItem>> read_items(const std::string &patient_key,
                                                   const std::vector<ItemQuery> &queries) override;
+    std::optional<std::vector<PastItem>> all_items(const std::string &patient_key, size_t at_most) override;
     std::map<std::string, FeedbackRecord> feedback(const std::vector<std::string> &finding_ids) override;
     bool reported(const std::string &finding_id) override;
     std::vector<LedgerRow> ledger(const std::string &physician, int first_year, int last_year) override;

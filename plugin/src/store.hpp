@@ -84,6 +84,10 @@ public:
     std::vector<PastItem> items(const std::string &patient_key, const ItemQuery &query) final {
         return std::move(read_items(patient_key, {query}).front());
     }
+    // Every committed item of the patient, ordered by code, date, kind, days,
+    // name and quantity (the history index's order), when there are no more
+    // than `at_most`; nullopt when there are more.
+    virtual std::optional<std::vector<PastItem>> all_items(const std::string &patient_key, size_t at_most) = 0;
     // Whether any encounter of the patient was ever committed.
     virtual bool has_history(const std::string &patient_key) = 0;
     // The latest feedback on each of these finding ids that has any.

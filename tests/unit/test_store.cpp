@@ -264,6 +264,44 @@ TEST_CASE("committing the same encounter and item ids again replaces the rows", 
     }
 }
 
+// The findings of a check, as text: each finding's rule, id and evidence.
+std::string findings_of(const Reply &reply) {
+    std::string out;
+    for (auto finding : reply.findings())
+        out += std::string(finding.attribute("rule").value()) + " " + finding.attribute("id").value() + " " +
+               finding.child_value("evidence") + "\n";
+    return out;
+}
+
+TEST_CASE("a patient with a long history is checked as one with a short one", "[store][history]") {
+    // A history of up to a few hundred items is read whole, a longer one
+    // look-up by look-up (on PostgreSQL, the look-ups listed and read together).
+    test::StoreScratch scratch(STORE_BACKEND());
+    if (!scratch.ready()) return;
+    Engine engine(scratch.config);
+    Doc earlier;
+    earlier.encounter = "MZ-EARLIER";
+    earlier.items = {R"(<item id="1" kind="test" code="002501010150000" date="2026-11-23"/>)",
+                     R"(<item id="2" kind="drug" code="XA10BAA002A001010101445" quantity="2" days="30" date="2026-11-20"/>)"};
+    engine.ok(Doc(earlier).commit().str());
+    Doc repeat;
+    repeat.encounter = "MZ-REPEAT";
+    repeat.items = {R"(<item id="1" kind="test" code="002501010150000" date="2026-11-23"/>)",
+                    R"(<item id="2" kind="drug" code="XA10BAA002A001010101445" quantity="2" days="7" date="2026-11-23"/>)"};
+    Reply short_history = engine.ok(repeat.str());
+    REQUIRE(short_history.fired("DUP-TEST"));
+    REQUIRE(short_history.fired("DUP-DRUG"));
+
+    Doc older = encounter_with_items("MZ-2016", {});
+    for (int i = 1; i <= 300; ++i)
+        older.items.push_back("<item id=\"" + std::to_string(i) +
+                              "\" kind=\"treatment\" code=\"001204000010000\" quantity=\"1\" date=\"2016-01-04\"/>");
+    engine.ok(older.commit().str());
+    REQUIRE(scratch.integer("SELECT count(*) FROM items") == 302);
+    Reply long_history = engine.ok(repeat.str());
+    CHECK(findings_of(long_history) == findings_of(short_history));
+}
+
 TEST_CASE("retract removes items, or the whole encounter", "[store][retract]") {
     test::StoreScratch scratch(STORE_BACKEND());
     if (!scratch.ready()) return;
