@@ -76,6 +76,7 @@ Config read_config(const std::string &path) {
             config.store_path = resolve(base, store->required("path"));
             config.store_key_path = store->has("key") ? resolve(base, store->required("key")) : config.store_path + ".key";
         }
+        config.store_shared_by_alliance = store->one_of("share", {"institution", "alliance"}, "institution") == "alliance";
         config.store_memory.mmap_mib = store->whole_number("mmap-mib", config.store_memory.mmap_mib, 0, 65536);
         config.store_memory.cache_mib = store->whole_number("cache-mib", config.store_memory.cache_mib, 1, 65536);
         for (const auto &rules : root.children("rules")) config.rule_pack_paths.push_back(resolve(base, rules.required("path")));

@@ -31,6 +31,9 @@ struct Config {
     StoreMemory store_memory;
     StorePool store_pool;
     std::string store_key_path;  // the secret the store's identities are hashed under
+    // <store share="alliance">: checks read every institution's history in
+    // the store, not only their own institution's.
+    bool store_shared_by_alliance = false;
     std::vector<std::string> rule_pack_paths;  // empty: the packs built into the library
     std::string profile = "national-2024";
     std::string language = "zh";

@@ -176,7 +176,8 @@ private:
     std::string check(Document &document) {
         std::vector<std::string> unknown_diagnoses = read_diagnoses_as_insurance_codes(document);
         std::string patient_key = store_.patient_key(document.patient);
-        std::unique_ptr<StoreSnapshot> snapshot_of_store = store_.snapshot();
+        std::unique_ptr<StoreSnapshot> snapshot_of_store =
+            store_.snapshot({document.institution.code, config_.store_shared_by_alliance});
         StoreSnapshot &snapshot = *snapshot_of_store;
         std::map<std::string, std::optional<PhysicianStanding>> standings;  // each physician's ledger read once
         auto standing = [&](const std::string &code) -> const PhysicianStanding & {
@@ -317,7 +318,7 @@ private:
     // 3103 answers the warnings of earlier 3101/3102 calls: a warn_rslt_id
     // that no check reported is a mistake of the client, not an answer to keep.
     void require_reported(const Feedback &feedback) {
-        std::unique_ptr<StoreSnapshot> snapshot = store_.snapshot();
+        std::unique_ptr<StoreSnapshot> snapshot = store_.snapshot({});
         for (size_t i = 0; i < feedback.entries.size(); ++i)
             if (!snapshot->reported(feedback.entries[i].finding_id))
                 fail(MEDLINT_EPARSE, "input.data.warns[" + std::to_string(i) + "].warn_rslt_id: \"" +
@@ -332,7 +333,7 @@ private:
     }
 
     std::string physician_status(const PhysicianStatus &status) {
-        std::unique_ptr<StoreSnapshot> snapshot_of_store = store_.snapshot();
+        std::unique_ptr<StoreSnapshot> snapshot_of_store = store_.snapshot({});
         StoreSnapshot &snapshot = *snapshot_of_store;
         PhysicianStanding standing = standing_of(snapshot, knowledge_, profile_, status.code, status.date);
         return physician_status_result(standing, status,

@@ -12,9 +12,18 @@
 
 namespace medlint {
 
+// Whose committed records a check reads: the requesting document's
+// institution's only (its institution/@code, "" for a document without one),
+// or with `alliance` (<store share="alliance"/>) every institution's in the
+// store.  An encounter is known by its institution and its id.
+struct HistoryScope {
+    std::string institution;
+    bool alliance = false;
+};
+
 // An identity committed at another encounter, as the store keeps it: digests.
 struct SeenIdentity {
-    std::string encounter;
+    std::string encounter, institution;
     Date date;  // the encounter's: its admission, else its first item
     IdentityDigest digest;
 };
@@ -28,7 +37,7 @@ struct Stay {
 
 // An item of the patient's: committed earlier, or on an earlier line of this document.
 struct PastItem {
-    std::string encounter, item_id, kind, code, name;
+    std::string encounter, institution, item_id, kind, code, name;
     Date date;
     int days = 0;
     double quantity = 1;
@@ -59,7 +68,9 @@ struct ItemQuery {
     }
 };
 
-// Committed records of other encounters, as the store holds them.
+// Committed records of other encounters, as the store holds them, within the
+// scope of the check (HistoryScope): `except_encounter` is an encounter of the
+// requesting institution.
 class History {
 public:
     virtual ~History() = default;
@@ -72,7 +83,8 @@ public:
     // An identity in the form identities() gives, to compare with them.
     virtual IdentityDigest digest(const std::string &patient_key, const Identity &identity) = 0;
     virtual std::vector<Stay> inpatient_stays(const std::string &patient_key, const std::string &except_encounter) = 0;
-    // The items committed earlier under this encounter id (a stay committed day by day).
+    // The items committed earlier under this encounter id at the requesting
+    // institution (a stay committed day by day).
     virtual std::vector<PastItem> encounter_items(const std::string &encounter) = 0;
 };
 

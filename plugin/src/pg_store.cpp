@@ -66,6 +66,30 @@ const char *const kMigrations[] = {
     CREATE INDEX items_by_patient ON items (patient_key, code, date)
         INCLUDE (encounter_id, item_id, kind, days, name, quantity);
     )sql",
+    // 3: an encounter is known by its institution and its id, so that two
+    // institutions sharing a database may both commit an encounter "E1";
+    // items and identities carry their encounter's institution, which the
+    // history index includes, so that a check's scope is read from the index.
+    // Keys start with the encounter id: a retraction that names no
+    // institution finds its rows by the id alone.
+    R"sql(
+    ALTER TABLE items ADD COLUMN institution text COLLATE "C" NOT NULL DEFAULT '';
+    UPDATE items i SET institution = e.institution FROM encounters e WHERE e.encounter_id = i.encounter_id;
+    ALTER TABLE items ALTER COLUMN institution DROP DEFAULT;
+    ALTER TABLE patient_identities ADD COLUMN institution text COLLATE "C" NOT NULL DEFAULT '';
+    UPDATE patient_identities p SET institution = e.institution FROM encounters e
+        WHERE e.encounter_id = p.encounter_id;
+    ALTER TABLE patient_identities ALTER COLUMN institution DROP DEFAULT;
+    ALTER TABLE encounters DROP CONSTRAINT encounters_pkey, ADD PRIMARY KEY (encounter_id, institution);
+    ALTER TABLE items DROP CONSTRAINT items_pkey, ADD PRIMARY KEY (encounter_id, institution, item_id);
+    ALTER TABLE patient_identities DROP CONSTRAINT patient_identities_pkey,
+        ADD PRIMARY KEY (patient_key, encounter_id, institution);
+    DROP INDEX identities_by_encounter;
+    CREATE INDEX identities_by_encounter ON patient_identities (encounter_id, institution);
+    DROP INDEX items_by_patient;
+    CREATE INDEX items_by_patient ON items (patient_key, code, date)
+        INCLUDE (encounter_id, institution, item_id, kind, days, name, quantity);
+    )sql",
 };
 constexpr int kMigrationCount = sizeof kMigrations / sizeof kMigrations[0];
 static_assert(kMigrationCount == PgStore::kSchemaVersion, "one migration per schema version");
@@ -449,36 +473,42 @@ void PgStore::commit(const Document &document, const std::string &patient_key, c
         const Encounter &encounter = document.encounter;
         std::string now = now_utc();
         const Diagnosis *primary = encounter.primary_diagnosis();
+        const std::string &institution = document.institution.code;
         connection.run("INSERT INTO encounters (encounter_id, institution, patient_key, type, admitted, discharged, "
                        "rescue, physician, dept, primary_diagnosis, committed_at) "
-                       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (encounter_id) DO UPDATE SET "
-                       "institution = excluded.institution, patient_key = excluded.patient_key, type = excluded.type, "
+                       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) "
+                       "ON CONFLICT (encounter_id, institution) DO UPDATE SET "
+                       "patient_key = excluded.patient_key, type = excluded.type, "
                        "admitted = excluded.admitted, discharged = excluded.discharged, rescue = excluded.rescue, "
                        "physician = excluded.physician, dept = excluded.dept, "
                        "primary_diagnosis = excluded.primary_diagnosis, committed_at = excluded.committed_at",
-                       {encounter.id, document.institution.code, patient_key, encounter.type,
+                       {encounter.id, institution, patient_key, encounter.type,
                         optional_date(encounter.admitted), optional_date(encounter.discharged),
                         std::string(encounter.rescue ? "1" : "0"), document.physician_code(),
                         document.physician ? document.physician->dept : "", primary ? primary->code : "", now});
-        connection.run("UPDATE items SET patient_key = $1 WHERE encounter_id = $2 AND patient_key <> $1",
-                       {patient_key, encounter.id});
-        connection.run("DELETE FROM patient_identities WHERE encounter_id = $1", {encounter.id});
+        connection.run("UPDATE items SET patient_key = $1 WHERE encounter_id = $2 AND institution = $3 "
+                       "AND patient_key <> $1",
+                       {patient_key, encounter.id, institution});
+        connection.run("DELETE FROM patient_identities WHERE encounter_id = $1 AND institution = $2",
+                       {encounter.id, institution});
         IdentityDigest digest = key_->digest(patient_key, document.patient);
-        connection.run("INSERT INTO patient_identities (patient_key, encounter_id, name_digest, gender_digest, "
-                       "birth_date_digest, seen_at) VALUES ($1, $2, $3, $4, $5, $6)",
-                       {patient_key, encounter.id, digest.name, digest.gender, digest.birth_date, now});
+        connection.run("INSERT INTO patient_identities (patient_key, encounter_id, institution, name_digest, "
+                       "gender_digest, birth_date_digest, seen_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                       {patient_key, encounter.id, institution, digest.name, digest.gender, digest.birth_date, now});
         for (const auto &item : document.items)
             connection.run("INSERT INTO items (encounter_id, item_id, patient_key, kind, code, name, quantity, price, "
-                           "days, date, physician, discharge_medication) "
-                           "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) "
-                           "ON CONFLICT (encounter_id, item_id) DO UPDATE SET patient_key = excluded.patient_key, "
+                           "days, date, physician, discharge_medication, institution) "
+                           "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) "
+                           "ON CONFLICT (encounter_id, institution, item_id) DO UPDATE SET "
+                           "patient_key = excluded.patient_key, "
                            "kind = excluded.kind, code = excluded.code, name = excluded.name, "
                            "quantity = excluded.quantity, price = excluded.price, days = excluded.days, "
                            "date = excluded.date, physician = excluded.physician, "
                            "discharge_medication = excluded.discharge_medication",
                            {encounter.id, item.id, patient_key, item.kind, item.code, item.name,
                             decimal(item.quantity), decimal(item.price), std::to_string(item.days),
-                            item.date.str(), item.physician, std::string(item.discharge_medication ? "1" : "0")});
+                            item.date.str(), item.physician, std::string(item.discharge_medication ? "1" : "0"),
+                            institution});
     });
 }
 
@@ -486,15 +516,22 @@ int PgStore::retract(const Retract &retract, const AuditEntry &audit) {
     int removed = 0;
     write("retracting", Durability::survives_power_loss, &audit, [&](Connection &connection) {
         removed = 0;  // a retried attempt counts afresh
+        // A retraction that names no institution takes the encounter id at every institution ($2 NULL).
         if (retract.items.empty()) {
-            removed = connection.changed("DELETE FROM items WHERE encounter_id = $1", {retract.encounter});
-            connection.run("DELETE FROM patient_identities WHERE encounter_id = $1", {retract.encounter});
-            connection.run("DELETE FROM encounters WHERE encounter_id = $1", {retract.encounter});
+            removed = connection.changed("DELETE FROM items WHERE encounter_id = $1 AND ($2::text IS NULL OR "
+                                         "institution = $2)",
+                                         {retract.encounter, retract.institution});
+            connection.run("DELETE FROM patient_identities WHERE encounter_id = $1 AND ($2::text IS NULL OR "
+                           "institution = $2)",
+                           {retract.encounter, retract.institution});
+            connection.run("DELETE FROM encounters WHERE encounter_id = $1 AND ($2::text IS NULL OR institution = $2)",
+                           {retract.encounter, retract.institution});
             return;
         }
         for (const auto &id : retract.items)
-            removed += connection.changed("DELETE FROM items WHERE encounter_id = $1 AND item_id = $2",
-                                          {retract.encounter, id});
+            removed += connection.changed("DELETE FROM items WHERE encounter_id = $1 AND item_id = $2 "
+                                          "AND ($3::text IS NULL OR institution = $3)",
+                                          {retract.encounter, id, retract.institution});
     });
     return removed;
 }
@@ -601,13 +638,23 @@ namespace {
 // The reads of one operation in one read-only transaction: one state of the
 // database for all of them, on a connection of the pool held to the end.
 class PgSnapshot : public StoreSnapshot {
+    // The item of a row whose columns from `first` on are encounter_id,
+    // institution, item_id, kind, code, name, date, days, quantity.
+    static PastItem past_item(const Result &rows, int row, int first) {
+        return {text(rows, row, first), text(rows, row, first + 1), text(rows, row, first + 2),
+                text(rows, row, first + 3), text(rows, row, first + 4), text(rows, row, first + 5),
+                *date(rows, row, first + 6), integer(rows, row, first + 7), real(rows, row, first + 8)};
+    }
     static std::vector<PastItem> past_items(const Result &rows) {
         std::vector<PastItem> out;
-        for (int row = 0; row < PQntuples(rows.get()); ++row)
-            out.push_back({text(rows, row, 0), text(rows, row, 1), text(rows, row, 2), text(rows, row, 3),
-                           text(rows, row, 4), *date(rows, row, 5), integer(rows, row, 6),
-                           real(rows, row, 7)});
+        for (int row = 0; row < PQntuples(rows.get()); ++row) out.push_back(past_item(rows, row, 0));
         return out;
+    }
+    // The scope's parameters: its institution, and whether it is every institution's.
+    Parameters scoped(Parameters parameters) const {
+        parameters.push_back(history_.institution);
+        parameters.push_back(std::string(history_.alliance ? "true" : "false"));
+        return parameters;
     }
 
     // One query of the snapshot.  A lost connection is retried on a new one,
@@ -630,7 +677,7 @@ class PgSnapshot : public StoreSnapshot {
     }
 
 public:
-    explicit PgSnapshot(PgStore &store) : store_(store) {}
+    PgSnapshot(PgStore &store, HistoryScope history) : store_(store), history_(std::move(history)) {}
     ~PgSnapshot() override { end(); }
 
     bool reads_take_round_trips() const override { return true; }
@@ -646,8 +693,10 @@ public:
     }
 
     bool has_history(const std::string &patient_key) override {
-        return reading("reading history", "SELECT EXISTS (SELECT 1 FROM encounters WHERE patient_key = $1)",
-                       {patient_key}, [](const Result &rows) { return text(rows, 0, 0) == "t"; });
+        return reading("reading history",
+                       "SELECT EXISTS (SELECT 1 FROM encounters WHERE patient_key = $1 AND ($3::boolean OR "
+                       "institution = $2))",
+                       scoped({patient_key}), [](const Result &rows) { return text(rows, 0, 0) == "t"; });
     }
 
     std::vector<SeenIdentity> identities(const std::string &patient_key, const std::string &except_encounter) override {
@@ -655,18 +704,21 @@ public:
         // admission, else its first item, else the day it was committed.
         return reading(
             "reading identities",
-            "SELECT encounter_id, name_digest, gender_digest, birth_date_digest, day FROM ("
-            "SELECT DISTINCT ON (name_digest, gender_digest, birth_date_digest) encounter_id, name_digest, "
-            "gender_digest, birth_date_digest, seen_at, "
-            "coalesce((SELECT admitted FROM encounters e WHERE e.encounter_id = p.encounter_id), "
-            "(SELECT min(date) FROM items i WHERE i.encounter_id = p.encounter_id), substr(seen_at, 1, 10)) AS day "
-            "FROM patient_identities p WHERE patient_key = $1 AND encounter_id <> $2 "
+            "SELECT encounter_id, name_digest, gender_digest, birth_date_digest, day, institution FROM ("
+            "SELECT DISTINCT ON (name_digest, gender_digest, birth_date_digest) encounter_id, institution, "
+            "name_digest, gender_digest, birth_date_digest, seen_at, "
+            "coalesce((SELECT admitted FROM encounters e "
+            "WHERE e.encounter_id = p.encounter_id AND e.institution = p.institution), "
+            "(SELECT min(date) FROM items i WHERE i.encounter_id = p.encounter_id AND i.institution = p.institution), "
+            "substr(seen_at, 1, 10)) AS day "
+            "FROM patient_identities p WHERE patient_key = $1 AND ($4::boolean OR institution = $3) "
+            "AND NOT (encounter_id = $2 AND institution = $3) "
             "ORDER BY name_digest, gender_digest, birth_date_digest, seen_at DESC) latest "
             "ORDER BY seen_at DESC LIMIT 100",
-            {patient_key, except_encounter}, [](const Result &rows) {
+            scoped({patient_key, except_encounter}), [](const Result &rows) {
                 std::vector<SeenIdentity> out;
                 for (int row = 0; row < PQntuples(rows.get()); ++row)
-                    out.push_back({text(rows, row, 0), *date(rows, row, 4),
+                    out.push_back({text(rows, row, 0), text(rows, row, 5), *date(rows, row, 4),
                                    {text(rows, row, 1), text(rows, row, 2), text(rows, row, 3)}});
                 return out;
             });
@@ -679,9 +731,10 @@ public:
     std::vector<Stay> inpatient_stays(const std::string &patient_key, const std::string &except_encounter) override {
         return reading("reading inpatient stays",
                        "SELECT encounter_id, institution, admitted, discharged, primary_diagnosis FROM encounters "
-                       "WHERE patient_key = $1 AND type = 'inpatient' AND encounter_id <> $2 AND admitted IS NOT NULL "
+                       "WHERE patient_key = $1 AND type = 'inpatient' AND ($4::boolean OR institution = $3) "
+                       "AND NOT (encounter_id = $2 AND institution = $3) AND admitted IS NOT NULL "
                        "ORDER BY admitted",
-                       {patient_key, except_encounter}, [](const Result &rows) {
+                       scoped({patient_key, except_encounter}), [](const Result &rows) {
                            std::vector<Stay> out;
                            for (int row = 0; row < PQntuples(rows.get()); ++row)
                                out.push_back({text(rows, row, 0), text(rows, row, 1), *date(rows, row, 2),
@@ -692,10 +745,10 @@ public:
 
     std::vector<PastItem> encounter_items(const std::string &encounter) override {
         return reading("reading an encounter's items",
-                       "SELECT encounter_id, item_id, kind, code, name, date, days, quantity FROM items "
-                       "WHERE encounter_id = $1 "
+                       "SELECT encounter_id, institution, item_id, kind, code, name, date, days, quantity FROM items "
+                       "WHERE encounter_id = $1 AND institution = $2 "
                        "ORDER BY date, item_id",
-                       {encounter}, past_items);
+                       {encounter, history_.institution}, past_items);
     }
 
     std::vector<std::vector<PastItem>> read_items(const std::string &patient_key,
@@ -715,28 +768,28 @@ public:
                              {"lasting", query.lasting_on ? boost::json::value(query.lasting_on->str()) : nullptr}});
         return reading(
             "reading item history",
-            "SELECT q.place, i.encounter_id, i.item_id, i.kind, i.code, i.name, i.date, i.days, i.quantity "
-            "FROM json_to_recordset($2::json) AS q(place integer, low text, high text, since text, until text, "
-            "lasting date) CROSS JOIN LATERAL (SELECT encounter_id, item_id, kind, code, name, date, days, quantity "
+            "SELECT q.place, i.encounter_id, i.institution, i.item_id, i.kind, i.code, i.name, i.date, i.days, "
+            "i.quantity FROM json_to_recordset($2::json) AS q(place integer, low text, high text, since text, "
+            "until text, lasting date) CROSS JOIN LATERAL (SELECT encounter_id, institution, item_id, kind, code, "
+            "name, date, days, quantity "
             "FROM items WHERE patient_key = $1 AND code >= q.low COLLATE \"C\" AND code <= q.high COLLATE \"C\" "
             "AND date >= q.since COLLATE \"C\" AND date <= q.until COLLATE \"C\" "
-            "AND (q.lasting IS NULL OR days > q.lasting - date::date) OFFSET 0) AS i ORDER BY q.place, i.date",
-            {patient_key, boost::json::serialize(asked)}, [&](const Result &rows) {
+            "AND (q.lasting IS NULL OR days > q.lasting - date::date) AND ($4::boolean OR institution = $3) "
+            "OFFSET 0) AS i ORDER BY q.place, i.date",
+            scoped({patient_key, boost::json::serialize(asked)}), [&](const Result &rows) {
                 std::vector<std::vector<PastItem>> answers(queries.size());
                 for (int row = 0; row < PQntuples(rows.get()); ++row)
-                    answers.at(integer(rows, row, 0))
-                        .push_back({text(rows, row, 1), text(rows, row, 2), text(rows, row, 3), text(rows, row, 4),
-                                    text(rows, row, 5), *date(rows, row, 6), integer(rows, row, 7),
-                                    real(rows, row, 8)});
+                    answers.at(integer(rows, row, 0)).push_back(past_item(rows, row, 1));
                 return answers;
             });
     }
 
     std::optional<std::vector<PastItem>> all_items(const std::string &patient_key, size_t at_most) override {
         return reading("reading item history",
-                       "SELECT encounter_id, item_id, kind, code, name, date, days, quantity FROM items "
-                       "WHERE patient_key = $1 ORDER BY code, date, kind, days, name, quantity LIMIT $2",
-                       {patient_key, std::to_string(at_most + 1)},
+                       "SELECT encounter_id, institution, item_id, kind, code, name, date, days, quantity FROM items "
+                       "WHERE patient_key = $1 AND ($4::boolean OR institution = $3) "
+                       "ORDER BY code, date, kind, days, name, quantity LIMIT $2",
+                       scoped({patient_key, std::to_string(at_most + 1)}),
                        [&](const Result &rows) -> std::optional<std::vector<PastItem>> {
                            if (static_cast<size_t>(PQntuples(rows.get())) > at_most) return std::nullopt;
                            return past_items(rows);
@@ -817,11 +870,14 @@ public:
 
 private:
     PgStore &store_;
+    HistoryScope history_;
     std::optional<PgStore::Lease> lease_;  // from the first read on
 };
 
 }  // namespace
 
-std::unique_ptr<StoreSnapshot> PgStore::snapshot() { return std::make_unique<PgSnapshot>(*this); }
+std::unique_ptr<StoreSnapshot> PgStore::snapshot(const HistoryScope &history) {
+    return std::make_unique<PgSnapshot>(*this, history);
+}
 
 }  // namespace medlint

@@ -22,7 +22,7 @@ namespace medlint {
 
 class PgStore : public Store {
 public:
-    static constexpr int kSchemaVersion = 2;
+    static constexpr int kSchemaVersion = 3;
 
     // Connects, and migrates the database under an advisory lock, so that
     // engines starting at once migrate it once.  The identity key stays in
@@ -32,7 +32,7 @@ public:
     PgStore(const std::string &url, const std::string &key_path, const StorePool &pool);
     ~PgStore() override;
 
-    std::unique_ptr<StoreSnapshot> snapshot() override;
+    std::unique_ptr<StoreSnapshot> snapshot(const HistoryScope &history) override;
     void record_check(const AuditEntry &audit, bool deferred) override;
     void commit(const Document &document, const std::string &patient_key, const AuditEntry &audit) override;
     int retract(const Retract &retract, const AuditEntry &audit) override;

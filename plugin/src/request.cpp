@@ -188,7 +188,11 @@ Document read_document(const Element &root, bool commit) {
     return document;
 }
 
-Retract read_retract(const Element &root) { return {root.required("encounter"), root.id_list("items")}; }
+Retract read_retract(const Element &root) {
+    std::optional<std::string> institution;
+    if (root.has("institution")) institution = root.required("institution");
+    return {root.required("encounter"), institution, root.id_list("items")};
+}
 
 Feedback read_feedback(const Element &root) {
     Feedback feedback{root.required("physician"), root.timestamp("time", false), {}};

@@ -124,6 +124,10 @@ struct Document {
 
 struct Retract {
     std::string encounter;
+    // The institution that committed it; nullopt: the encounter of this id
+    // at every institution (a host that does not name it, as before stores
+    // were shared).
+    std::optional<std::string> institution;
     std::vector<std::string> items;  // empty: the whole encounter
 };
 

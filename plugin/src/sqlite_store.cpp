@@ -109,6 +109,48 @@ const char *const kMigrations[] = {
     DROP INDEX items_by_patient;
     CREATE INDEX items_by_patient ON items (patient_key, code, date, kind, days, name, quantity);
     )sql",
+    // 6: an encounter is known by its institution and its id, so that two
+    // institutions sharing a store may both commit an encounter "E1".  Items
+    // and identities carry the institution of their encounter; in a table
+    // WITHOUT ROWID every index holds the primary key, so the history index
+    // still covers what checks read, the institution included.  Keys start
+    // with the encounter id: a retraction that names no institution finds
+    // its rows by the id alone.
+    R"sql(
+    CREATE TABLE new_encounters (
+        institution TEXT NOT NULL, encounter_id TEXT NOT NULL, patient_key TEXT NOT NULL,
+        type TEXT NOT NULL, admitted TEXT, discharged TEXT, rescue INTEGER NOT NULL,
+        physician TEXT NOT NULL, dept TEXT NOT NULL, primary_diagnosis TEXT NOT NULL,
+        committed_at TEXT NOT NULL, PRIMARY KEY (encounter_id, institution)) WITHOUT ROWID;
+    INSERT INTO new_encounters SELECT institution, encounter_id, patient_key, type, admitted, discharged, rescue,
+        physician, dept, primary_diagnosis, committed_at FROM encounters;
+    DROP TABLE encounters;
+    ALTER TABLE new_encounters RENAME TO encounters;
+    CREATE INDEX encounters_by_patient ON encounters (patient_key, type);
+    CREATE TABLE new_items (
+        institution TEXT NOT NULL, encounter_id TEXT NOT NULL, item_id TEXT NOT NULL, patient_key TEXT NOT NULL,
+        kind TEXT NOT NULL, code TEXT NOT NULL, name TEXT NOT NULL, quantity REAL NOT NULL,
+        price REAL NOT NULL, days INTEGER NOT NULL, date TEXT NOT NULL, physician TEXT NOT NULL,
+        discharge_medication INTEGER NOT NULL,
+        PRIMARY KEY (encounter_id, institution, item_id)) WITHOUT ROWID;
+    INSERT INTO new_items SELECT
+        coalesce((SELECT institution FROM encounters e WHERE e.encounter_id = i.encounter_id), ''), encounter_id,
+        item_id, patient_key, kind, code, name, quantity, price, days, date, physician, discharge_medication
+        FROM items i;
+    DROP TABLE items;
+    ALTER TABLE new_items RENAME TO items;
+    CREATE INDEX items_by_patient ON items (patient_key, code, date, kind, days, name, quantity);
+    CREATE TABLE new_identities (
+        patient_key TEXT NOT NULL, institution TEXT NOT NULL, encounter_id TEXT NOT NULL, name_digest TEXT NOT NULL,
+        gender_digest TEXT NOT NULL, birth_date_digest TEXT NOT NULL, seen_at TEXT NOT NULL,
+        PRIMARY KEY (patient_key, encounter_id, institution)) WITHOUT ROWID;
+    INSERT INTO new_identities SELECT patient_key,
+        coalesce((SELECT institution FROM encounters e WHERE e.encounter_id = p.encounter_id), ''), encounter_id,
+        name_digest, gender_digest, birth_date_digest, seen_at FROM patient_identities p;
+    DROP TABLE patient_identities;
+    ALTER TABLE new_identities RENAME TO patient_identities;
+    CREATE INDEX identities_by_encounter ON patient_identities (encounter_id, institution);
+    )sql",
 };
 constexpr int kMigrationCount = sizeof kMigrations / sizeof kMigrations[0];
 static_assert(kMigrationCount == SqliteStore::kSchemaVersion, "one migration per schema version");
@@ -119,11 +161,11 @@ std::optional<Date> column_date(const SQLite::Column &column) {
     return Date::parse(column.getString());
 }
 
-// The row of a query that selects encounter_id, item_id, kind, code, name, date, days, quantity.
+// The row of a query that selects encounter_id, institution, item_id, kind, code, name, date, days, quantity.
 PastItem past_item(SQLite::Statement &row) {
     return {row.getColumn(0).getString(), row.getColumn(1).getString(), row.getColumn(2).getString(),
-            row.getColumn(3).getString(), row.getColumn(4).getString(), *column_date(row.getColumn(5)),
-            row.getColumn(6).getInt(),    row.getColumn(7).getDouble()};
+            row.getColumn(3).getString(), row.getColumn(4).getString(), row.getColumn(5).getString(),
+            *column_date(row.getColumn(6)), row.getColumn(7).getInt(), row.getColumn(8).getDouble()};
 }
 
 StoreValue stored_value(const SQLite::Column &column) {
@@ -131,6 +173,11 @@ StoreValue stored_value(const SQLite::Column &column) {
     if (column.isInteger()) return column.getInt64();
     if (column.isFloat()) return column.getDouble();
     return column.getString();
+}
+
+// A retraction's institution, NULL for every institution's.
+void bind_institution(SQLite::Statement &statement, int index, const std::optional<std::string> &institution) {
+    if (institution) statement.bind(index, *institution);
 }
 
 void bind_value(SQLite::Statement &statement, int index, const StoreValue &value) {
@@ -303,9 +350,17 @@ auto SqliteSnapshot::reading(const char *action, Work &&work) {
     }
 }
 
-SqliteSnapshot::SqliteSnapshot(SqliteStore &store) : store_(store) {}
+SqliteSnapshot::SqliteSnapshot(SqliteStore &store, HistoryScope history)
+    : store_(store), history_(std::move(history)) {}
 
-std::unique_ptr<StoreSnapshot> SqliteStore::snapshot() { return std::make_unique<SqliteSnapshot>(*this); }
+std::unique_ptr<StoreSnapshot> SqliteStore::snapshot(const HistoryScope &history) {
+    return std::make_unique<SqliteSnapshot>(*this, history);
+}
+
+void SqliteSnapshot::bind_scope(SQLite::Statement &query, int institution_index, int alliance_index) const {
+    query.bind(institution_index, history_.institution);
+    query.bind(alliance_index, history_.alliance ? 1 : 0);
+}
 
 SqliteSnapshot::~SqliteSnapshot() { end(); }
 
@@ -437,8 +492,10 @@ void SqliteStore::append_audit(const AuditEntry &audit, const std::string &time)
 
 bool SqliteSnapshot::has_history(const std::string &patient_key) {
     return reading("reading history", [&](SqliteStore::Reader &reader) {
-        auto &query = reader.statement("SELECT EXISTS (SELECT 1 FROM encounters WHERE patient_key = ?)");
+        auto &query = reader.statement(
+            "SELECT EXISTS (SELECT 1 FROM encounters WHERE patient_key = ?1 AND (?3 OR institution = ?2))");
         query.bind(1, patient_key);
+        bind_scope(query, 2, 3);
         return query.executeStep() && query.getColumn(0).getInt() != 0;
     });
 }
@@ -452,15 +509,20 @@ std::vector<SeenIdentity> SqliteSnapshot::identities(const std::string &patient_
         // the day it was committed (its items all retracted).
         auto &query = reader.statement(
             "SELECT encounter_id, name_digest, gender_digest, birth_date_digest, max(seen_at) AS latest, "
-            "coalesce((SELECT admitted FROM encounters e WHERE e.encounter_id = p.encounter_id), "
-            "(SELECT min(date) FROM items i WHERE i.encounter_id = p.encounter_id), substr(seen_at, 1, 10)) "
-            "FROM patient_identities p WHERE patient_key = ? AND encounter_id <> ? "
+            "coalesce((SELECT admitted FROM encounters e "
+            "WHERE e.institution = p.institution AND e.encounter_id = p.encounter_id), "
+            "(SELECT min(date) FROM items i WHERE i.institution = p.institution AND i.encounter_id = p.encounter_id), "
+            "substr(seen_at, 1, 10)), institution "
+            "FROM patient_identities p WHERE patient_key = ?1 AND (?4 OR institution = ?3) "
+            "AND NOT (institution = ?3 AND encounter_id = ?2) "
             "GROUP BY name_digest, gender_digest, birth_date_digest ORDER BY latest DESC LIMIT 100");
         query.bind(1, patient_key);
         query.bind(2, except_encounter);
+        bind_scope(query, 3, 4);
         std::vector<SeenIdentity> out;
         while (query.executeStep())
-            out.push_back({query.getColumn(0).getString(), *column_date(query.getColumn(5)),
+            out.push_back({query.getColumn(0).getString(), query.getColumn(6).getString(),
+                           *column_date(query.getColumn(5)),
                            {query.getColumn(1).getString(), query.getColumn(2).getString(),
                             query.getColumn(3).getString()}});
         return out;
@@ -476,10 +538,12 @@ std::vector<Stay> SqliteSnapshot::inpatient_stays(const std::string &patient_key
     return reading("reading inpatient stays", [&](SqliteStore::Reader &reader) {
         auto &query = reader.statement(
             "SELECT encounter_id, institution, admitted, discharged, primary_diagnosis FROM encounters "
-            "WHERE patient_key = ? AND type = 'inpatient' AND encounter_id <> ? AND admitted IS NOT NULL "
+            "WHERE patient_key = ?1 AND type = 'inpatient' AND (?4 OR institution = ?3) "
+            "AND NOT (institution = ?3 AND encounter_id = ?2) AND admitted IS NOT NULL "
             "ORDER BY admitted");
         query.bind(1, patient_key);
         query.bind(2, except_encounter);
+        bind_scope(query, 3, 4);
         std::vector<Stay> out;
         while (query.executeStep())
             out.push_back({query.getColumn(0).getString(), query.getColumn(1).getString(),
@@ -492,9 +556,10 @@ std::vector<Stay> SqliteSnapshot::inpatient_stays(const std::string &patient_key
 std::vector<PastItem> SqliteSnapshot::encounter_items(const std::string &encounter) {
     return reading("reading an encounter's items", [&](SqliteStore::Reader &reader) {
         auto &query = reader.statement(
-            "SELECT encounter_id, item_id, kind, code, name, date, days, quantity FROM items WHERE encounter_id = ? "
-            "ORDER BY date, item_id");
-        query.bind(1, encounter);
+            "SELECT encounter_id, institution, item_id, kind, code, name, date, days, quantity FROM items "
+            "WHERE institution = ? AND encounter_id = ? ORDER BY date, item_id");
+        query.bind(1, history_.institution);
+        query.bind(2, encounter);
         std::vector<PastItem> out;
         while (query.executeStep()) out.push_back(past_item(query));
         return out;
@@ -510,15 +575,17 @@ std::vector<std::vector<PastItem>> SqliteSnapshot::read_items(const std::string 
         std::vector<std::vector<PastItem>> answers;
         for (const auto &asked : queries) {
             auto &query = reader.statement(
-                "SELECT encounter_id, item_id, kind, code, name, date, days, quantity FROM items "
+                "SELECT encounter_id, institution, item_id, kind, code, name, date, days, quantity FROM items "
                 "WHERE patient_key = ? AND code >= ? AND code <= ? AND date >= ? AND date <= ? "
-                "AND (?6 IS NULL OR days > julianday(?6) - julianday(date)) ORDER BY date");
+                "AND (?6 IS NULL OR days > julianday(?6) - julianday(date)) AND (?8 OR institution = ?7) "
+                "ORDER BY date");
             query.bind(1, patient_key);
             query.bind(2, asked.code);
             query.bind(3, asked.prefix ? asked.code + "~" : asked.code);
             query.bind(4, asked.from.str());
             query.bind(5, asked.to.str());
             if (asked.lasting_on) query.bind(6, asked.lasting_on->str());
+            bind_scope(query, 7, 8);
             auto &out = answers.emplace_back();
             while (query.executeStep()) out.push_back(past_item(query));
         }
@@ -529,14 +596,17 @@ std::vector<std::vector<PastItem>> SqliteSnapshot::read_items(const std::string 
 std::optional<std::vector<PastItem>> SqliteSnapshot::all_items(const std::string &patient_key, size_t at_most) {
     return reading("reading item history", [&](SqliteStore::Reader &reader) -> std::optional<std::vector<PastItem>> {
         // Looked for first on the index alone, so a long history costs no rows read out.
-        auto &beyond = reader.statement("SELECT 1 FROM items WHERE patient_key = ? LIMIT 1 OFFSET ?");
+        auto &beyond = reader.statement(
+            "SELECT 1 FROM items WHERE patient_key = ?1 AND (?3 OR institution = ?2) LIMIT 1 OFFSET ?4");
         beyond.bind(1, patient_key);
-        beyond.bind(2, static_cast<int64_t>(at_most));
+        bind_scope(beyond, 2, 3);
+        beyond.bind(4, static_cast<int64_t>(at_most));
         if (beyond.executeStep()) return std::nullopt;
         auto &query = reader.statement(
-            "SELECT encounter_id, item_id, kind, code, name, date, days, quantity FROM items "
-            "WHERE patient_key = ? ORDER BY code, date, kind, days, name, quantity");
+            "SELECT encounter_id, institution, item_id, kind, code, name, date, days, quantity FROM items "
+            "WHERE patient_key = ?1 AND (?3 OR institution = ?2) ORDER BY code, date, kind, days, name, quantity");
         query.bind(1, patient_key);
+        bind_scope(query, 2, 3);
         std::vector<PastItem> out;
         while (query.executeStep()) out.push_back(past_item(query));
         return out;
@@ -674,43 +744,48 @@ void SqliteStore::commit(const Document &document, const std::string &patient_ke
         upsert.bind(11, now);
         upsert.exec();
 
-        auto &rekey = statement("UPDATE items SET patient_key = ? WHERE encounter_id = ? AND patient_key <> ?");
+        const std::string &institution = document.institution.code;
+        auto &rekey = statement(
+            "UPDATE items SET patient_key = ?1 WHERE institution = ?2 AND encounter_id = ?3 AND patient_key <> ?1");
         rekey.bind(1, patient_key);
-        rekey.bind(2, encounter.id);
-        rekey.bind(3, patient_key);
+        rekey.bind(2, institution);
+        rekey.bind(3, encounter.id);
         rekey.exec();
-        auto &forget = statement("DELETE FROM patient_identities WHERE encounter_id = ?");
-        forget.bind(1, encounter.id);
+        auto &forget = statement("DELETE FROM patient_identities WHERE institution = ? AND encounter_id = ?");
+        forget.bind(1, institution);
+        forget.bind(2, encounter.id);
         forget.exec();
         const Patient &patient = document.patient;
         IdentityDigest digest = key_->digest(patient_key, patient);
-        auto &identity = statement("INSERT INTO patient_identities (patient_key, encounter_id, name_digest, "
-                                   "gender_digest, birth_date_digest, seen_at) VALUES (?, ?, ?, ?, ?, ?)");
+        auto &identity = statement("INSERT INTO patient_identities (patient_key, institution, encounter_id, "
+                                   "name_digest, gender_digest, birth_date_digest, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
         identity.bind(1, patient_key);
-        identity.bind(2, encounter.id);
-        identity.bind(3, digest.name);
-        identity.bind(4, digest.gender);
-        identity.bind(5, digest.birth_date);
-        identity.bind(6, now);
+        identity.bind(2, institution);
+        identity.bind(3, encounter.id);
+        identity.bind(4, digest.name);
+        identity.bind(5, digest.gender);
+        identity.bind(6, digest.birth_date);
+        identity.bind(7, now);
         identity.exec();
 
-        auto &item_upsert = statement("INSERT OR REPLACE INTO items (encounter_id, item_id, patient_key, kind, code, "
-                                      "name, quantity, price, days, date, physician, discharge_medication) "
-                                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        auto &item_upsert = statement("INSERT OR REPLACE INTO items (institution, encounter_id, item_id, patient_key, "
+                                      "kind, code, name, quantity, price, days, date, physician, discharge_medication) "
+                                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         for (const auto &item : document.items) {
             item_upsert.reset();
-            item_upsert.bind(1, encounter.id);
-            item_upsert.bind(2, item.id);
-            item_upsert.bind(3, patient_key);
-            item_upsert.bind(4, item.kind);
-            item_upsert.bind(5, item.code);
-            item_upsert.bind(6, item.name);
-            item_upsert.bind(7, item.quantity);
-            item_upsert.bind(8, item.price);
-            item_upsert.bind(9, item.days);
-            item_upsert.bind(10, item.date.str());
-            item_upsert.bind(11, item.physician);
-            item_upsert.bind(12, item.discharge_medication ? 1 : 0);
+            item_upsert.bind(1, institution);
+            item_upsert.bind(2, encounter.id);
+            item_upsert.bind(3, item.id);
+            item_upsert.bind(4, patient_key);
+            item_upsert.bind(5, item.kind);
+            item_upsert.bind(6, item.code);
+            item_upsert.bind(7, item.name);
+            item_upsert.bind(8, item.quantity);
+            item_upsert.bind(9, item.price);
+            item_upsert.bind(10, item.days);
+            item_upsert.bind(11, item.date.str());
+            item_upsert.bind(12, item.physician);
+            item_upsert.bind(13, item.discharge_medication ? 1 : 0);
             item_upsert.exec();
         }
     });
@@ -720,22 +795,27 @@ int SqliteStore::retract(const Retract &retract, const AuditEntry &audit) {
     int removed = 0;
     write("retracting", Durability::survives_power_loss, audit, [&] {
         if (retract.items.empty()) {
-            auto &items = statement("DELETE FROM items WHERE encounter_id = ?");
-            items.bind(1, retract.encounter);
+            auto &items = statement("DELETE FROM items WHERE (?1 IS NULL OR institution = ?1) AND encounter_id = ?2");
+            bind_institution(items, 1, retract.institution);
+            items.bind(2, retract.encounter);
             removed = items.exec();
-            for (const char *sql : {"DELETE FROM patient_identities WHERE encounter_id = ?",
-                                    "DELETE FROM encounters WHERE encounter_id = ?"}) {
+            for (const char *sql :
+                 {"DELETE FROM patient_identities WHERE (?1 IS NULL OR institution = ?1) AND encounter_id = ?2",
+                  "DELETE FROM encounters WHERE (?1 IS NULL OR institution = ?1) AND encounter_id = ?2"}) {
                 auto &remove = statement(sql);
-                remove.bind(1, retract.encounter);
+                bind_institution(remove, 1, retract.institution);
+                remove.bind(2, retract.encounter);
                 remove.exec();
             }
             return;
         }
-        auto &item = statement("DELETE FROM items WHERE encounter_id = ? AND item_id = ?");
+        auto &item = statement(
+            "DELETE FROM items WHERE (?1 IS NULL OR institution = ?1) AND encounter_id = ?2 AND item_id = ?3");
         for (const auto &id : retract.items) {
             item.reset();
-            item.bind(1, retract.encounter);
-            item.bind(2, id);
+            bind_institution(item, 1, retract.institution);
+            item.bind(2, retract.encounter);
+            item.bind(3, id);
             removed += item.exec();
         }
     });

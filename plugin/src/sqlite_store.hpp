@@ -23,7 +23,7 @@ using StatementCache = std::map<const char *, std::unique_ptr<SQLite::Statement>
 
 class SqliteStore : public Store {
 public:
-    static constexpr int kSchemaVersion = 5;
+    static constexpr int kSchemaVersion = 6;
 
     // Opens or creates the file and brings its schema up to date; identities
     // are kept as digests under the key in `key_path` (identity_key.hpp).
@@ -46,7 +46,7 @@ public:
     AuditVerification verify_audit_log() override;
     void write_deferred() override;
     void fill(const std::function<void(const RowSink &)> &rows) override;
-    std::unique_ptr<StoreSnapshot> snapshot() override;
+    std::unique_ptr<StoreSnapshot> snapshot(const HistoryScope &history) override;
     const IdentityKey &key() const override { return *key_; }
 
 private:
@@ -95,7 +95,7 @@ private:
 // transaction's locks instead of one per query.  Used by one thread.
 class SqliteSnapshot : public StoreSnapshot {
 public:
-    explicit SqliteSnapshot(SqliteStore &store);
+    SqliteSnapshot(SqliteStore &store, HistoryScope history);
     ~SqliteSnapshot() override;
     // Ends the read transaction and gives the connection back; a later read
     // takes a new snapshot.  Before a write, so that the write's checkpoint
@@ -121,7 +121,10 @@ public:
 private:
     template <class Work>
     auto reading(const char *action, Work &&work);
+    // Binds the scope's institution and whether it is every institution's.
+    void bind_scope(SQLite::Statement &query, int institution_index, int alliance_index) const;
     SqliteStore &store_;
+    HistoryScope history_;
     std::unique_ptr<SqliteStore::Reader> reader_;  // from the first read on
 };
 

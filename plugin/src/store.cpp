@@ -35,7 +35,7 @@ CopiedStore copy_store(Store &source, const Config &target_config) {
         target->fill([&](const RowSink &sink) {
             copy.tables.clear();  // counted afresh by each attempt
             for (const auto &table : kCopiedTables) copy.tables.emplace_back(table.name, 0);
-            std::unique_ptr<StoreSnapshot> snapshot = source.snapshot();
+            std::unique_ptr<StoreSnapshot> snapshot = source.snapshot({});
             snapshot->every_row([&](const StoreTable &table, const std::vector<StoreRow> &rows) {
                 copy.tables[static_cast<size_t>(&table - kCopiedTables)].second += static_cast<int64_t>(rows.size());
                 sink(table, rows);

@@ -50,11 +50,12 @@ struct StoreTable {
     const char *name, *columns;
 };
 inline constexpr StoreTable kCopiedTables[] = {
-    {"encounters", "encounter_id, institution, patient_key, type, admitted, discharged, rescue, physician, dept, "
+    {"encounters", "institution, encounter_id, patient_key, type, admitted, discharged, rescue, physician, dept, "
                    "primary_diagnosis, committed_at"},
-    {"items", "encounter_id, item_id, patient_key, kind, code, name, quantity, price, days, date, physician, "
-              "discharge_medication"},
-    {"patient_identities", "patient_key, encounter_id, name_digest, gender_digest, birth_date_digest, seen_at"},
+    {"items", "institution, encounter_id, item_id, patient_key, kind, code, name, quantity, price, days, date, "
+              "physician, discharge_medication"},
+    {"patient_identities", "patient_key, institution, encounter_id, name_digest, gender_digest, birth_date_digest, "
+                           "seen_at"},
     {"feedback", "id, finding_id, action, reason, physician, time, recorded_at, reason_code"},
     {"ledger", "notice, kind, physician, date, until, points, sanction_kind, text, reversed_on, imported_at"},
     {"audit_log", "seq, time, operation, physician, encounter, findings, prev_hash, hash"},
@@ -68,7 +69,8 @@ using RowSink = std::function<void(const StoreTable &table, const std::vector<St
 std::string store_contents_query();
 
 // One consistent view of the store for the reads of one operation, used by
-// one thread.
+// one thread.  Its history reads see the records of the scope it was made
+// with (Store::snapshot()), and the rows it reports name their institution.
 class StoreSnapshot : public History {
 public:
     // Ends the view; a later read takes a new one.  Before a write, so that
@@ -112,7 +114,10 @@ public:
     static std::unique_ptr<Store> open(const Config &config);
     virtual ~Store() = default;
 
-    virtual std::unique_ptr<StoreSnapshot> snapshot() = 0;
+    // A snapshot whose history reads see the records of `history`; reads
+    // other than history (feedback, the ledger, the audit log, a copy) see
+    // every institution's.
+    virtual std::unique_ptr<StoreSnapshot> snapshot(const HistoryScope &history) = 0;
     // With `deferred`, the row may wait in memory and be written with a later
     // write, before the audit log is verified, or when the store closes.
     virtual void record_check(const AuditEntry &audit, bool deferred) = 0;

@@ -79,7 +79,7 @@ for size in "${sizes[@]}"; do
     generated_in=$(elapsed_since "$generated_from")
     sync  # the generator's writes reach the disk now, not during the timed run
     items=$(awk -F, 'NR > 1 { sum += $2 } END { print sum }' "$run/manifest.csv")
-    printf '<medlint><store path="%s"/><policy profile="national-2024"/></medlint>\n' "$run/medlint.db" > "$run/medlint.xml"
+    printf '<medlint><store path="%s" share="alliance"/><policy profile="national-2024"/></medlint>\n' "$run/medlint.db" > "$run/medlint.xml"
 
     if [ $harness = 1 ]; then
         command=("$recall" "$run/documents" --manifest "$run/manifest.csv" --ledger "$run/ledger.xml" --dir "$run")

@@ -251,7 +251,8 @@ medlint_engine *open_engine(const TempFolder &folder, const std::vector<std::str
     const std::string config = folder.path + "/medlint.xml";
     {
         std::ofstream out(config);
-        out << "<medlint><store path=\"" << folder.path << "/medlint.db\"/>";
+        // The workload's institutions are one alliance: its cross-institution cases plant findings.
+        out << "<medlint><store path=\"" << folder.path << "/medlint.db\" share=\"alliance\"/>";
         for (const auto &pack : rules) out << "<rules path=\"" << pack << "\"/>";
         out << "<policy profile=\"national-2024\"/></medlint>\n";
     }

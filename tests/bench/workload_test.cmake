@@ -106,7 +106,7 @@ elseif(MODE STREQUAL "missed" OR MODE STREQUAL "false-alarm")
 elseif(MODE STREQUAL "audit")
   generate(400)
   file(WRITE "${WORK}/medlint.xml"
-       "<medlint><store path=\"${WORK}/medlint.db\"/><policy profile=\"national-2024\"/></medlint>\n")
+       "<medlint><store path=\"${WORK}/medlint.db\" share=\"alliance\"/><policy profile=\"national-2024\"/></medlint>\n")
   run_medlint(ledger import "${WORK}/ledger.xml")
   if(NOT code EQUAL 0)
     message(FATAL_ERROR "medlint ledger import failed (${code}):\n${output}")

@@ -409,9 +409,11 @@ TEST_CASE("the sample reports are what audit --commit writes over the samples", 
     std::string root = scratch.dir.file("repository");
     fs::create_directories(root);
     fs::copy(kSamples, root + "/samples", fs::copy_options::recursive);
+    // The samples' institutions are one alliance sharing the store (samples/README.md).
+    test::write_file(root + "/medlint.xml", "<medlint><store path=\"medlint.db\" share=\"alliance\"/></medlint>\n");
     const std::vector<std::string> names = {"audit-report.html", "audit-report.csv", "audit-report.json"};
     Run run = medlint(scratch,
-                      {"audit", "--commit", "--html", "samples/reports/audit-report.html", "--csv",
+                      {"--config", "medlint.xml", "audit", "--commit", "--html", "samples/reports/audit-report.html", "--csv",
                        "samples/reports/audit-report.csv", "--json", "samples/reports/audit-report.json", "samples"},
                       {"/dev/null", root});
     INFO(run.out << run.err);

@@ -87,8 +87,11 @@ public:
         if (!mkdtemp(buffer.data())) throw std::runtime_error("mkdtemp failed for " + pattern);
         dir_ = buffer.data();
         // The store path is relative to the configuration file: <dir>/medlint.db.
-        std::string store = url.empty() ? "<store path=\"medlint.db\"/>"
-                                        : "<store url=\"" + url + "\" key=\"" + (dir_ / "store.key").string() + "\"/>";
+        // The samples' institutions are one alliance sharing the store
+        // (samples/README.md): a scenario may span two of them.
+        std::string store = url.empty() ? "<store path=\"medlint.db\" share=\"alliance\"/>"
+                                        : "<store url=\"" + url + "\" key=\"" + (dir_ / "store.key").string() +
+                                              "\" share=\"alliance\"/>";
         fs::path config = dir_ / "medlint.xml";
         write_file(config, "<medlint>" + store + "<policy profile=\"national-2024\"/></medlint>\n");
         engine_.emplace(config.string());

@@ -97,6 +97,12 @@ inline std::string config_xml(const std::string &store_path, const std::string &
            "</medlint>\n";
 }
 
+// The configuration file at `config` with <store share="alliance">: checks
+// read the history of every institution in the store.
+inline void share_by_alliance(const std::string &config) {
+    write_file(config, replaced(read_file(config), "<store ", "<store share=\"alliance\" "));
+}
+
 // A scratch folder holding config.xml, whose store is store.db beside it.
 struct Scratch {
     TempDir dir;

@@ -219,7 +219,7 @@ TEST_CASE("a store of schema version 3 is brought forward: its identities hashed
     write_version_3_store(scratch.store, kVersion3Rows);
     {
         Engine engine(scratch.config);
-        CHECK(store_int(scratch.store, "PRAGMA user_version") == 5);
+        CHECK(store_int(scratch.store, "PRAGMA user_version") == 6);
         Doc later;
         later.encounter = "MZ-NEW";
         later.items = {R"(<item id="1" kind="test" code="002501010150000" date="2026-11-20"/>)"};
@@ -251,7 +251,44 @@ TEST_CASE("a store of schema version 2 is brought forward and keeps its history"
     Reply reply = engine.ok(again.str());
     CHECK(reply.count("DUP-TEST") == 1);
     CHECK_FALSE(reply.fired("ID-MISMATCH"));
-    CHECK(store_int(scratch.store, "PRAGMA user_version") == 5);
+    CHECK(store_int(scratch.store, "PRAGMA user_version") == 6);
     CHECK(store_int(scratch.store, "SELECT count(*) FROM pragma_index_info('items_by_patient')") == 7);
-    CHECK(store_int(scratch.store, "SELECT count(*) FROM pragma_index_info('identities_by_encounter')") == 1);
+    CHECK(store_int(scratch.store, "SELECT count(*) FROM pragma_index_info('identities_by_encounter')") == 2);
+}
+
+TEST_CASE("a store of one encounter id per store is brought forward: its rows keep their institution",
+          "[store][alliance]") {
+    Scratch scratch;
+    // Two institutions' encounters in a store keyed by the encounter id alone
+    // (schema 5 and before): each item and identity takes its encounter's institution.
+    write_version_3_store(scratch.store, kVersion3Rows + R"sql(
+        INSERT INTO encounters VALUES ('MZ-CLINIC', 'H52272300001', 'resident-id:522701198001010011', 'outpatient',
+            '2026-11-19', NULL, 0, 'D522723000031', '内科', 'E11.900', '2026-11-19T01:00:00.000000Z');
+        INSERT INTO items VALUES ('MZ-CLINIC', '1', 'resident-id:522701198001010011', 'drug', 'XA10BAM001A001',
+            '二甲双胍', 1, 20, 30, '2026-11-19', 'D522723000031', 0);
+        INSERT INTO items VALUES ('MZ-CLINIC', '2', 'resident-id:522701198001010011', 'test', '002501010150000',
+            '血常规', 1, 20, 0, '2026-11-19', 'D522723000031', 0);
+        INSERT INTO patient_identities VALUES ('resident-id:522701198001010011', 'MZ-CLINIC', '张三', 'M',
+            '1980-01-01', '2026-11-19T01:00:00.000000Z');
+    )sql");
+    Engine engine(scratch.config);
+    Doc later;  // at the county hospital, H52270100001
+    later.encounter = "MZ-NEW";
+    later.items = {R"(<item id="1" kind="test" code="002501010150000" date="2026-11-20"/>)"};
+    Reply reply = engine.ok(later.str());
+    REQUIRE(reply.count("DUP-TEST") == 1);  // its own blood count of 2026-11-20, not the clinic's
+    CHECK(contains(reply.finding("DUP-TEST").child_value("evidence"), "MZ-OLD"));
+    CHECK(store_int(scratch.store, "SELECT count(*) FROM items") == 3);
+    CHECK(store_int(scratch.store, "SELECT count(*) FROM items WHERE institution = 'H52272300001'") == 2);
+    CHECK(store_int(scratch.store, "SELECT count(*) FROM items WHERE institution = 'H52270100001'") == 1);
+    CHECK(store_int(scratch.store, "SELECT count(*) FROM patient_identities WHERE institution = 'H52272300001' "
+                                   "AND encounter_id = 'MZ-CLINIC'") == 1);
+    CHECK(store_int(scratch.store, "SELECT count(*) FROM patient_identities WHERE institution = 'H52270100001' "
+                                   "AND encounter_id = 'MZ-OLD'") == 1);
+    // The same encounter id may now be committed at the clinic too.
+    Doc clinic = later;
+    clinic.institution = "H52272300001";
+    clinic.encounter = "MZ-OLD";
+    engine.ok(clinic.commit().str());
+    CHECK(store_int(scratch.store, "SELECT count(*) FROM encounters WHERE encounter_id = 'MZ-OLD'") == 2);
 }

@@ -261,6 +261,7 @@ TEST_CASE("ID-MISMATCH against history", "[rules][id]") {
 
 TEST_CASE("ID-CONCURRENT", "[rules][id]") {
     Scratch scratch;
+    test::share_by_alliance(scratch.config);  // the earlier stay is another institution's
     Engine engine(scratch.config);
     auto stay = [](const std::string &encounter, const std::string &admitted, const std::string &discharged) {
         Doc doc;
@@ -309,7 +310,11 @@ TEST_CASE("ID-CONCURRENT", "[rules][id]") {
         }
     }
     SECTION("re-checking the same stay, or another patient's, does not fire") {
-        CHECK_FALSE(check(engine, stay("ZY-A", "2026-11-01", "2026-11-10")).fired("ID-CONCURRENT"));
+        Doc again = stay("ZY-A", "2026-11-01", "2026-11-10");
+        again.institution = "H52270100099";
+        CHECK_FALSE(check(engine, again).fired("ID-CONCURRENT"));
+        // The same encounter id at another institution is another stay.
+        CHECK(check(engine, stay("ZY-A", "2026-11-01", "2026-11-10")).fired("ID-CONCURRENT"));
         Doc other = stay("ZY-B", "2026-11-05", "");
         other.id = resident_id("52270119800101003");
         CHECK_FALSE(check(engine, other).fired("ID-CONCURRENT"));

@@ -62,6 +62,17 @@ Doc encounter_with_items(const std::string &encounter, std::initializer_list<con
     return doc;
 }
 
+// A blood count on 2026-11-23 at `institution`, under encounter `encounter`.
+Doc blood_count_at(const std::string &institution, const std::string &encounter) {
+    Doc doc;
+    doc.institution = institution;
+    doc.encounter = encounter;
+    doc.items = {R"(<item id="1" kind="test" code="002501010150000" date="2026-11-23"/>)"};
+    return doc;
+}
+
+constexpr const char *kCountyHospital = "H52270100001", *kTownshipClinic = "H52272300001";
+
 }  // namespace
 
 TEST_CASE("a locked store is MEDLINT_ESTORE and the engine goes on afterwards", "[store][locked]") {
@@ -665,7 +676,7 @@ TEST_CASE("PostgreSQL: engines starting at once on an empty database migrate it 
     for (auto &start : starts) start.join();
     CHECK(opened == 8);
     CHECK(scratch.integer("SELECT count(*) FROM medlint_schema") == 1);
-    CHECK(scratch.integer("SELECT version FROM medlint_schema") == 2);
+    CHECK(scratch.integer("SELECT version FROM medlint_schema") == 3);
     CHECK(scratch.integer("SELECT count(*) FROM audit_head") == 1);
 }
 
@@ -728,4 +739,64 @@ TEST_CASE("PostgreSQL: the configuration names the key file; another installatio
     opened = try_open(config);
     CHECK(opened.code == MEDLINT_ECONFIG);
     CHECK(contains(opened.message, "key="));
+}
+
+TEST_CASE("two institutions sharing a store: each sees its own history, an alliance every one's",
+          "[store][alliance]") {
+    test::StoreScratch scratch(STORE_BACKEND());
+    if (!scratch.ready()) return;
+    SECTION("by default a test at one institution is no duplicate test at the other") {
+        Engine engine(scratch.config);
+        engine.ok(blood_count_at(kCountyHospital, "MZ-1").commit().str());
+        CHECK_FALSE(engine.ok(blood_count_at(kTownshipClinic, "MZ-2").str()).fired("DUP-TEST"));
+        CHECK(engine.ok(blood_count_at(kCountyHospital, "MZ-2").str()).count("DUP-TEST") == 1);
+        // Nor is an identity committed there another's at this institution.
+        Doc renamed = blood_count_at(kTownshipClinic, "MZ-2");
+        renamed.name = "王五";
+        CHECK_FALSE(engine.ok(renamed.str()).fired("ID-MISMATCH"));
+    }
+    SECTION("with share=\"alliance\" it is one, whose evidence names the institution of the earlier test") {
+        test::share_by_alliance(scratch.config);
+        Engine engine(scratch.config);
+        engine.ok(blood_count_at(kCountyHospital, "MZ-1").commit().str());
+        // The same encounter id at another institution is another encounter.
+        Reply reply = engine.ok(blood_count_at(kTownshipClinic, "MZ-1").str());
+        REQUIRE(reply.count("DUP-TEST") == 1);
+        CHECK(contains(reply.finding("DUP-TEST").child_value("evidence"), std::string(kCountyHospital) + "/MZ-1"));
+        // At the institution that committed it, the encounter is named by its id alone.
+        Reply own = engine.ok(blood_count_at(kCountyHospital, "MZ-2").str());
+        REQUIRE(own.count("DUP-TEST") == 1);
+        CHECK(contains(own.finding("DUP-TEST").child_value("evidence"), "MZ-1"));
+        CHECK_FALSE(contains(own.finding("DUP-TEST").child_value("evidence"), kCountyHospital));
+        Doc renamed = blood_count_at(kTownshipClinic, "MZ-2");
+        renamed.name = "王五";
+        Reply mismatch = engine.ok(renamed.str());
+        REQUIRE(mismatch.count("ID-MISMATCH") == 1);
+        CHECK(contains(mismatch.finding("ID-MISMATCH").child_value("evidence"),
+                       std::string(kCountyHospital) + "/MZ-1"));
+    }
+    SECTION("both commit encounter MZ-1: both keep their items, and a retraction at one leaves the other's") {
+        Engine engine(scratch.config);
+        Doc county = encounter_with_items("MZ-1", {"1", "2"}), clinic = encounter_with_items("MZ-1", {"1"});
+        county.institution = kCountyHospital;
+        clinic.institution = kTownshipClinic;
+        engine.ok(Doc(county).commit().str());
+        engine.ok(Doc(clinic).commit().str());
+        engine.ok(Doc(county).commit().str());  // a re-commit replaces its own institution's rows only
+        CHECK(scratch.integer("SELECT count(*) FROM items WHERE encounter_id = 'MZ-1'") == 3);
+        CHECK(scratch.integer("SELECT count(*) FROM encounters WHERE encounter_id = 'MZ-1'") == 2);
+        CHECK(scratch.integer("SELECT count(*) FROM patient_identities WHERE encounter_id = 'MZ-1'") == 2);
+        CHECK(scratch.integer("SELECT count(*) FROM items WHERE institution = 'H52272300001'") == 1);
+
+        CHECK(engine.ok(R"(<retract encounter="MZ-1" institution="H52272300001"/>)").attr("removed") == "1");
+        CHECK(scratch.integer("SELECT count(*) FROM items WHERE institution = 'H52270100001'") == 2);
+        CHECK(scratch.integer("SELECT count(*) FROM items WHERE institution = 'H52272300001'") == 0);
+        CHECK(scratch.text("SELECT group_concat(institution, ',') FROM encounters") == kCountyHospital);
+        CHECK(scratch.integer("SELECT count(*) FROM patient_identities") == 1);
+        CHECK(engine.ok(R"(<retract encounter="MZ-1" institution="H52270100001" items="2"/>)").attr("removed") == "1");
+        // Without an institution, the encounter id at every institution, as before stores were shared.
+        engine.ok(Doc(clinic).commit().str());
+        CHECK(engine.ok(R"(<retract encounter="MZ-1"/>)").attr("removed") == "2");
+        CHECK(scratch.integer("SELECT count(*) FROM encounters") == 0);
+    }
 }

@@ -31,14 +31,14 @@ private:
         const PastItem &other = billed.front();
         std::string other_label = other.name.empty() ? other.code : other.name;
         std::vector<std::string> items;
-        if (other.encounter == context.document.encounter.id && context.document.find_item(other.item_id))
+        if (of_this_encounter(context.document, other) && context.document.find_item(other.item_id))
             items.push_back(other.item_id);  // both lines are in this document
         items.push_back(item.id);
         Finding finding{"DUP-CHARGE", "same-day", items, std::nullopt, "remove",
                         {{"item", item_label(item)},
                          {"other", other_label},
                          {"other-date", other.date.str()},
-                         {"other-encounter", other.encounter},
+                         {"other-encounter", encounter_label(context.document, other)},
                          {"other-item", other.item_id},
                          {"including", item_includes ? item_label(item) : other_label},
                          {"includes", pair.includes},

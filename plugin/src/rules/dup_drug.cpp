@@ -46,7 +46,7 @@ private:
                             {{"item", item_label(item)},
                              {"earlier", lasting->name.empty() ? lasting->code : lasting->name},
                              {"earlier-date", lasting->date.str()},
-                             {"earlier-encounter", lasting->encounter},
+                             {"earlier-encounter", encounter_label(context.document, *lasting)},
                              {"earlier-item", lasting->item_id},
                              {"earlier-days", std::to_string(lasting->days)},
                              {"last-day", last_day.str()},

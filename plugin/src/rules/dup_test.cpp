@@ -36,7 +36,7 @@ private:
                             {{"item", item_label(item)},
                              {"earlier", earlier->name.empty() ? earlier->code : earlier->name},
                              {"earlier-date", earlier->date.str()},
-                             {"earlier-encounter", earlier->encounter},
+                             {"earlier-encounter", encounter_label(context.document, *earlier)},
                              {"earlier-item", earlier->item_id},
                              {"days", std::to_string(std::abs(item.date - earlier->date))},
                              {"interval", std::to_string(interval)}}});

@@ -73,7 +73,7 @@ private:
                 reported.push_back(variant);
                 findings.push_back({"ID-MISMATCH", variant, {}, Certainty::suspected, "verify-identity",
                                     {{"id", patient.id},
-                                     {"encounter", seen.encounter},
+                                     {"encounter", encounter_label(context.document, seen)},
                                      {"date", seen.date.str()},
                                      {"record", field_text(patient, field)}}});
             }

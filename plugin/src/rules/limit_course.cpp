@@ -74,9 +74,8 @@ private:
             for (Date day = date; day < date + covered_days(days) && day <= last; day = day + 1) dates.insert(day.days);
         };
         cover(item.date, item.days);
-        const std::string &encounter = context.document.encounter.id;
         for (const auto &past : related_items(context, item, CodeMatch{{item.code}, ""}, item.date - look_back, item.date))
-            if (gap || past.encounter == encounter) cover(past.date, past.days);
+            if (gap || of_this_encounter(context.document, past)) cover(past.date, past.days);
 
         CourseDays used{0, last};
         for (auto day = dates.rbegin(); day != dates.rend(); ++day) {

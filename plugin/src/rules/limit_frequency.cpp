@@ -7,6 +7,7 @@
 // the line whose quantity goes beyond the limit, for the first day it does.
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "rule.hpp"
 
@@ -18,13 +19,17 @@ constexpr double kTolerance = 1e-9;
 
 // One line's quantity, billed evenly over its days.
 struct Billing {
-    const std::string &encounter, &item_id;
+    std::string encounter;  // as texts name it (encounter_label())
+    const std::string &item_id;
     Date first;
     int days;  // at least 1
     double quantity;
+    bool in_document;  // a line of the document checked
 
-    Billing(const std::string &encounter_id, const std::string &id, Date date, int supply_days, double amount)
-        : encounter(encounter_id), item_id(id), first(date), days(std::max(supply_days, 1)), quantity(amount) {}
+    Billing(std::string encounter_label, const std::string &id, Date date, int supply_days, double amount,
+            bool of_document)
+        : encounter(std::move(encounter_label)), item_id(id), first(date), days(std::max(supply_days, 1)),
+          quantity(amount), in_document(of_document) {}
 
     // The part of the quantity billed on the days [from, to].
     double within(Date from, Date to) const {
@@ -76,8 +81,10 @@ private:
         const std::vector<PastItem> past = billed_before(context, item, limit.period_days);
         std::vector<Billing> billings;
         for (const auto &line : past)
-            billings.emplace_back(line.encounter, line.item_id, line.date, line.days, line.quantity);
-        const Billing own(context.document.encounter.id, item.id, item.date, item.days, item.quantity);
+            billings.emplace_back(encounter_label(context.document, line), line.item_id, line.date, line.days,
+                                  line.quantity,
+                                  of_this_encounter(context.document, line) && context.document.find_item(line.item_id));
+        const Billing own(context.document.encounter.id, item.id, item.date, item.days, item.quantity, true);
         billings.push_back(own);
         // Each day of the line ends a window of the period; the first beyond the limit is reported.
         for (Date day = item.date; day < item.date + own.days; day = day + 1) {
@@ -85,12 +92,12 @@ private:
             double total = 0;
             for (const auto &billing : billings) total += billing.within(from, day);
             if (total > limit.max_quantity + kTolerance)
-                return finding(context.document, item, limit, billings, from, day, total);
+                return finding(item, limit, billings, from, day, total);
         }
         return std::nullopt;
     }
 
-    static Finding finding(const Document &document, const Item &item, const ServiceFrequency &limit,
+    static Finding finding(const Item &item, const ServiceFrequency &limit,
                            const std::vector<Billing> &billings, Date from, Date to, double total) {
         std::vector<std::string> items;
         std::string counted;
@@ -99,8 +106,7 @@ private:
             if (share <= 0) continue;
             counted += (counted.empty() ? "" : ", ") + billing.encounter + " #" + billing.item_id + " " +
                        billing.first.str() + " ×" + quantity_text(share);
-            if (billing.encounter == document.encounter.id && document.find_item(billing.item_id))
-                items.push_back(billing.item_id);  // a line of this document, this one last
+            if (billing.in_document) items.push_back(billing.item_id);  // a line of this document, this one last
         }
         const bool daily = limit.period_days == 1;
         std::vector<std::pair<std::string, std::string>> params = {

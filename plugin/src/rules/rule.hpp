@@ -68,6 +68,21 @@ std::vector<PastItem> related_items(const RuleContext &context, const Item &item
 // The item's name, else its code: how texts name an item.
 std::string item_label(const Item &item);
 
+// Whether a committed record (PastItem, SeenIdentity, Stay) is of this
+// document's encounter: the same encounter id at the same institution.
+template <class Record>
+bool of_this_encounter(const Document &document, const Record &record) {
+    return record.encounter == document.encounter.id && record.institution == document.institution.code;
+}
+
+// How texts name a committed record's encounter: its id, after
+// "<institution>/" when another institution of an alliance committed it.
+template <class Record>
+std::string encounter_label(const Document &document, const Record &record) {
+    if (record.institution == document.institution.code) return record.encounter;
+    return record.institution + "/" + record.encounter;
+}
+
 // The patient's gender (M or F) and birth date as the record gives them, else
 // as a valid resident-id number carries them; "" and nullopt when neither does.
 std::string known_gender(const RuleContext &context);
