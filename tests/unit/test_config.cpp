@@ -72,6 +72,10 @@ TEST_CASE("an unusable configuration file is MEDLINT_ECONFIG naming the file", "
         write_file(config, "<medlint><store path=\"" + store + "\" cache-mib=\"0\"/></medlint>");
         expect_config_error(config, {"cache-mib", "\"0\"", "1 to 65536"});
     }
+    SECTION("a store share that is neither institution nor alliance") {
+        write_file(config, "<medlint>\n<store path=\"" + store + "\" share=\"province\"/>\n</medlint>");
+        expect_config_error(config, {"share", "\"province\"", "institution, alliance", "line 2"});
+    }
     SECTION("nothing is created for a refused configuration") {
         write_file(config, test::config_xml(store, "national-1999"));
         CHECK(try_open(config).code == MEDLINT_ECONFIG);
