@@ -1,6 +1,7 @@
 #include "sqlite_store.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <SQLiteCpp/VariadicBind.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
 
@@ -759,13 +760,8 @@ void SqliteStore::commit(const Document &document, const std::string &patient_ke
         IdentityDigest digest = key_->digest(patient_key, patient);
         auto &identity = statement("INSERT INTO patient_identities (patient_key, institution, encounter_id, "
                                    "name_digest, gender_digest, birth_date_digest, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
-        identity.bind(1, patient_key);
-        identity.bind(2, institution);
-        identity.bind(3, encounter.id);
-        identity.bind(4, digest.name);
-        identity.bind(5, digest.gender);
-        identity.bind(6, digest.birth_date);
-        identity.bind(7, now);
+        SQLite::bind(identity, patient_key, institution, encounter.id, digest.name, digest.gender, digest.birth_date,
+                     now);
         identity.exec();
 
         auto &item_upsert = statement("INSERT OR REPLACE INTO items (institution, encounter_id, item_id, patient_key, "
