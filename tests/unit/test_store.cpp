@@ -800,3 +800,35 @@ TEST_CASE("two institutions sharing a store: each sees its own history, an allia
         CHECK(scratch.integer("SELECT count(*) FROM encounters") == 0);
     }
 }
+
+TEST_CASE("PostgreSQL: a database of schema 2 is brought forward: its rows keep their institution",
+          "[store][postgresql][alliance]") {
+    test::StoreScratch scratch(test::Backend::postgresql);
+    if (!scratch.ready()) return;
+    {
+        Engine engine(scratch.config);
+        engine.ok(blood_count_at(kCountyHospital, "MZ-1").commit().str());
+        engine.ok(blood_count_at(kTownshipClinic, "MZ-2").commit().str());
+    }
+    // Back to schema 2, keyed by the encounter id alone, as a database made before it.
+    scratch.exec(R"sql(
+        ALTER TABLE items DROP CONSTRAINT items_pkey;
+        ALTER TABLE items DROP COLUMN institution;
+        ALTER TABLE items ADD PRIMARY KEY (encounter_id, item_id);
+        CREATE INDEX items_by_patient ON items (patient_key, code, date)
+            INCLUDE (encounter_id, item_id, kind, days, name, quantity);
+        ALTER TABLE patient_identities DROP CONSTRAINT patient_identities_pkey;
+        ALTER TABLE patient_identities DROP COLUMN institution;
+        ALTER TABLE patient_identities ADD PRIMARY KEY (patient_key, encounter_id);
+        CREATE INDEX identities_by_encounter ON patient_identities (encounter_id);
+        ALTER TABLE encounters DROP CONSTRAINT encounters_pkey, ADD PRIMARY KEY (encounter_id);
+        UPDATE medlint_schema SET version = 2;
+    )sql");
+    Engine engine(scratch.config);
+    CHECK(scratch.integer("SELECT version FROM medlint_schema") == 3);
+    CHECK(scratch.text("SELECT institution FROM items WHERE encounter_id = 'MZ-2'") == kTownshipClinic);
+    CHECK(scratch.text("SELECT institution FROM patient_identities WHERE encounter_id = 'MZ-1'") == kCountyHospital);
+    CHECK(engine.ok(blood_count_at(kCountyHospital, "MZ-3").str()).count("DUP-TEST") == 1);
+    engine.ok(blood_count_at(kTownshipClinic, "MZ-1").commit().str());
+    CHECK(scratch.integer("SELECT count(*) FROM items WHERE encounter_id = 'MZ-1'") == 2);
+}
