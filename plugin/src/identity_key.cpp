@@ -101,7 +101,7 @@ std::string IdentityKey::patient_key(const std::string &id_type, const std::stri
 }
 
 std::string IdentityKey::patient_key(const std::string &plain_key) const {
-    return hmac_sha256_hex(secret_, "patient\x1f" + plain_key);
+    return keyed_.hex("patient\x1f" + plain_key);
 }
 
 IdentityDigest IdentityKey::digest(const std::string &patient_key, const Identity &identity) const {
@@ -113,10 +113,10 @@ std::string IdentityKey::digest_field(const std::string &field, const std::strin
                                       const std::string &value) const {
     std::string comparable = field == "name" ? comparable_name(value) : value;
     if (comparable.empty() || (field == "gender" && comparable == "U")) return "";
-    return hmac_sha256_hex(secret_, field + '\x1f' + patient_key + '\x1f' + comparable);
+    return keyed_.hex(field + '\x1f' + patient_key + '\x1f' + comparable);
 }
 
-std::string IdentityKey::check_value() const { return hmac_sha256_hex(secret_, "medlint store key check"); }
+std::string IdentityKey::check_value() const { return keyed_.hex("medlint store key check"); }
 
 std::string comparable_name(const std::string &name) {
     std::string out;

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "request.hpp"
+#include "sha256.hpp"
 
 namespace medlint {
 
@@ -43,8 +44,10 @@ public:
     const std::string &path() const { return path_; }
 
 private:
-    IdentityKey(std::string path, std::string secret) : path_(std::move(path)), secret_(std::move(secret)) {}
+    IdentityKey(std::string path, std::string secret)
+        : path_(std::move(path)), secret_(std::move(secret)), keyed_(secret_) {}
     std::string path_, secret_;
+    HmacSha256 keyed_;  // under secret_
 };
 
 // Names compare without ASCII or ideographic spaces, which HIS entry adds freely.

@@ -74,6 +74,27 @@ TEST_CASE("SHA-256 gives the known answers", "[internals][sha256]") {
           "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
 
+// The audit row and the identity digests feed the digest in pieces: every
+// split, across and at the block's edges, gives the digest of the whole.
+TEST_CASE("SHA-256 fed in pieces gives the digest of the whole", "[internals][sha256]") {
+    std::string message;
+    for (int i = 0; i < 200; ++i) message += static_cast<char>('a' + i % 26);
+    for (size_t size : {0, 1, 55, 56, 63, 64, 65, 119, 120, 128, 200}) {
+        std::string_view whole(message.data(), size);
+        Sha256Digest expected = sha256(whole);
+        for (size_t split = 0; split <= size; ++split) {
+            CAPTURE(size, split);
+            Sha256 pieces;
+            pieces.update(whole.substr(0, split)).update(whole.substr(split));
+            CHECK(pieces.finish() == expected);
+        }
+    }
+    Sha256 twice;
+    twice.update("ab").update("c");
+    CHECK(twice.finish() == twice.finish());  // finishing does not change what was fed
+    CHECK(twice.update("").finish() == sha256("abc"));
+}
+
 TEST_CASE("every date operation finishes at the calendar's edges", "[internals][dates]") {
     const Date first = *Date::parse("1800-01-01"), last = *Date::parse("9999-12-31");
     CHECK(first.str() == "1800-01-01");
@@ -112,6 +133,13 @@ TEST_CASE("HMAC-SHA-256 gives the RFC 4231 answers", "[internals][sha256]") {
     CHECK(hmac_sha256_hex(long_key, "This is a test using a larger than block-size key and a larger than block-size "
                                     "data. The key needs to be hashed before being used by the HMAC algorithm.") ==
           "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2");
+    // One key, many messages: the store's digests under its key.
+    HmacSha256 jefe("Jefe");
+    CHECK(jefe.hex("what do ya want for nothing?") ==
+          "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+    CHECK(jefe.hex("what do ya want for nothing?") ==
+          "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+    CHECK(jefe.hex("") == hmac_sha256_hex("Jefe", ""));
 }
 
 TEST_CASE("GB 11643 numbers are inspected field by field", "[internals][id]") {
