@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
 
 namespace medlint {
 namespace {
@@ -17,6 +16,22 @@ bool read_digits(std::string_view text, size_t pos, size_t count, int &value) {
         value = value * 10 + (text[i] - '0');
     }
     return true;
+}
+
+// `value` in decimal, zero-padded to `width` characters with its sign, as
+// printf's %0*d writes it (dates are written often enough that printf shows).
+void append_padded(std::string &out, long long value, int width) {
+    if (value < 0) {
+        out += '-';
+        value = -value;
+        --width;
+    }
+    char digits[20];
+    int count = 0;
+    do digits[count++] = static_cast<char>('0' + value % 10);
+    while ((value /= 10) > 0);
+    if (count < width) out.append(static_cast<size_t>(width - count), '0');
+    while (count > 0) out += digits[--count];
 }
 
 struct Civil {
@@ -99,9 +114,14 @@ int Date::full_years_since(Date birth) const {
 
 std::string Date::str() const {
     Civil civil = civil_from_days(days);
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02u", civil.year, civil.month, civil.day);
-    return buffer;
+    std::string text;
+    text.reserve(10);
+    append_padded(text, civil.year, 4);
+    text += '-';
+    append_padded(text, civil.month, 2);
+    text += '-';
+    append_padded(text, civil.day, 2);
+    return text;
 }
 
 std::optional<Date> parse_timestamp_date(std::string_view text) {

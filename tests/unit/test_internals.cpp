@@ -114,6 +114,18 @@ TEST_CASE("every date operation finishes at the calendar's edges", "[internals][
     CHECK_FALSE(is_supported(*Date::parse(kLastSupportedDate) + 1));
 }
 
+// Dates are written by hand, not by printf: the same text as "%04d-%02u-%02u",
+// from the year -2191 to past 9999.
+TEST_CASE("a date is written as printf writes its year, month and day", "[internals][dates]") {
+    for (int days = -1520000; days < 3000000; days += 997) {
+        Date date{days};
+        char expected[32];
+        std::snprintf(expected, sizeof expected, "%04d-%02u-%02u", date.year(), date.month(), date.day());
+        CAPTURE(days);
+        CHECK(date.str() == expected);
+    }
+}
+
 // Identities in the store are HMAC-SHA-256 digests, held to the published answers.
 TEST_CASE("HMAC-SHA-256 gives the RFC 4231 answers", "[internals][sha256]") {
     // RFC 4231 test cases 1-4, 6 and 7 (5 is a truncated output).
