@@ -186,7 +186,7 @@ private:
             return *slot;
         };
         auto standing_on = [&](const std::string &code, Date date) {
-            PhysicianSummary summary = standing(code).as_of(date);
+            const PhysicianSummary &summary = standing(code).as_of(date);
             return StandingOn{summary.standing, summary.until};
         };
         PatientHistory history(snapshot, patient_key);

@@ -121,7 +121,11 @@ PhysicianSummary PhysicianStanding::summarize(const std::vector<LedgerRow> &rows
     return summary;
 }
 
-PhysicianSummary PhysicianStanding::as_of(Date date) const { return summarize(rows_, date); }
+const PhysicianSummary &PhysicianStanding::as_of(Date date) const {
+    auto found = summaries_.find(date.days);
+    if (found == summaries_.end()) found = summaries_.emplace(date.days, summarize(rows_, date)).first;
+    return found->second;
+}
 
 Standing PhysicianStanding::projected(Date date, const std::vector<int> &extra) const {
     std::vector<LedgerRow> rows = rows_;

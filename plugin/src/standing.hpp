@@ -7,6 +7,7 @@
 // sanctions from the day they are reached; a sanction recorded in the ledger
 // is the agency's decision and replaces the computed one of its kind and year.
 #pragma once
+#include <map>
 #include <string>
 #include <vector>
 
@@ -36,7 +37,8 @@ public:
     PhysicianStanding(std::string code, std::vector<LedgerRow> rows, const Knowledge &knowledge,
                       const Profile &profile);
 
-    PhysicianSummary as_of(Date date) const;
+    // Summed once a date: the rules ask on every line's date.
+    const PhysicianSummary &as_of(Date date) const;
     // The standing if `extra` more points were deducted on `date`, one deduction each.
     Standing projected(Date date, const std::vector<int> &extra) const;
     // The year-scope threshold that `points` more on `date` would reach, or null.
@@ -63,6 +65,7 @@ private:
     std::vector<LedgerRow> rows_;
     const Knowledge &knowledge_;
     const Profile &profile_;
+    mutable std::map<int, PhysicianSummary> summaries_;  // as_of() by Date::days; one check's, one thread's
 };
 
 }  // namespace medlint
