@@ -131,10 +131,6 @@ std::string decode_gb(std::string_view bytes, const std::string &declared) {
     }
 }
 
-// XML 1.0 has no C0 control characters but tab, line feed and carriage return, neither
-// as bytes nor as character references (&#4;): parsers such as expat refuse them.
-bool is_forbidden_control(unsigned long code) { return code < 0x20 && code != '\t' && code != '\n' && code != '\r'; }
-
 // The value of a decimal or hexadecimal character reference "&#...;" at `at`, or nullopt.
 std::optional<unsigned long> character_reference(std::string_view text, size_t at) {
     if (text.substr(at, 2) != "&#") return std::nullopt;
@@ -173,6 +169,12 @@ void refuse_control_characters(std::string_view utf8) {
 
 }  // namespace
 
+bool is_forbidden_control(unsigned long code) { return code < 0x20 && code != '\t' && code != '\n' && code != '\r'; }
+
+bool has_control_characters(std::string_view text) {
+    return std::any_of(text.begin(), text.end(), [](char c) { return is_forbidden_control(static_cast<unsigned char>(c)); });
+}
+
 std::string without_control_characters(std::string_view text) {
     std::string out;
     out.reserve(text.size());
@@ -206,7 +208,7 @@ std::optional<std::string> canonical_response_encoding(std::string_view encoding
     return std::nullopt;
 }
 
-std::string encode_response(const std::string &utf8, std::string_view encoding) {
+std::string encode_response(std::string utf8, std::string_view encoding) {
     if (lower(encoding) != "gb18030") return utf8;
     return boost::locale::conv::from_utf<char>(utf8, "GB18030", boost::locale::conv::stop);
 }

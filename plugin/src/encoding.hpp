@@ -17,11 +17,16 @@ std::string decode_request(std::string_view bytes);
 // not valid UTF-8"), or nothing when they are UTF-8 throughout.
 std::optional<std::string> utf8_problem(std::string_view bytes);
 
-// `text` without the C0 control characters that XML 1.0 forbids (all but tab, LF, CR).
+// XML 1.0 has no C0 control characters but tab, line feed and carriage return, neither
+// as bytes nor as character references (&#4;): parsers such as expat refuse them.
+bool is_forbidden_control(unsigned long code);
+// Whether `text` holds one of those.
+bool has_control_characters(std::string_view text);
+// `text` without those.
 std::string without_control_characters(std::string_view text);
 
 // `utf8` re-encoded as `encoding` ("UTF-8" or "GB18030").
-std::string encode_response(const std::string &utf8, std::string_view encoding);
+std::string encode_response(std::string utf8, std::string_view encoding);
 
 // The response encoding a host asked for, in any letter case, as the
 // declaration names it ("UTF-8" or "GB18030"); nullopt when not supported.

@@ -71,7 +71,7 @@ public:
         switch (value_->kind()) {
             case json::kind::string: {
                 std::string text(value_->get_string());
-                if (without_control_characters(text) != text)
+                if (has_control_characters(text))
                     error("holds a control character; only tab, line feed and carriage return are allowed");
                 return text;
             }

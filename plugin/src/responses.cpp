@@ -3,7 +3,6 @@
 #include <pugixml.hpp>
 
 #include <cstdio>
-#include <sstream>
 
 #include "encoding.hpp"
 #include "join.hpp"
@@ -12,22 +11,45 @@
 namespace medlint {
 namespace {
 
-// Texts from packs, the store or a message may hold control characters that XML 1.0
-// forbids; pugixml would write them as &#4;, which expat refuses.  They are dropped.
-void drop_control_characters(pugi::xml_node node) {
-    for (auto attribute : node.attributes())
-        attribute.set_value(without_control_characters(attribute.value()).c_str());
-    if (node.type() == pugi::node_pcdata || node.type() == pugi::node_cdata)
-        node.set_value(without_control_characters(node.value()).c_str());
-    for (auto child : node.children()) drop_control_characters(child);
+// Texts from packs, the store or a message may hold control characters that
+// XML 1.0 forbids; pugixml writes them as references (&#04;), which expat
+// refuses, so they are dropped from its output.  It writes each control
+// character as "&#" and two decimal digits, and each '&' of a text as
+// "&amp;", so every "&#" of its output is such a reference: one pass over
+// the text, instead of a look at every attribute and text of the tree.
+void drop_control_references(std::string &xml) {
+    size_t out = xml.find("&#");
+    if (out == std::string::npos) return;
+    auto forbidden_at = [&](size_t at) {
+        if (at + 5 > xml.size() || xml.compare(at, 2, "&#") != 0 || xml[at + 4] != ';') return false;
+        unsigned char tens = static_cast<unsigned char>(xml[at + 2] - '0'), ones = static_cast<unsigned char>(xml[at + 3] - '0');
+        return tens <= 9 && ones <= 9 && is_forbidden_control(tens * 10u + ones);
+    };
+    for (size_t in = out; in < xml.size();) {
+        if (forbidden_at(in)) in += 5;
+        else xml[out++] = xml[in++];
+    }
+    xml.resize(out);
 }
 
+// pugixml's output appended to a string, with no stream between.
+class StringWriter : public pugi::xml_writer {
+public:
+    explicit StringWriter(std::string &out) : out_(out) {}
+    void write(const void *data, size_t size) override { out_.append(static_cast<const char *>(data), size); }
+
+private:
+    std::string &out_;
+};
+
 std::string to_text(pugi::xml_document &document, const std::string &encoding) {
-    drop_control_characters(document);
-    std::ostringstream out;
-    out << "<?xml version=\"1.0\" encoding=\"" << (encoding == "UTF-8" ? "UTF-8" : "GB18030") << "\"?>\n";
-    document.save(out, "  ", pugi::format_indent | pugi::format_no_declaration, pugi::encoding_utf8);
-    return encode_response(out.str(), encoding);
+    std::string out = "<?xml version=\"1.0\" encoding=\"";
+    out += encoding == "UTF-8" ? "UTF-8" : "GB18030";
+    out += "\"?>\n";
+    StringWriter writer(out);
+    document.save(writer, "  ", pugi::format_indent | pugi::format_no_declaration, pugi::encoding_utf8);
+    drop_control_references(out);
+    return encode_response(std::move(out), encoding);
 }
 
 void set_physician_attributes(pugi::xml_node node, const PhysicianSummary &summary) {
