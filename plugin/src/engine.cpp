@@ -23,29 +23,47 @@ using Clock = std::chrono::steady_clock;
 
 // Same rule, variant, encounter and items: the same id, in every later check.
 std::string finding_id(const Finding &finding, const std::string &encounter) {
-    std::vector<std::string> items = finding.items;
+    std::vector<std::string_view> items(finding.items.begin(), finding.items.end());
     std::sort(items.begin(), items.end());
-    std::string key = finding.rule + '\x1f' + finding.variant + '\x1f' + encounter;
-    for (const auto &item : items) key += '\x1f' + item;
-    if (!finding.subject.empty()) key += "\x1f\x1f" + finding.subject;
+    std::string key;
+    key.reserve(128);
+    key.append(finding.rule).append(1, '\x1f').append(finding.variant).append(1, '\x1f').append(encounter);
+    for (std::string_view item : items) key.append(1, '\x1f').append(item);
+    if (!finding.subject.empty()) key.append("\x1f\x1f").append(finding.subject);
     return "f-" + sha256_hex(key).substr(0, 16);
 }
 
 using Params = std::vector<std::pair<std::string, std::string>>;
 
-std::string fill(std::string out, const Params &params) {
-    for (const auto &[name, value] : params) {
-        std::string placeholder = "{" + name + "}";
-        for (size_t at = out.find(placeholder); at != std::string::npos; at = out.find(placeholder, at + value.size()))
-            out.replace(at, placeholder.size(), value);
+// `text` with its {name} placeholders filled from `params`, appended to `out`
+// in one pass: a value is written as it is, never searched for placeholders
+// itself, and a {name} that no parameter has stays as written.
+void fill_placeholders(std::string &out, std::string_view text, const Params &params) {
+    out.reserve(out.size() + text.size() + 32 * params.size());
+    for (size_t at = 0; at < text.size();) {
+        size_t open = text.find('{', at), close = text.find('}', open);
+        if (close == std::string_view::npos) {
+            out.append(text.substr(at));
+            break;
+        }
+        out.append(text.substr(at, open - at));
+        std::string_view name = text.substr(open + 1, close - open - 1);
+        auto param = std::find_if(params.begin(), params.end(), [&](const auto &p) { return p.first == name; });
+        if (param == params.end()) {
+            out += '{';  // not a placeholder; a '{' inside it may open one
+            at = open + 1;
+        } else {
+            out += param->second;
+            at = close + 1;
+        }
     }
-    return out;
 }
 
-std::string render(const Knowledge &knowledge, const Finding &finding, const char *part, const std::string &lang) {
-    std::string key = finding.rule + "." + finding.variant + "." + part;
-    return fill(knowledge.text(key, lang), finding.params);
-}
+// A finding's three texts in the request's language, as the packs give them.
+struct FindingTexts {
+    std::string rule, variant;
+    const std::string *message, *evidence, *suggestion;
+};
 
 PhysicianStanding standing_of(StoreSnapshot &store, const Knowledge &knowledge, const Profile &profile,
                               const std::string &code, Date as_of) {
@@ -210,7 +228,7 @@ private:
 
         std::string physician = document.physician_code();
         const PhysicianStanding &responsible = standing(physician);
-        std::vector<Reported> reported = describe(findings, document, responsible, snapshot);
+        std::vector<Reported> reported = describe(std::move(findings), document, responsible, snapshot);
         snapshot.end();
         AuditEntry audit{document.commit ? "commit" : "check", physician, document.encounter.id, audit_findings(reported)};
         if (document.commit) store_.commit(document, patient_key, audit);
@@ -251,22 +269,30 @@ private:
         return unknown;
     }
 
-    std::vector<Reported> describe(const std::vector<Finding> &findings, const Document &document,
+    std::vector<Reported> describe(std::vector<Finding> findings, const Document &document,
                                    const PhysicianStanding &responsible, StoreSnapshot &snapshot) {
         std::vector<Reported> reported;
+        reported.reserve(findings.size());
         std::vector<std::string> ids;
-        for (const auto &finding : findings) {
+        for (auto &finding : findings) {
             const RuleMeta *meta = knowledge_.rule(finding.rule);
-            Reported out{finding, finding_id(finding, document.encounter.id),
-                         finding.mitigated ? meta->mitigated_severity : meta->severity,
-                         finding.certainty.value_or(meta->certainty),
-                         render(knowledge_, finding, "message", lang_), render(knowledge_, finding, "evidence", lang_),
-                         render(knowledge_, finding, "suggestion", lang_), lang_ == "en" ? meta->basis_en : meta->basis_zh,
-                         0, std::nullopt, line_of(document, finding), charged_physician(document, finding)};
-            for (const auto &kp : finding.knowledge_points)
+            const FindingTexts &texts = texts_of(finding);
+            Reported out;
+            out.finding = std::move(finding);
+            const Finding &found = out.finding;
+            out.id = finding_id(found, document.encounter.id);
+            out.severity = found.mitigated ? meta->mitigated_severity : meta->severity;
+            out.certainty = found.certainty.value_or(meta->certainty);
+            fill_placeholders(out.message, *texts.message, found.params);
+            fill_placeholders(out.evidence, *texts.evidence, found.params);
+            fill_placeholders(out.suggestion, *texts.suggestion, found.params);
+            out.basis = lang_ == "en" ? meta->basis_en : meta->basis_zh;
+            out.line = line_of(document, found);
+            out.physician = charged_physician(document, found);
+            for (const auto &kp : found.knowledge_points)
                 if (const KnowledgePoint *point = knowledge_.knowledge_point(kp)) out.citations.push_back(point);
             // A finding the record answers (a consent for a self-paid item) puts no points at risk.
-            if (!finding.mitigated) out.points = knowledge_.points(config_.profile, finding.rule).points;
+            if (!found.mitigated) out.points = knowledge_.points(config_.profile, found.rule).points;
             ids.push_back(out.id);
             reported.push_back(std::move(out));
         }
@@ -276,18 +302,28 @@ private:
             out.severity = severity_in(document.mode, out.severity, out.feedback.has_value());
             // Only of the responsible physician's own findings: a colleague's item is not at their risk.
             if (!out.overridden() && charged_to_responsible(document, out.finding))
-                out.message += threshold_warning(responsible, service_date(document), out.points);
+                add_threshold_warning(out.message, responsible, service_date(document), out.points);
         }
         return reported;
     }
 
     // "; this would bring you to 9 points: suspension" when the finding's points would reach a threshold.
-    std::string threshold_warning(const PhysicianStanding &responsible, Date date, int points) {
+    void add_threshold_warning(std::string &message, const PhysicianStanding &responsible, Date date, int points) {
         const Threshold *threshold = responsible.threshold_reached_by(date, points);
-        if (!threshold) return "";
-        return fill(knowledge_.text("threshold.suffix", lang_),
-                    {{"total", std::to_string(responsible.as_of(date).net + points)},
-                     {"consequence", lang_ == "en" ? threshold->consequence_en : threshold->consequence_zh}});
+        if (!threshold) return;
+        fill_placeholders(message, knowledge_.text("threshold.suffix", lang_),
+                          {{"total", std::to_string(responsible.as_of(date).net + points)},
+                           {"consequence", lang_ == "en" ? threshold->consequence_en : threshold->consequence_zh}});
+    }
+
+    // Looked up in the packs once a rule and variant in a check: a noisy check has ten findings of one.
+    const FindingTexts &texts_of(const Finding &finding) {
+        for (const auto &texts : texts_)
+            if (texts.rule == finding.rule && texts.variant == finding.variant) return texts;
+        std::string prefix = finding.rule + "." + finding.variant + ".";
+        texts_.push_back({finding.rule, finding.variant, &knowledge_.text(prefix + "message", lang_),
+                          &knowledge_.text(prefix + "evidence", lang_), &knowledge_.text(prefix + "suggestion", lang_)});
+        return texts_.back();
     }
 
     static std::string audit_findings(const std::vector<Reported> &reported) {
@@ -365,6 +401,7 @@ private:
     Request &request_;
     Clock::time_point start_;
     std::string lang_;
+    std::vector<FindingTexts> texts_;  // texts_of()
 };
 
 std::shared_ptr<const Knowledge> load_knowledge(const Config &config) {

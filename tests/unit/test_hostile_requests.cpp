@@ -117,6 +117,19 @@ TEST_CASE("a rule pack's control characters do not reach a response", "[hostile]
     CHECK_FALSE(has_forbidden_control(reply.text));
 }
 
+// A text's placeholders are filled in one pass: a hospital's name of a line
+// that reads like a placeholder is the name, not a place for the code.
+TEST_CASE("a line named like a placeholder is reported as named", "[hostile][texts]") {
+    Scratch scratch;
+    Engine engine(scratch.config);
+    Doc doc;
+    doc.gender = "M";
+    doc.items = {item("1", "exam", "002101030300000", "子宫造影{code}{nothing}")};
+    Reply reply = check(engine, doc);
+    CHECK(contains(reply.message("LIMIT-GENDER"), "子宫造影{code}{nothing}"));
+    CHECK(contains(reply.message("LIMIT-GENDER"), "for women only"));
+}
+
 TEST_CASE("a store deleted or replaced while open refuses writes instead of losing them", "[hostile][store]") {
     Scratch scratch;
     Engine engine(scratch.config);
