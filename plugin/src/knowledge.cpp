@@ -561,7 +561,9 @@ const std::string &Knowledge::text(std::string_view key, std::string_view lang) 
 }
 
 const CatalogEntry *Knowledge::catalog(std::string_view code) const {
-    auto found = catalog_.find(code);
+    thread_local std::string key;  // C++17 finds no string_view in an unordered_map; and no allocation per look-up
+    key.assign(code);
+    auto found = catalog_.find(key);
     return found == catalog_.end() ? nullptr : &found->second;
 }
 

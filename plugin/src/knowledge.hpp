@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -251,7 +252,8 @@ private:
     std::vector<PackInfo> packs_;
     std::map<std::string, RuleMeta, std::less<>> rules_;
     std::map<std::string, Texts, std::less<>> texts_;
-    std::map<std::string, CatalogEntry, std::less<>> catalog_;
+    // Hashed: the rules look a line's code up a dozen times a check, in a catalogue of tens of thousands.
+    std::unordered_map<std::string, CatalogEntry> catalog_;
     std::map<std::string, KnowledgePoint, std::less<>> knowledge_points_;
     std::map<std::string, std::vector<CatalogueDrug>, std::less<>> catalogue_drugs_;  // by cat_code's first 4
     struct DosageWord {
