@@ -12,9 +12,10 @@ namespace medlint {
 
 XmlSource::XmlSource(std::string utf8, const std::string &what, const std::string &file, int error_code) : text_(std::move(utf8)) {
     line_starts_.push_back(0);
-    for (size_t i = 0; i < text_.size(); ++i)
-        if (text_[i] == '\n') line_starts_.push_back(i + 1);
-    auto result = document_.load_buffer(text_.data(), text_.size(), pugi::parse_default, pugi::encoding_utf8);
+    for (size_t at = text_.find('\n'); at != std::string::npos; at = text_.find('\n', at + 1))
+        line_starts_.push_back(at + 1);
+    // Parsed where it lies, not copied first: the text is this source's own and read for nothing else.
+    auto result = document_.load_buffer_inplace(text_.data(), text_.size(), pugi::parse_default, pugi::encoding_utf8);
     if (!result) {
         size_t offset = static_cast<size_t>(std::max<ptrdiff_t>(result.offset, 0));
         auto line = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset) - line_starts_.begin();
