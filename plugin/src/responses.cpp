@@ -2,7 +2,7 @@
 
 #include <pugixml.hpp>
 
-#include <cstdio>
+#include <string>
 
 #include "encoding.hpp"
 #include "join.hpp"
@@ -64,9 +64,10 @@ void set_physician_attributes(pugi::xml_node node, const PhysicianSummary &summa
 
 // "1234.50": an amount in fen as yuan, the unit of the request's prices.
 std::string yuan(long long fen) {
-    char text[32];
-    std::snprintf(text, sizeof text, "%lld.%02lld", fen / 100, fen % 100);
-    return text;
+    std::string text = std::to_string(fen / 100) + '.';
+    long long cents = fen % 100;
+    if (cents >= 0 && cents < 10) text += '0';  // as printf's "%02lld"
+    return text += std::to_string(cents);
 }
 
 // The items a finding names, as the request gives them, with their amounts, so
