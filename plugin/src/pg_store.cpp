@@ -392,6 +392,10 @@ void PgStore::migrate(const std::string &key_path) {
         if (version > kSchemaVersion)
             fail(MEDLINT_ESTORE, name_ + " has schema version " + std::to_string(version) +
                                      ", newer than this medlint understands (" + std::to_string(kSchemaVersion) + ")");
+        // Rebuilding a large database's tables and indexes takes minutes, not
+        // the seconds a call may: the migration runs without the statement
+        // timeout (engines starting meanwhile time out waiting for the lock).
+        if (version < kSchemaVersion) connection.run("SET LOCAL statement_timeout = 0");
         for (int step = version; step < kSchemaVersion; ++step) connection.run(kMigrations[step]);
         if (version == 0) connection.run("INSERT INTO medlint_schema (version) VALUES ($1)", {std::to_string(kSchemaVersion)});
         else connection.run("UPDATE medlint_schema SET version = $1", {std::to_string(kSchemaVersion)});
