@@ -173,15 +173,8 @@ void refuse_control_characters(std::string_view utf8) {
 bool is_forbidden_control(unsigned long code) { return code < 0x20 && code != '\t' && code != '\n' && code != '\r'; }
 
 bool has_control_characters(std::string_view text) {
-    return std::any_of(text.begin(), text.end(), [](char c) { return is_forbidden_control(static_cast<unsigned char>(c)); });
-}
-
-std::string without_control_characters(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (char c : text)
-        if (!is_forbidden_control(static_cast<unsigned char>(c))) out += c;
-    return out;
+    return std::any_of(text.begin(), text.end(),
+                       [](char c) { return is_forbidden_control(static_cast<unsigned char>(c)); });
 }
 
 std::optional<std::string> utf8_problem(std::string_view bytes) {

@@ -22,8 +22,6 @@ std::optional<std::string> utf8_problem(std::string_view bytes);
 bool is_forbidden_control(unsigned long code);
 // Whether `text` holds one of those.
 bool has_control_characters(std::string_view text);
-// `text` without those.
-std::string without_control_characters(std::string_view text);
 
 // `utf8` re-encoded as `encoding` ("UTF-8" or "GB18030").
 std::string encode_response(std::string utf8, std::string_view encoding);
