@@ -31,7 +31,7 @@ private:
         const PastItem &other = billed.front();
         std::string other_label = other.name.empty() ? other.code : other.name;
         std::vector<std::string> items;
-        if (of_this_encounter(context.document, other) && context.document.find_item(other.item_id))
+        if (is_document_line(context.document, other))
             items.push_back(other.item_id);  // both lines are in this document
         items.push_back(item.id);
         Finding finding{"DUP-CHARGE", "same-day", items, std::nullopt, "remove",

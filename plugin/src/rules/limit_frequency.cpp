@@ -82,8 +82,7 @@ private:
         std::vector<Billing> billings;
         for (const auto &line : past)
             billings.emplace_back(encounter_label(context.document, line), line.item_id, line.date, line.days,
-                                  line.quantity,
-                                  of_this_encounter(context.document, line) && context.document.find_item(line.item_id));
+                                  line.quantity, is_document_line(context.document, line));
         const Billing own(context.document.encounter.id, item.id, item.date, item.days, item.quantity, true);
         billings.push_back(own);
         // Each day of the line ends a window of the period; the first beyond the limit is reported.

@@ -17,8 +17,7 @@ std::vector<PastItem> related_items(const RuleContext &context, const Item &item
     std::vector<PastItem> out;
     auto committed = [&](const std::string &code, bool prefix) {
         for (auto &past : context.history.items(context.patient_key, {code, prefix, from, to, lasting_on}))
-            if (!of_this_encounter(document, past) || !document.find_item(past.item_id))
-                out.push_back(std::move(past));
+            if (!is_document_line(document, past)) out.push_back(std::move(past));
     };
     if (!match.prefix.empty()) committed(match.prefix, true);
     for (const auto &code : match.codes) committed(code, false);
@@ -30,8 +29,8 @@ std::vector<PastItem> related_items(const RuleContext &context, const Item &item
         bool earlier = line.date < item.date || (line.date == item.date && i < position);
         bool lasting = !lasting_on || *lasting_on < line.date + line.days;
         if (earlier && lasting && match.matches(line.code) && from <= line.date && line.date <= to)
-            out.push_back({document.encounter.id, document.institution.code, line.id, line.kind, line.code, line.name, line.date, line.days,
-                           line.quantity});
+            out.push_back({document.encounter.id, document.institution.code, line.id, line.kind, line.code, line.name,
+                           line.date, line.days, line.quantity});
     }
     return out;
 }

@@ -75,6 +75,12 @@ bool of_this_encounter(const Document &document, const Record &record) {
     return record.encounter == document.encounter.id && record.institution == document.institution.code;
 }
 
+// Whether a history item is a line of the document checked: of its encounter,
+// under an item id the document has (committed earlier, the document replaces it).
+inline bool is_document_line(const Document &document, const PastItem &item) {
+    return of_this_encounter(document, item) && document.find_item(item.item_id);
+}
+
 // How texts name a committed record's encounter: its id, after
 // "<institution>/" when another institution of an alliance committed it.
 template <class Record>
