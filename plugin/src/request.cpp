@@ -261,7 +261,8 @@ Request parse_request(std::string utf8, std::optional<std::string_view> only) {
     Element root(source, source.root(), MEDLINT_EPARSE);
     // Decided before anything else of the request is read, by the name the
     // parser read, not a guess from the text.
-    std::string name = only ? restricted_operation(root.name(), *only, "request is <" + std::string(root.name()) + ">") : root.name();
+    std::string name = root.name();
+    if (only) name = restricted_operation(name, *only, "request is <" + name + ">");
     Request request;
     request.lang = root.one_of("lang", {"zh", "en"}, "");
     // Canonical from here on, so that the response's declaration names what its bytes are.

@@ -769,19 +769,9 @@ void SqliteStore::commit(const Document &document, const std::string &patient_ke
                                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         for (const auto &item : document.items) {
             item_upsert.reset();
-            item_upsert.bind(1, institution);
-            item_upsert.bind(2, encounter.id);
-            item_upsert.bind(3, item.id);
-            item_upsert.bind(4, patient_key);
-            item_upsert.bind(5, item.kind);
-            item_upsert.bind(6, item.code);
-            item_upsert.bind(7, item.name);
-            item_upsert.bind(8, item.quantity);
-            item_upsert.bind(9, item.price);
-            item_upsert.bind(10, item.days);
-            item_upsert.bind(11, item.date.str());
-            item_upsert.bind(12, item.physician);
-            item_upsert.bind(13, item.discharge_medication ? 1 : 0);
+            SQLite::bind(item_upsert, institution, encounter.id, item.id, patient_key, item.kind, item.code, item.name,
+                         item.quantity, item.price, item.days, item.date.str(), item.physician,
+                         item.discharge_medication ? 1 : 0);
             item_upsert.exec();
         }
     });
