@@ -141,11 +141,15 @@ public:
         fail(MEDLINT_EPARSE, (path_.empty() ? std::string("request") : path_) + ": " + problem);
     }
 
-    // The value as the request spells it, cut short when long.
+    // The value as the request spells it, cut short when long, never inside
+    // a character: the message goes back in a UTF-8 JSON envelope.
     std::string quoted() const {
         std::string text = given() ? json::serialize(*value_) : "null";
         constexpr size_t kShown = 60;
-        return text.size() > kShown ? text.substr(0, kShown) + "..." : text;
+        if (text.size() <= kShown) return text;
+        size_t cut = kShown;
+        while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // a continuation byte
+        return text.substr(0, cut) + "...";
     }
 
 private:

@@ -533,6 +533,13 @@ TEST_CASE("every error of the envelope answers infcode -1 naming the field", "[n
         CHECK(contains(refused(engine.get(), "{\"infno\": \"3101\"} {}"), "request is not well-formed JSON"));
         CHECK(contains(refused(engine.get(), "{\"infno\": \"\xC4\xE3\"}"), "request is not UTF-8 JSON: byte 0xC4"));
         CHECK(refused(engine.get(), "{}") == "infno: is required but missing");
+        // A long value is cut short in the message between characters, never inside one.
+        std::string sugar;
+        for (int i = 0; i < 30; ++i) sugar += "糖";
+        std::string shown;
+        for (int i = 0; i < 18; ++i) shown += "糖";
+        CHECK(refused(engine.get(), "{\"infno\": \"3101" + sugar + "\"}") ==
+              "infno: is \"3101" + shown + "..., an interface medlint does not answer; expected 3101, 3102 or 3103");
     }
     SECTION("3103") {
         CHECK(refused(engine.get(), answers({})) == "input.data.warns: is required but has no warning answered");
